@@ -6,6 +6,7 @@
      ├── IndexNotBuilt           no published index exists yet
      ├── ModelMismatch           the index was built with another embedding model
      ├── StoreUnavailable        the vector store (e.g. a Chroma server) cannot be reached
+     ├── IndexBusy               another refresh of the same index is running
      └── InputRejected           a question is empty or too long
 
 Adapters map them: the CLI to exit codes (2 for InputRejected, 1 otherwise), the HTTP API to
@@ -36,6 +37,10 @@ class ModelMismatch(PrivacyBotError):
 
 
 class StoreUnavailable(PrivacyBotError):
+    pass
+
+
+class IndexBusy(PrivacyBotError):
     pass
 
 
