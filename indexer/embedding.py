@@ -19,6 +19,8 @@ BUNDLED_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
 def model_id(embedding_model: str | None) -> str:
@@ -35,8 +37,13 @@ def resolve_model_path(embedding_model: str | None) -> str:
 
 
 def load_embeddings(embedding_model: str | None) -> "SentenceEmbeddings":
+    import logging
+
+    import transformers
     from langchain_huggingface import HuggingFaceEmbeddings
 
+    transformers.utils.logging.disable_progress_bar()  # "Loading weights" bars on every start are noise
+    logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
     path = resolve_model_path(embedding_model)
     try:
         embeddings = HuggingFaceEmbeddings(

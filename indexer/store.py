@@ -102,7 +102,7 @@ class VectorStore:
 
         return self._call(
             Chroma, client=self.client, collection_name=name, embedding_function=embeddings,
-            collection_metadata={"hnsw:space": "cosine"},
+            collection_configuration={"hnsw": {"space": "cosine"}},
         )
 
     def collection(self, name: str):

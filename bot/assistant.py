@@ -1,0 +1,165 @@
+"""The answering core: `Assistant.ask(question, audience) -> Answer`. No Slack, no HTTP here.
+
+Answers are extractive: apart from one short framing line, every word comes from the policy,
+quoted sentence by sentence and tied to a numbered citation. When the best evidence is below
+the calibrated threshold the assistant says the policy does not cover the question and offers
+support, rather than padding the reply with weak citations.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from bot.answer import AUDIENCES, Answer, Citation, Escalation, human_date
+from bot.errors import InputRejected
+from bot.intents import escalation_intent, looks_off_topic, mentions_privacy
+from bot.retrieval import Retriever, SectionHit
+from bot.settings import MAX_QUESTION_CHARS
+
+# Calibrated on knowledge/golden.yaml (see README "How `covered` is decided"): the midpoint
+# between the lowest-scoring answerable question and the highest-scoring unanswerable one.
+COVERED_THRESHOLD = 0.29
+CONFIDENCE_SCALE = 0.06  # evidence this far above the threshold reads as ~73% confident
+SECOND_SECTION_MARGIN = 0.05  # cite another section only when its evidence is nearly as strong
+MAX_LIST_ITEMS = 6  # a quoted list introduction brings its items along, up to this many
+MAX_CITATIONS = 3
+MAX_SENTENCES_PER_SECTION = 2
+SENTENCE_MARGIN = 0.06  # a second sentence must score within this of the section's best
+
+# Queries used to find what the policy says about reaching a person, per escalation reason.
+ESCALATION_QUERIES = {
+    "data_request": "how to make a data request: access, deletion or correction of personal data",
+    "security": "security-related concerns: how to contact Kimss AI",
+    "user_request": "privacy questions: how to contact Kimss AI support",
+}
+FRAMING = {
+    "data_request": "This is a data request, which is handled by a person. What the policy says:",
+    "security": "This sounds like a security concern; I'm handing it to the team. What the policy says:",
+    "user_request": "I'll hand this to a person. What the policy says:",
+}
+OFF_TOPIC_TEXT = (
+    "I answer questions about Kimss AI's privacy policy: what information is collected, how it is used "
+    "and protected, and how to make privacy or data requests."
+)
+
+
+@dataclass(frozen=True)
+class AskOptions:
+    threshold: float = COVERED_THRESHOLD
+    support_url: str = "/app/support"
+
+
+class Assistant:
+    def __init__(self, retriever: Retriever, options: AskOptions | None = None):
+        self.retriever = retriever
+        self.options = options or AskOptions()
+
+    @classmethod
+    def from_settings(cls, settings, embeddings=None) -> "Assistant":
+        from indexer.embedding import load_embeddings
+        from indexer.store import VectorStore
+
+        embeddings = embeddings or load_embeddings(settings.embedding_model)
+        retriever = Retriever(VectorStore.from_settings(settings), embeddings)
+        return cls(retriever, AskOptions(support_url=settings.support_url))
+
+    def ask(self, question: str, audience: str = "employee") -> Answer:
+        question = validate_question(question)
+        if audience not in AUDIENCES:
+            raise InputRejected(f"audience must be one of {', '.join(AUDIENCES)}", code="audience")
+        hits = self.retriever.search(question, audience)
+        intent = escalation_intent(question)
+        if intent:
+            return self._escalation(question, audience, intent, hits)
+        top = hits[0] if hits else None
+        evidence = top.evidence if top else 0.0
+        confidence = self._confidence(evidence)
+        if looks_off_topic(question) or (evidence < self.options.threshold and not mentions_privacy(question)):
+            return Answer(question, OFF_TOPIC_TEXT, False, min(confidence, 0.05), audience)
+        if evidence < self.options.threshold:
+            text = (
+                "The privacy policy does not cover this question. Support can help: contact Kimss AI "
+                f"through {self.options.support_url}."
+            )
+            return Answer(question, text, False, confidence, audience, [], Escalation("not_covered"))
+        cited = [top] + [
+            h for h in hits[1:MAX_CITATIONS]
+            if h.evidence >= max(self.options.threshold, top.evidence - SECOND_SECTION_MARGIN)
+        ]
+        citations = self._citations(cited)
+        return Answer(question, self._compose(citations), True, confidence, audience, citations)
+
+    def _escalation(self, question: str, audience: str, reason: str, hits: list[SectionHit]) -> Answer:
+        contact = self.retriever.search(ESCALATION_QUERIES[reason], audience)
+        # Policies name the way to reach a person in a "Contact" section; prefer it when there is one.
+        contact.sort(key=lambda h: "contact" not in h.meta["section"].lower())
+        cited: list[SectionHit] = contact[:1]
+        own = [h for h in hits[:1] if h.evidence >= self.options.threshold and h.section_id not in
+               {c.section_id for c in cited}]
+        citations = self._citations(cited + own)
+        text = FRAMING[reason] + ("\n" + self._compose(citations) if citations else "")
+        evidence = max((h.evidence for h in cited + own), default=0.0)
+        return Answer(question, text, bool(citations), self._confidence(evidence), audience, citations,
+                      Escalation(reason))
+
+    def _citations(self, hits: list[SectionHit]) -> list[Citation]:
+        loaded = self.retriever.current()
+        citations = []
+        for n, h in enumerate(hits, start=1):
+            best = h.sentences[0][1] if h.sentences else 0.0
+            rows = [row for row, score in h.sentences[:MAX_SENTENCES_PER_SECTION] if score >= best - SENTENCE_MARGIN]
+            rows.sort(key=lambda row: loaded.sentences[row]["ordinal"])  # quote in the document's order
+            parts: list[str] = []
+            for row in rows:
+                meta = loaded.sentences[row]
+                if meta.get("lead") and meta["lead"] not in parts:
+                    parts.append(meta["lead"])  # a list item reads wrongly without its lead-in
+                if meta["body"] not in parts:
+                    parts.append(meta["body"])
+                if meta["body"].endswith(":"):  # a list's introduction says nothing without the list
+                    items = [m["body"] for m in loaded.sentences
+                             if m["section_id"] == meta["section_id"] and m.get("lead") == meta["body"]]
+                    parts.extend(i for i in items[:MAX_LIST_ITEMS] if i not in parts)
+            meta = h.meta
+            citations.append(Citation(
+                n=n, document=meta["document"], title=meta["title"], section=meta["section"],
+                quote=" ".join(parts), url=meta["url"] or None, updated=meta["updated"] or None,
+                score=round(h.evidence, 4),
+            ))
+        return citations
+
+    @staticmethod
+    def _compose(citations: list[Citation]) -> str:
+        titles = {(c.title, c.updated) for c in citations}
+        if len(titles) == 1:
+            title, updated = next(iter(titles))
+            lead = f"According to the {title}" + (f" (updated {human_date(updated)})" if updated else "") + ":"
+        else:
+            lead = "According to Kimss AI's policy documents:"
+        return "\n".join([lead] + [f"“{c.quote}” [{c.n}]" for c in citations])
+
+    def _confidence(self, evidence: float) -> float:
+        return 1.0 / (1.0 + math.exp(-(evidence - self.options.threshold) / CONFIDENCE_SCALE))
+
+    def status(self) -> dict:
+        loaded = self.retriever.current()
+        info = loaded.info
+        dates = sorted({d.get("updated") for d in info.documents.values() if d.get("updated")})
+        return {
+            "ok": True, "model": info.model, "documents": len(info.documents), "chunks": len(loaded.chunks),
+            "policy_date": dates[-1] if dates else None, "index": info.collection,
+        }
+
+
+def validate_question(question: str) -> str:
+    question = (question or "").strip()
+    if not question:
+        raise InputRejected("Ask a question about Kimss AI's privacy policy, e.g. “What data do you collect?”",
+                            code="empty")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputRejected(
+            f"That question is {len(question):,} characters long; please keep it under {MAX_QUESTION_CHARS:,}.",
+            code="too_long",
+        )
+    return question

@@ -1,0 +1,148 @@
+"""Lexical matching: tokens, light stemming, privacy vocabulary, and a small BM25.
+
+Dense embeddings miss exact terms (product names, "GDPR", "/app/support"); BM25 misses
+paraphrase. Retrieval fuses both. The vocabulary groups let "share" meet "third parties" and
+"keep" meet "retain" on the lexical side too — words privacy policies use for the same idea.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+
+import numpy as np
+
+STOPWORDS = frozenset(
+    """a about above after again all also am an and any are as at be because been before being below between
+    both but by can could did do does doing down during each few for from further had has have having he her here
+    hers him his how i if in into is it its itself just me might more most my myself no nor not now of off on once
+    only or other our ours out over own same shall she should so some such than that the their theirs them then
+    there these they this those through to too under until up upon very was we were what when where which while who
+    whom why will with would you your yours yourself us kimss please tell know want""".split()
+)
+
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+
+
+def stem(word: str) -> str:
+    """A deliberately light stemmer: plural and common verb/noun endings only."""
+    for suffix, keep in (("ations", 3), ("ation", 3), ("ings", 3), ("ing", 3), ("ies", 3), ("ied", 3),
+                         ("ers", 3), ("er", 4), ("ed", 3), ("es", 4), ("ly", 4), ("s", 3)):
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+            base = word[: -len(suffix)]
+            return base + "y" if suffix in ("ies", "ied") else base
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    words = _WORD.findall(text.lower().replace("’", "'"))
+    return [stem(w.split("'")[0]) for w in words if w.split("'")[0] not in STOPWORDS and len(w) > 1]
+
+
+# Groups of words privacy documents use interchangeably; query terms expand to their group.
+# Groups of words privacy documents use interchangeably; query terms expand to their group.
+# A word marked "?" is ambiguous ("keep it safe", "access controls"): it expands, but on its
+# own it does not say the question is about that topic.
+VOCABULARY_GROUPS = [
+    "share disclose disclosure sell third party parties partner vendor processor subprocessor transfer",
+    "?keep retain retention ?store storage ?hold ?long ?period",
+    "delete deletion erase erasure ?remove wipe forget",
+    "protect protection secure security safeguard encrypt encryption encrypted ?safe",
+    "collect collection gather ?obtain capture",
+    "?use usage ?purpose ?purposes",
+    "contact ?reach ?support email ?help",
+    "?access ?copy export download portability",
+    "correct correction rectify rectification ?fix amend inaccurate",
+    "cookie cookies track tracking tracker pixel",
+    "password credential authentication authenticate login ?sign",
+    "payment billing ?card subscription invoice",
+    "log logs telemetry monitoring ?monitor",
+    "breach leak incident compromise hack",
+    "opt object objection unsubscribe withdraw consent",
+    "ai agent agents prompt prompts ?model",
+    "market marketing advertise advertising advertisers ads newsletter promotional",
+    "international abroad country countries europe european eu region jurisdiction",
+    "?age child children minor",
+    "location gps geolocation",
+    "?information ?data ?details",
+]
+
+
+def _group_stems(group: str) -> tuple[set[str], set[str]]:
+    words = group.split()
+    every = {stem(w.lstrip("?")) for w in words}
+    naming = {stem(w) for w in words if not w.startswith("?")}
+    return every, naming
+
+
+SYNONYMS: dict[str, set[str]] = defaultdict(set)
+TOPICS: dict[str, frozenset[str]] = {}
+for _group in VOCABULARY_GROUPS:
+    _every, _naming = _group_stems(_group)
+    for _s in _every:
+        SYNONYMS[_s] |= _every - {_s}
+    for _s in _naming:
+        TOPICS[_s] = frozenset(_every)
+
+EXPANSION_WEIGHT = 0.4  # a synonym is evidence, but weaker than the asker's own word
+
+
+def query_terms(text: str) -> dict[str, float]:
+    """Query tokens with weights: own words 1.0, vocabulary expansions EXPANSION_WEIGHT."""
+    terms: dict[str, float] = {}
+    for token in tokenize(text):
+        terms[token] = 1.0
+    for token in list(terms):
+        for synonym in SYNONYMS.get(token, ()):
+            terms.setdefault(synonym, EXPANSION_WEIGHT)
+    return terms
+
+
+def topic_groups(text: str) -> list[frozenset[str]]:
+    """The privacy topics a question names (retention, sharing, cookies…), each as its word group."""
+    groups = {TOPICS[t] for t in tokenize(text) if t in TOPICS}
+    return sorted(groups, key=sorted)
+
+
+def unmatched_topics(groups: list[frozenset[str]], tokens: set[str]) -> int:
+    """How many of the question's named topics the text never speaks of."""
+    return sum(1 for group in groups if not group & tokens)
+
+
+class BM25:
+    """Okapi BM25 over a fixed list of token lists (k1=1.2, b=0.75)."""
+
+    def __init__(self, documents: list[list[str]], k1: float = 1.2, b: float = 0.75):
+        self.size = len(documents)
+        self.lengths = np.array([len(d) for d in documents], dtype=np.float32)
+        self.avg_length = float(self.lengths.mean()) if self.size else 0.0
+        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for i, document in enumerate(documents):
+            for term, count in Counter(document).items():
+                self.postings[term].append((i, count))
+        self.k1, self.b = k1, b
+        self.norm = k1 * (1 - b + b * self.lengths / (self.avg_length or 1.0))
+
+    def idf(self, term: str) -> float:
+        df = len(self.postings.get(term, ()))
+        return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+
+    def scores(self, terms: dict[str, float]) -> np.ndarray:
+        out = np.zeros(self.size, dtype=np.float32)
+        for term, weight in terms.items():
+            posting = self.postings.get(term)
+            if not posting:
+                continue
+            idf = self.idf(term) * weight
+            for i, tf in posting:
+                out[i] += idf * tf * (self.k1 + 1) / (tf + self.norm[i])
+        return out
+
+    def coverage(self, terms: dict[str, float], tokens: set[str]) -> float:
+        """Share (idf-weighted) of the query's own terms found in `tokens`: an absolute 0..1 signal."""
+        own = [t for t, w in terms.items() if w == 1.0]
+        total = sum(self.idf(t) for t in own)
+        if not total:
+            return 0.0
+        return sum(self.idf(t) for t in own if t in tokens or SYNONYMS.get(t, set()) & tokens) / total

@@ -1,0 +1,213 @@
+"""Hybrid retrieval over the active index: dense (Chroma) + lexical (BM25), fused per section.
+
+The audience is enforced inside each query: Chroma gets a `where` filter and the lexical side
+scores only the records of that audience, so an internal document can never surface for a
+customer and then be filtered out (or forgotten) later.
+
+The active index is re-read when the registry pointer changes (checked every few seconds), so a
+refresh published by any process is served without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from chromadb.errors import NotFoundError
+
+from bot.errors import IndexNotBuilt, ModelMismatch
+from bot.lexical import BM25, query_terms, tokenize, topic_groups, unmatched_topics
+from indexer.store import IndexInfo, VectorStore
+
+AUDIENCE_SCOPES = {"employee": ("public", "internal"), "customer": ("public",)}
+POINTER_CHECK_S = 2.0  # how stale the view of the active pointer may be
+DENSE_K = 12
+TOPIC_MISMATCH_PENALTY = 0.2
+NO_SHARED_WORDS_PENALTY = 0.2
+RRF_K = 10  # small corpora: a low constant keeps rank 1 and rank 5 meaningfully apart
+
+
+@dataclass
+class SectionHit:
+    section_id: str
+    meta: dict  # document, title, section, url, updated, audience of the section
+    dense: float = 0.0  # best cosine of the section's chunks (from Chroma)
+    sentence: float = 0.0  # best cosine of the section's sentences
+    lexical: float = 0.0  # best BM25 of the section's chunks
+    term_coverage: float = 0.0  # idf-weighted share of the query's terms found in the section
+    unmatched_topics: int = 0  # privacy topics the question names that the section never mentions
+    fused: float = 0.0
+    sentences: list[tuple[int, float]] = field(default_factory=list)  # (sentence row, score), best first
+
+    @property
+    def evidence(self) -> float:
+        """Absolute relevance used for "covered": dense similarity plus a little lexical support.
+
+        A question about a named topic ("how long do you *retain*…") that the section never
+        mentions is not answered by it, however close the embeddings are: penalise that.
+        """
+        penalty = TOPIC_MISMATCH_PENALTY * self.unmatched_topics
+        if self.term_coverage == 0.0:  # not one word of the question (or a synonym) is in the section
+            penalty += NO_SHARED_WORDS_PENALTY
+        return max(self.dense, self.sentence) + 0.1 * self.term_coverage - penalty
+
+
+@dataclass
+class Scope:
+    chunk_rows: np.ndarray
+    sentence_rows: np.ndarray
+    bm25: BM25
+
+
+class LoadedIndex:
+    """One published collection, read into memory for lexical and sentence-level scoring."""
+
+    def __init__(self, store: VectorStore, info: IndexInfo, embeddings):
+        self.info = info
+        self.vectorstore = store.vectorstore(info.collection, embeddings)
+        got = _read_all(store.collection(info.collection))
+        self.chunks: list[dict] = []
+        self.sentences: list[dict] = []
+        sentence_vectors = []
+        for meta, vector in got:
+            if meta["unit"] == "chunk":
+                self.chunks.append(meta)
+            else:
+                self.sentences.append(meta)
+                sentence_vectors.append(vector)
+        self.sentence_matrix = np.asarray(sentence_vectors, dtype=np.float32).reshape(len(sentence_vectors), -1)
+        self.chunk_tokens = [set(_chunk_tokens(m)) for m in self.chunks]
+        self.sentence_tokens = [set(tokenize(m["body"])) for m in self.sentences]
+        self.section_tokens: dict[str, set[str]] = {}
+        for meta, tokens in zip(self.chunks, self.chunk_tokens):
+            self.section_tokens.setdefault(meta["section_id"], set()).update(tokens)
+        self.scopes = {}
+        for audience, allowed in AUDIENCE_SCOPES.items():
+            chunk_rows = np.array([i for i, m in enumerate(self.chunks) if m["audience"] in allowed], dtype=int)
+            sentence_rows = np.array([i for i, m in enumerate(self.sentences) if m["audience"] in allowed], dtype=int)
+            bm25 = BM25([_chunk_tokens(self.chunks[i]) for i in chunk_rows])
+            self.scopes[audience] = Scope(chunk_rows, sentence_rows, bm25)
+
+    def search(self, query_vector: np.ndarray, question: str, audience: str) -> list[SectionHit]:
+        scope = self.scopes[audience]
+        if not len(scope.chunk_rows):
+            return []
+        hits: dict[str, SectionHit] = {}
+
+        def hit(meta: dict) -> SectionHit:
+            found = hits.get(meta["section_id"])
+            if found is None:
+                found = hits[meta["section_id"]] = SectionHit(meta["section_id"], meta)
+            return found
+
+        # Dense, in Chroma, with the audience as part of the query.
+        allowed = list(AUDIENCE_SCOPES[audience])
+        where = {"$and": [{"unit": "chunk"}, {"audience": {"$in": allowed}}]}
+        dense = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
+            query_vector.tolist(), k=min(DENSE_K, len(scope.chunk_rows)), filter=where
+        )
+        dense_rank = []
+        for document, distance in dense:  # LangChain passes Chroma's cosine *distance* through
+            h = hit(document.metadata)
+            h.dense = max(h.dense, 1.0 - float(distance))
+            if h.section_id not in dense_rank:
+                dense_rank.append(h.section_id)
+
+        # Sentences of this audience, scored in memory (the matrix rows were filtered at load).
+        terms = query_terms(question)
+        if len(scope.sentence_rows):
+            cosines = self.sentence_matrix[scope.sentence_rows] @ query_vector
+            for row, cosine in zip(scope.sentence_rows, cosines):
+                meta = self.sentences[row]
+                lexical = scope.bm25.coverage(terms, self.sentence_tokens[row]) if terms else 0.0
+                h = hit(meta)
+                score = float(cosine) + 0.15 * lexical
+                h.sentences.append((int(row), score))
+                h.sentence = max(h.sentence, float(cosine))
+        sentence_rank = sorted((h for h in hits.values() if h.sentences), key=lambda h: -h.sentence)
+
+        # Lexical, over this audience's chunks only.
+        lexical_rank = []
+        if terms:
+            scores = scope.bm25.scores(terms)
+            for local in np.argsort(-scores)[:DENSE_K]:
+                if scores[local] <= 0:
+                    break
+                h = hit(self.chunks[scope.chunk_rows[local]])
+                h.lexical = max(h.lexical, float(scores[local]))
+                if h.section_id not in lexical_rank:
+                    lexical_rank.append(h.section_id)
+
+        for rank, section_id in enumerate(dense_rank):
+            hits[section_id].fused += 1.0 / (RRF_K + rank + 1)
+        for rank, h in enumerate(sentence_rank):
+            h.fused += 1.0 / (RRF_K + rank + 1)
+        for rank, section_id in enumerate(lexical_rank):
+            hits[section_id].fused += 1.0 / (RRF_K + rank + 1)
+        topics = topic_groups(question)
+        for h in hits.values():
+            h.unmatched_topics = unmatched_topics(topics, self.section_tokens.get(h.section_id, set()))
+            h.term_coverage = scope.bm25.coverage(terms, self.section_tokens.get(h.section_id, set())) if terms else 0.0
+            h.sentences.sort(key=lambda pair: -pair[1])
+        return sorted(hits.values(), key=lambda h: (-h.fused, -h.evidence))
+
+
+class Retriever:
+    """Keeps the loaded index in step with the store's active pointer."""
+
+    def __init__(self, store: VectorStore, embeddings):
+        self.store = store
+        self.embeddings = embeddings
+        self._loaded: LoadedIndex | None = None
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
+
+    def current(self, *, force_check: bool = False) -> LoadedIndex:
+        loaded = self._loaded
+        if loaded is not None and not force_check and time.monotonic() - self._checked_at < POINTER_CHECK_S:
+            return loaded
+        with self._lock:  # one reload at a time; other threads keep answering from `loaded`
+            if self._loaded is not loaded and not force_check:
+                return self._loaded
+            info = self.store.active()
+            self._checked_at = time.monotonic()
+            if info is None:
+                raise IndexNotBuilt("no index has been built yet: run `privacy-bot index`")
+            self._check_model(info)
+            if self._loaded is None or self._loaded.info.collection != info.collection:
+                self._loaded = LoadedIndex(self.store, info, self.embeddings)
+            return self._loaded
+
+    def _check_model(self, info: IndexInfo) -> None:
+        if info.model != self.embeddings.model_id or info.dimension != self.embeddings.dimension:
+            raise ModelMismatch(
+                f"the index was built with {info.model} ({info.dimension} dimensions) but EMBEDDING_MODEL is "
+                f"{self.embeddings.model_id} ({self.embeddings.dimension} dimensions); "
+                "rebuild it with `privacy-bot index --full`"
+            )
+
+    def search(self, question: str, audience: str, query_vector: np.ndarray | None = None) -> list[SectionHit]:
+        if query_vector is None:
+            query_vector = self.embeddings.encode_query(question)
+        try:
+            return self.current().search(query_vector, question, audience)
+        except NotFoundError:
+            # A refresh dropped the collection we were reading: the pointer has moved on.
+            return self.current(force_check=True).search(query_vector, question, audience)
+
+
+def _chunk_tokens(meta: dict) -> list[str]:
+    # The section title counts twice: a heading names what the whole section is about.
+    return tokenize(meta["section"]) * 2 + tokenize(meta["body"])
+
+
+def _read_all(collection) -> list[tuple[dict, list[float]]]:
+    out, offset, page = [], 0, 2000
+    while True:
+        got = collection.get(include=["metadatas", "embeddings"], limit=page, offset=offset)
+        out.extend(zip(got["metadatas"], got["embeddings"]))
+        if len(got["ids"]) < page:
+            return out
+        offset += page
