@@ -1,0 +1,24 @@
+"""`privacy-bot serve`: one process serving HTTP (uvicorn) and, when configured, Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from bot.settings import Settings
+from bot.web import create_asgi_app
+
+__all__ = ["create_asgi_app", "serve"]
+
+
+def serve(settings: Settings, assistant=None) -> None:
+    """Run until SIGINT/SIGTERM; the lifespan then finishes accepted answers before exiting."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if assistant is None:
+        from bot.assistant import Assistant  # loads the embedding model: seconds, so only here
+
+        assistant = Assistant.from_settings(settings)
+    app = create_asgi_app(settings, assistant)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(), lifespan="on")

@@ -1,0 +1,131 @@
+"""From a question typed in Slack to a reply posted in Slack, after the ack.
+
+The user always hears back: an answer, the usage text, the core's reason for refusing, or an
+apology with a way to reach support. Failures are logged with a trace id (also shown to the
+user) and never with the question text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Protocol
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
+
+from bot.answer import Answer
+from bot.errors import InputRejected, PrivacyBotError
+from bot.settings import Settings
+from bot.slack import messages
+from bot.slack.background import BackgroundWork, new_trace_id
+from bot.slack.blocks import SlackMessage, render_answer
+from bot.slack.client import respond
+from bot.store import StateStore
+
+log = logging.getLogger(__name__)
+
+WORKING_REACTION = "eyes"
+AUDIENCE = "employee"  # the Slack workspace is Kimss AI's own staff
+HELP_WORDS = {"help", "?", "usage"}
+
+
+class AssistantLike(Protocol):
+    def ask(self, question: str, audience: str = "employee") -> Answer: ...
+    def status(self) -> dict: ...
+
+
+@dataclass
+class SlackServices:
+    """What the listeners need, passed to every `register(app, services)`."""
+
+    settings: Settings
+    assistant: AssistantLike
+    store: StateStore
+    work: BackgroundWork
+
+
+def question_text(raw: str, bot_user_id: str | None) -> str:
+    """The question as the person typed it: without the bot's mention, Slack's escaping undone."""
+    if bot_user_id:
+        raw = re.sub(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>", " ", raw)
+    raw = raw.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return " ".join(raw.split())
+
+
+def compose_reply(services: SlackServices, question: str, trace_id: str, *, echo_question: bool = False) -> SlackMessage:
+    if question.lower() in HELP_WORDS:
+        return messages.usage()
+    try:
+        answer = services.assistant.ask(question, audience=AUDIENCE)
+    except InputRejected as rejection:
+        if rejection.code == "empty":
+            return messages.usage()
+        log.info("question rejected trace_id=%s code=%s", trace_id, rejection.code)
+        return messages.rejected(str(rejection))
+    except PrivacyBotError as error:
+        log.error("index unavailable trace_id=%s error=%s: %s", trace_id, type(error).__name__, error)
+        return messages.unavailable(services.settings, trace_id)
+    except Exception:
+        log.exception("answering failed trace_id=%s", trace_id)
+        return messages.apology(services.settings, trace_id)
+    answer_id = uuid.uuid4().hex[:16]
+    log.info(
+        "answered trace_id=%s answer_id=%s covered=%s citations=%d escalation=%s",
+        trace_id, answer_id, answer.covered, len(answer.citations),
+        answer.escalation.reason if answer.escalation else None,
+    )
+    return render_answer(answer, answer_id, echo_question=echo_question)
+
+
+def reply_in_conversation(
+    services: SlackServices, client: WebClient, *, channel: str, message_ts: str, thread_ts: str | None, question: str
+) -> None:
+    """Answer a mention or DM where it was asked, with 👀 on the question while working."""
+    trace_id = new_trace_id()
+    reacted = _reaction(client, "add", channel, message_ts, trace_id)
+    try:
+        reply = compose_reply(services, question, trace_id)
+        _post(client, services.settings, channel, thread_ts, reply, trace_id)
+    finally:
+        if reacted:
+            _reaction(client, "remove", channel, message_ts, trace_id)
+
+
+def reply_ephemeral(services: SlackServices, *, response_url: str, question: str) -> None:
+    """Answer a slash command privately through its response_url."""
+    trace_id = new_trace_id()
+    reply = compose_reply(services, question, trace_id, echo_question=True)
+    try:
+        respond(response_url, reply)
+    except Exception:
+        log.exception("posting the answer failed trace_id=%s", trace_id)
+        respond(response_url, messages.apology(services.settings, trace_id))
+
+
+def _post(
+    client: WebClient, settings: Settings, channel: str, thread_ts: str | None, reply: SlackMessage, trace_id: str
+) -> None:
+    try:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, **reply.as_kwargs())
+    except SlackApiError as error:
+        # Slack refused the message itself (e.g. invalid_blocks): say sorry in plain text instead.
+        log.error("chat.postMessage failed trace_id=%s error=%s", trace_id, error.response.get("error"))
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, **messages.apology(settings, trace_id).as_kwargs())
+
+
+def _reaction(client: WebClient, verb: str, channel: str, ts: str, trace_id: str) -> bool:
+    """The working signal is a courtesy: failing to show it must not stop the answer."""
+    try:
+        if verb == "add":
+            client.reactions_add(channel=channel, timestamp=ts, name=WORKING_REACTION)
+        else:
+            client.reactions_remove(channel=channel, timestamp=ts, name=WORKING_REACTION)
+        return True
+    except SlackApiError as error:
+        log.warning("reactions.%s failed trace_id=%s error=%s", verb, trace_id, error.response.get("error"))
+    except (SlackRequestError, OSError) as error:
+        log.warning("reactions.%s failed trace_id=%s error=%s", verb, trace_id, type(error).__name__)
+    return False

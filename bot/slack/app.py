@@ -1,0 +1,52 @@
+"""Build the Bolt app: Settings + assistant + state store → a ready `App` with every listener.
+
+`process_before_response=True` makes each listener run to completion before the response is
+sent; our listeners only ack, write a row and hand the slow work to `BackgroundWork`, so the
+ack stays fast while "the HTTP response is back" also means "the work is queued", for HTTP
+and Socket Mode alike.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_bolt.error import BoltError
+
+from bot.errors import ConfigError
+from bot.settings import Settings
+from bot.slack.answering import AssistantLike, SlackServices
+from bot.slack.background import BackgroundWork, new_trace_id
+from bot.slack.client import web_client
+from bot.slack.dedupe import drop_duplicate_events
+from bot.slack.listeners import register_all
+from bot.store import StateStore
+
+log = logging.getLogger(__name__)
+
+
+def create_bolt_app(settings: Settings, assistant: AssistantLike, store: StateStore, work: BackgroundWork) -> App:
+    if not settings.slack_enabled:
+        raise ConfigError("SLACK_BOT_TOKEN", "Slack is not configured")
+    try:
+        app = App(
+            name="kimss-privacy-assistant",
+            # Socket Mode alone needs no signing secret; the HTTP route is then not mounted.
+            signing_secret=settings.slack_signing_secret or "",
+            request_verification_enabled=bool(settings.slack_signing_secret),
+            client=web_client(settings),  # carries the bot token; auth.test runs now, so a bad one fails at start
+            process_before_response=True,
+            logger=logging.getLogger("slack_bolt"),
+        )
+    except BoltError as error:
+        raise ConfigError("SLACK_BOT_TOKEN", f"Slack rejected the token ({error})") from error
+
+    app.use(drop_duplicate_events(store))
+    register_all(app, SlackServices(settings=settings, assistant=assistant, store=store, work=work))
+
+    @app.error
+    def log_listener_error(error: Exception) -> None:
+        # Bolt answers Slack with a 500; we keep the trace, never the payload (it may hold a question).
+        log.error("listener failed trace_id=%s", new_trace_id(), exc_info=error)
+
+    return app

@@ -1,0 +1,29 @@
+"""Drop Slack's redeliveries of an event we already accepted, before any listener runs.
+
+Slack resends an event (with X-Slack-Retry-Num) when it did not see our 200 in time, and a
+restart must not forget what was handled, so the event ids live in SQLite. A retry of an
+event we never saw (the first delivery was lost) is handled normally.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from slack_bolt import BoltRequest, BoltResponse
+
+from bot.store import StateStore
+
+log = logging.getLogger(__name__)
+
+
+def drop_duplicate_events(store: StateStore) -> Callable[..., BoltResponse | None]:
+    def middleware(request: BoltRequest, body: dict, next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not store.claim_event(event_id):
+            retry = (request.headers.get("x-slack-retry-num") or ["-"])[0]
+            log.info("duplicate event dropped event_id=%s retry_num=%s", event_id, retry)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    return middleware

@@ -1,0 +1,30 @@
+"""App Home tab → what the assistant does, example questions, policy date and index status."""
+
+import logging
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot.slack import messages
+from bot.slack.answering import SlackServices
+from bot.slack.background import new_trace_id
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, services: SlackServices) -> None:
+    @app.event("app_home_opened")
+    def show_home(event: dict, context: BoltContext) -> None:
+        if event.get("tab", "home") != "home":
+            return  # opening the Messages tab fires this event too
+        services.work.submit(publish_home, services, context.client, event["user"])
+
+
+def publish_home(services: SlackServices, client: WebClient, user_id: str) -> None:
+    try:
+        status = services.assistant.status()
+    except Exception:
+        # The home tab still renders and says the status is unavailable; the cause is logged.
+        log.exception("assistant.status() failed trace_id=%s", new_trace_id())
+        status = None
+    client.views_publish(user_id=user_id, view=messages.home_view(status, services.settings))

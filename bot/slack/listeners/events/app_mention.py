@@ -1,0 +1,22 @@
+"""@mention in a channel → the answer in the mention's thread (follow-ups there need a mention too)."""
+
+from slack_bolt import App, BoltContext
+
+from bot.slack.answering import SlackServices, question_text, reply_in_conversation
+
+
+def register(app: App, services: SlackServices) -> None:
+    @app.event("app_mention")
+    def answer_mention(event: dict, context: BoltContext) -> None:
+        # Bolt already drops the bot's own events; other bots and edits are not questions.
+        if event.get("bot_id") or event.get("subtype"):
+            return
+        services.work.submit(
+            reply_in_conversation,
+            services,
+            context.client,
+            channel=event["channel"],
+            message_ts=event["ts"],
+            thread_ts=event.get("thread_ts") or event["ts"],
+            question=question_text(event.get("text", ""), context.bot_user_id),
+        )

@@ -1,0 +1,42 @@
+"""The ASGI app: Starlette routes plus the Slack runtime's start/stop in its lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from bot.settings import Settings
+from bot.slack.answering import AssistantLike
+from bot.slack.runtime import SlackRuntime
+from bot.web.health import healthz_endpoint
+from bot.web.slack_events import slack_events_endpoint
+
+log = logging.getLogger(__name__)
+
+
+def create_asgi_app(settings: Settings, assistant: AssistantLike) -> Starlette:
+    """Build the service. With Slack configured this calls auth.test, so a bad token fails here."""
+    slack = SlackRuntime(settings, assistant) if settings.slack_enabled else None
+    routes = [Route("/healthz", healthz_endpoint(assistant, slack.mode if slack else "off"), methods=["GET"])]
+    if slack is not None and slack.http_enabled:
+        routes.append(Route("/slack/events", slack_events_endpoint(slack.app), methods=["POST"]))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        if slack is None:
+            log.info("Slack is off (SLACK_BOT_TOKEN is not set); serving /healthz only")
+        else:
+            slack.start()
+        try:
+            yield
+        finally:
+            if slack is not None:
+                slack.stop()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.slack = slack
+    app.state.assistant = assistant
+    return app

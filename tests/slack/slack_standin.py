@@ -1,0 +1,184 @@
+"""A Slack Web API stand-in on 127.0.0.1: records every call and answers like Slack.
+
+It checks what real Slack would reject (bot token, block limits), can be told to fail the
+next calls of a method with 500 or 429 + Retry-After, serves response_url posts, and hands out
+a Socket Mode URL from apps.connections.open.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+BOT_TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-1-test-token"
+BOT_USER_ID = "UBOT"
+TEAM_ID = "T0001"
+
+
+@dataclass
+class Call:
+    method: str  # Web API method, or "response_url"
+    args: dict
+    path: str = ""
+
+    def dump(self) -> str:
+        return json.dumps(self.args, ensure_ascii=False)
+
+
+@dataclass
+class Failure:
+    status: int
+    times: int
+    retry_after: int | None = None
+
+
+@dataclass
+class SlackStandIn:
+    calls: list[Call] = field(default_factory=list)  # answered with 200
+    attempts: list[Call] = field(default_factory=list)  # every request, failed ones too
+    socket_url: str | None = None
+
+    def __post_init__(self) -> None:
+        self._changed = threading.Condition()
+        self._failures: dict[str, list[Failure]] = {}
+        self._ts = itertools.count(1)
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                standin._handle(self)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return self.url + "/api/"
+
+    def response_url(self, name: str = "cmd") -> str:
+        return f"{self.url}/respond/{name}"
+
+    def fail(self, method: str, status: int, times: int = 1, retry_after: int | None = None) -> None:
+        with self._changed:
+            self._failures.setdefault(method, []).append(Failure(status, times, retry_after))
+
+    def of(self, method: str) -> list[Call]:
+        with self._changed:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(self, predicate, timeout: float = 20.0) -> list[Call]:
+        """Wait until predicate(calls) holds; returns the calls. Fails the test if it never does."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: predicate(list(self.calls)), timeout=timeout):
+                raise AssertionError(f"Slack never saw the expected calls; got {[c.method for c in self.calls]}")
+            return list(self.calls)
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # ---- request handling -------------------------------------------------------------
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        raw = request.rfile.read(int(request.headers.get("Content-Length") or 0)).decode("utf-8")
+        if request.headers.get("Content-Type", "").startswith("application/json"):
+            args = json.loads(raw or "{}")
+        else:
+            args = {k: v[0] for k, v in parse_qs(raw).items()}
+        for key in ("blocks", "view"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        if request.path.startswith("/respond/"):
+            method = "response_url"
+        elif request.path.startswith("/api/"):
+            method = request.path[len("/api/"):]
+        else:
+            return self._reply(request, 404, {"ok": False, "error": "not_found"})
+        call = Call(method, args, request.path)
+        with self._changed:
+            self.attempts.append(call)
+            failure = self._next_failure(method)
+        if failure:
+            headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+            error = "ratelimited" if failure.status == 429 else "internal_error"
+            return self._reply(request, failure.status, {"ok": False, "error": error}, headers)
+        if method != "response_url":
+            expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
+            if request.headers.get("Authorization") != f"Bearer {expected}":
+                return self._reply(request, 200, {"ok": False, "error": "invalid_auth"})
+        status, body = self._answer(method, args)
+        if body.get("ok", True):
+            with self._changed:
+                self.calls.append(call)
+                self._changed.notify_all()
+        self._reply(request, status, body)
+
+    def _next_failure(self, method: str) -> Failure | None:
+        queue = self._failures.get(method) or []
+        if not queue:
+            return None
+        failure = queue[0]
+        failure.times -= 1
+        if failure.times <= 0:
+            queue.pop(0)
+        return failure
+
+    def _answer(self, method: str, args: dict) -> tuple[int, dict]:
+        problem = _block_problem(args.get("blocks"))
+        if problem:
+            return 200, {"ok": False, "error": "invalid_blocks", "detail": problem}
+        ts = f"1700000000.{next(self._ts):06d}"
+        answers = {
+            "auth.test": {"ok": True, "url": "https://kimss.slack.com/", "team": "Kimss", "user": "privacy",
+                          "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": "BBOT",
+                          "is_enterprise_install": False},
+            "chat.postMessage": {"ok": True, "channel": args.get("channel"), "ts": ts,
+                                 "message": {"text": args.get("text"), "ts": ts}},
+            "chat.postEphemeral": {"ok": True, "message_ts": ts},
+            "chat.update": {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")},
+            "reactions.add": {"ok": True},
+            "reactions.remove": {"ok": True},
+            "views.publish": {"ok": True, "view": {"id": "V0001", **(args.get("view") or {})}},
+            "users.info": {"ok": True, "user": {"id": args.get("user"), "is_bot": False, "name": "someone"}},
+            "apps.connections.open": {"ok": bool(self.socket_url), "url": self.socket_url},
+            "response_url": {"ok": True},
+        }
+        if method not in answers:
+            return 200, {"ok": False, "error": "unknown_method"}
+        return 200, answers[method]
+
+    @staticmethod
+    def _reply(request: BaseHTTPRequestHandler, status: int, body: dict, headers: dict | None = None) -> None:
+        data = json.dumps(body).encode()
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            request.send_header(name, value)
+        request.end_headers()
+        request.wfile.write(data)
+
+
+def _block_problem(blocks) -> str | None:
+    """Slack refuses a message with more than 50 blocks or a section text over 3,000 characters."""
+    if not blocks:
+        return None
+    if len(blocks) > 50:
+        return f"{len(blocks)} blocks"
+    for block in blocks:
+        if block.get("type") == "section" and len(block["text"]["text"]) > 3000:
+            return "section text over 3000 characters"
+    return None
