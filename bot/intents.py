@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 _I = r"(?:\bi\b|\bi'm\b|\bi've\b|\bwe\b|\bme\b|\bmy\b|\bour\b|\bus\b)"
-_MY_DATA = (r"(?:my|our|me|us|mine|all)\b[\w\s,'-]{0,40}?\b(?:data|information|info|details|account|records?|"
-            r"history|profile|messages|conversations|prompts|files|logs|emails?|workspace|everything)")
+_MY_DATA = (r"(?:(?:my|our|me|us|mine|all)\b[\w\s,'-]{0,40}?\b(?:data|information|info|details|account|records?|"
+            r"history|profile|messages|conversations|prompts|files|logs|emails?|workspace|everything)"
+            r"|(?:everything|all|anything|whatever)\b[\w\s,'-]{0,30}?\b(?:on|about|of|from) (?:me|us)\b)")
 
 DATA_REQUEST = [
     # deletion / erasure

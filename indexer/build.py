@@ -44,7 +44,7 @@ class BuildReport:
     def summary(self) -> str:
         docs = ", ".join(f"{len(self.documents.get(k, []))} {k}" for k in ("added", "changed", "removed", "unchanged"))
         secs = ", ".join(f"{self.sections.get(k, 0)} {k}" for k in ("added", "changed", "removed", "unchanged"))
-        verb = "would compute" if self.dry_run else "computed"
+        verb = "to compute" if self.dry_run else "computed"
         lines = [f"Documents: {docs}", f"Sections:  {secs}", f"Embeddings {verb}: {self.embeddings_computed}"]
         if self.full_rebuild_reason:
             lines.append(f"Full rebuild: {self.full_rebuild_reason}")

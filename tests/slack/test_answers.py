@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.slack.blocks import ACTION_HELPFUL, ACTION_NOT_HELPFUL, ACTION_SUPPORT
-from tests.slack.conftest import CHANNEL_ID, DM_CHANNEL_ID, SUPPORT_URL, direct_message, mention
+from tests.slack.harness import CHANNEL_ID, DM_CHANNEL_ID, SUPPORT_URL, direct_message, mention
 from tests.slack.fakes import POLICY_URL, SECURITY_QUOTE
 from tests.slack.slack_standin import BOT_USER_ID
 

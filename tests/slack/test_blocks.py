@@ -60,3 +60,19 @@ def test_migrations_are_applied_once_in_order_and_a_new_one_is_trivial_to_add(tm
     assert StateStore(db).claim_event("Ev1") is False  # earlier data survives
     assert db.query("PRAGMA journal_mode")[0][0] == "wal"
     db.close()
+
+
+def test_the_manifest_subscribes_to_exactly_what_the_listeners_handle():
+    from pathlib import Path
+
+    import yaml
+
+    manifest = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yaml").read_text())
+    settings = manifest["settings"]
+    assert set(settings["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im", "app_home_opened"}
+    assert settings["interactivity"]["is_enabled"] and settings["socket_mode_enabled"]
+    assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/privacy"]
+    assert manifest["features"]["app_home"]["home_tab_enabled"]
+    assert manifest["features"]["app_home"]["messages_tab_enabled"]
+    assert {"app_mentions:read", "chat:write", "commands", "im:history", "reactions:write"} <= set(
+        manifest["oauth_config"]["scopes"]["bot"])

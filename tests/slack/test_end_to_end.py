@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.slack.blocks import ACTION_SUPPORT
-from tests.slack.conftest import mention
+from tests.slack.harness import mention
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.slack.blocks import ACTION_HELPFUL, ACTION_NOT_HELPFUL, ACTION_SUPPORT
 from bot.store import StateStore
-from tests.slack.conftest import CHANNEL_ID, USER_ID, mention
+from tests.slack.harness import CHANNEL_ID, USER_ID, mention
 
 
 def answer_id_of_posted_answer(service, standin) -> str:

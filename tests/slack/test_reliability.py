@@ -7,7 +7,7 @@ import logging
 import time
 
 from bot.errors import IndexNotBuilt
-from tests.slack.conftest import SIGNING_SECRET, SUPPORT_URL, event_callback, mention
+from tests.slack.harness import SIGNING_SECRET, SUPPORT_URL, event_callback, mention
 
 
 def replies(standin) -> list:

@@ -9,7 +9,7 @@ import pytest
 
 from bot.errors import ConfigError
 from bot.settings import Settings
-from tests.slack.conftest import RunningService, event_callback, mention
+from tests.slack.harness import RunningService, event_callback, mention
 from tests.slack.slack_standin import APP_TOKEN
 from tests.slack.socket_standin import SocketStandIn
 
