@@ -8,9 +8,11 @@ user) and never with the question text.
 from __future__ import annotations
 
 import logging
+import os
 import re
+import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from slack_sdk import WebClient
@@ -45,6 +47,9 @@ class SlackServices:
     assistant: AssistantLike
     store: StateStore
     work: BackgroundWork
+    # Answering is CPU-bound (embedding); more concurrent asks than cores only slow the acks
+    # of new requests, while the pool's other threads keep doing I/O (reactions, posting, retries).
+    ask_slots: threading.Semaphore = field(default_factory=lambda: threading.BoundedSemaphore(os.cpu_count() or 1))
 
 
 def question_text(raw: str, bot_user_id: str | None) -> str:
@@ -59,7 +64,8 @@ def compose_reply(services: SlackServices, question: str, trace_id: str, *, echo
     if question.lower() in HELP_WORDS:
         return messages.usage()
     try:
-        answer = services.assistant.ask(question, audience=AUDIENCE)
+        with services.ask_slots:
+            answer = services.assistant.ask(question, audience=AUDIENCE)
     except InputRejected as rejection:
         if rejection.code == "empty":
             return messages.usage()

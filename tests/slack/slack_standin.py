@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
@@ -25,6 +26,7 @@ class Call:
     method: str  # Web API method, or "response_url"
     args: dict
     path: str = ""
+    at: float = field(default_factory=time.perf_counter)  # when it arrived (bench latencies)
 
     def dump(self) -> str:
         return json.dumps(self.args, ensure_ascii=False)
