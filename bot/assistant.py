@@ -54,6 +54,7 @@ class Assistant:
     def __init__(self, retriever: Retriever, options: AskOptions | None = None):
         self.retriever = retriever
         self.options = options or AskOptions()
+        self._contact_cache: dict[tuple[str, str, str], list[SectionHit]] = {}
 
     @classmethod
     def from_settings(cls, settings, embeddings=None) -> "Assistant":
@@ -91,10 +92,7 @@ class Assistant:
         return Answer(question, self._compose(citations), True, confidence, audience, citations)
 
     def _escalation(self, question: str, audience: str, reason: str, hits: list[SectionHit]) -> Answer:
-        contact = self.retriever.search(ESCALATION_QUERIES[reason], audience)
-        # Policies name the way to reach a person in a "Contact" section; prefer it when there is one.
-        contact.sort(key=lambda h: "contact" not in h.meta["section"].lower())
-        cited: list[SectionHit] = contact[:1]
+        cited: list[SectionHit] = self._contact_section(reason, audience)
         own = [h for h in hits[:1] if h.evidence >= self.options.threshold and h.section_id not in
                {c.section_id for c in cited}]
         citations = self._citations(cited + own)
@@ -102,6 +100,17 @@ class Assistant:
         evidence = max((h.evidence for h in cited + own), default=0.0)
         return Answer(question, text, bool(citations), self._confidence(evidence), audience, citations,
                       Escalation(reason))
+
+    def _contact_section(self, reason: str, audience: str) -> list[SectionHit]:
+        """What the policy says about reaching a person; the same for every question, so cached per index."""
+        key = (reason, audience, self.retriever.current().info.collection)
+        if key not in self._contact_cache:
+            contact = self.retriever.search(ESCALATION_QUERIES[reason], audience)
+            # Policies name the way to reach a person in a "Contact" section; prefer it when there is one.
+            contact.sort(key=lambda h: "contact" not in h.meta["section"].lower())
+            self._contact_cache = {k: v for k, v in self._contact_cache.items() if k[2] == key[2]}
+            self._contact_cache[key] = contact[:1]
+        return self._contact_cache[key]
 
     def _citations(self, hits: list[SectionHit]) -> list[Citation]:
         loaded = self.retriever.current()

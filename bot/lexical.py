@@ -141,8 +141,12 @@ class BM25:
 
     def coverage(self, terms: dict[str, float], tokens: set[str]) -> float:
         """Share (idf-weighted) of the query's own terms found in `tokens`: an absolute 0..1 signal."""
-        own = [t for t, w in terms.items() if w == 1.0]
-        total = sum(self.idf(t) for t in own)
+        return self.coverage_scorer(terms)(tokens)
+
+    def coverage_scorer(self, terms: dict[str, float]):
+        """`coverage` with the query's part computed once, for scoring many texts against one query."""
+        own = [(self.idf(t), {t} | SYNONYMS.get(t, set())) for t, w in terms.items() if w == 1.0]
+        total = sum(weight for weight, _ in own)
         if not total:
-            return 0.0
-        return sum(self.idf(t) for t in own if t in tokens or SYNONYMS.get(t, set()) & tokens) / total
+            return lambda tokens: 0.0
+        return lambda tokens: sum(weight for weight, accepted in own if not accepted.isdisjoint(tokens)) / total

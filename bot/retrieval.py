@@ -66,8 +66,8 @@ class LoadedIndex:
 
     def __init__(self, store: VectorStore, info: IndexInfo, embeddings):
         self.info = info
-        self.vectorstore = store.vectorstore(info.collection, embeddings)
-        got = _read_all(store.collection(info.collection))
+        self.collection = store.collection(info.collection)
+        got = _read_all(self.collection)
         self.chunks: list[dict] = []
         self.sentences: list[dict] = []
         sentence_vectors = []
@@ -102,30 +102,33 @@ class LoadedIndex:
                 found = hits[meta["section_id"]] = SectionHit(meta["section_id"], meta)
             return found
 
-        # Dense, in Chroma, with the audience as part of the query.
-        allowed = list(AUDIENCE_SCOPES[audience])
-        where = {"$and": [{"unit": "chunk"}, {"audience": {"$in": allowed}}]}
-        dense = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
-            query_vector.tolist(), k=min(DENSE_K, len(scope.chunk_rows)), filter=where
+        # Dense, in Chroma, with the audience as part of the query. The collection is queried
+        # directly rather than through LangChain's similarity_search: that wrapper also fetches
+        # every hit's text and builds Documents, which costs more than the search on this path.
+        where = _chunk_filter(audience)
+        dense = self.collection.query(
+            query_embeddings=[query_vector], n_results=min(DENSE_K, len(scope.chunk_rows)), where=where,
+            include=["metadatas", "distances"],
         )
         dense_rank = []
-        for document, distance in dense:  # LangChain passes Chroma's cosine *distance* through
-            h = hit(document.metadata)
+        for meta, distance in zip(dense["metadatas"][0], dense["distances"][0]):  # cosine distance
+            h = hit(meta)
             h.dense = max(h.dense, 1.0 - float(distance))
             if h.section_id not in dense_rank:
                 dense_rank.append(h.section_id)
 
         # Sentences of this audience, scored in memory (the matrix rows were filtered at load).
         terms = query_terms(question)
+        coverage = scope.bm25.coverage_scorer(terms)
         if len(scope.sentence_rows):
             cosines = self.sentence_matrix[scope.sentence_rows] @ query_vector
-            for row, cosine in zip(scope.sentence_rows, cosines):
+            for row, cosine in zip(scope.sentence_rows.tolist(), cosines.tolist()):
                 meta = self.sentences[row]
-                lexical = scope.bm25.coverage(terms, self.sentence_tokens[row]) if terms else 0.0
+                lexical = coverage(self.sentence_tokens[row])
                 h = hit(meta)
                 score = float(cosine) + 0.15 * lexical
-                h.sentences.append((int(row), score))
-                h.sentence = max(h.sentence, float(cosine))
+                h.sentences.append((row, score))
+                h.sentence = max(h.sentence, cosine)
         sentence_rank = sorted((h for h in hits.values() if h.sentences), key=lambda h: -h.sentence)
 
         # Lexical, over this audience's chunks only.
@@ -149,7 +152,7 @@ class LoadedIndex:
         topics = topic_groups(question)
         for h in hits.values():
             h.unmatched_topics = unmatched_topics(topics, self.section_tokens.get(h.section_id, set()))
-            h.term_coverage = scope.bm25.coverage(terms, self.section_tokens.get(h.section_id, set())) if terms else 0.0
+            h.term_coverage = coverage(self.section_tokens.get(h.section_id, set()))
             h.sentences.sort(key=lambda pair: -pair[1])
         return sorted(hits.values(), key=lambda h: (-h.fused, -h.evidence))
 
@@ -196,6 +199,12 @@ class Retriever:
         except NotFoundError:
             # A refresh dropped the collection we were reading: the pointer has moved on.
             return self.current(force_check=True).search(query_vector, question, audience)
+
+
+def _chunk_filter(audience: str) -> dict:
+    if audience == "employee":  # employees may read every audience the indexer accepts
+        return {"unit": "chunk"}
+    return {"$and": [{"unit": "chunk"}, {"audience": {"$in": list(AUDIENCE_SCOPES[audience])}}]}
 
 
 def _chunk_tokens(meta: dict) -> list[str]:
