@@ -27,33 +27,13 @@ DM_CHANNEL_ID = "D0DIRECT"
 SUPPORT_URL = "https://kimss.example/app/support"
 
 
-class RunningService:
-    """The ASGI app under uvicorn on 127.0.0.1 (port chosen by the OS), in a thread."""
+class SignedClient:
+    """Sends requests to a running service exactly as Slack does, signed with the signing secret."""
 
-    def __init__(self, settings: Settings, assistant) -> None:
-        self.settings = settings
-        self.app = create_asgi_app(settings, assistant)
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=0, lifespan="on", log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            assert self.thread.is_alive() and time.monotonic() < deadline, "the service did not start"
-            time.sleep(0.01)
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        self.http = httpx.Client(base_url=self.url, timeout=30)
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.http = httpx.Client(base_url=url, timeout=30)
 
-    @property
-    def slack(self):
-        return self.app.state.slack
-
-    def wait_idle(self) -> None:
-        """Every request the service accepted has been answered (no timing involved)."""
-        assert self.slack.wait_idle(timeout=60), "background work never finished"
-
-    # ---- signed requests, as Slack sends them ------------------------------------------
     def post_signed(self, body: str, content_type: str, *, timestamp: int | None = None,
                     secret: str = SIGNING_SECRET, headers: dict | None = None) -> httpx.Response:
         timestamp = int(time.time()) if timestamp is None else timestamp
@@ -84,6 +64,32 @@ class RunningService:
         if not ephemeral:
             payload["message"] = {"type": "message", "ts": "1700000000.000900", "thread_ts": thread_ts}
         return self.post_signed(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+
+class RunningService(SignedClient):
+    """The ASGI app under uvicorn on 127.0.0.1 (port chosen by the OS), in a thread."""
+
+    def __init__(self, settings: Settings, assistant) -> None:
+        self.settings = settings
+        self.app = create_asgi_app(settings, assistant)
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=0, lifespan="on", log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            assert self.thread.is_alive() and time.monotonic() < deadline, "the service did not start"
+            time.sleep(0.01)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        super().__init__(f"http://127.0.0.1:{port}")
+
+    @property
+    def slack(self):
+        return self.app.state.slack
+
+    def wait_idle(self) -> None:
+        """Every request the service accepted has been answered (no timing involved)."""
+        assert self.slack.wait_idle(timeout=60), "background work never finished"
 
     def stop(self) -> None:
         self.http.close()
