@@ -76,18 +76,9 @@ def cmd_ask(args, settings) -> int:
               "       (or pipe one question per line on stdin)", file=sys.stderr)
         return USAGE_EXIT
 
-    from bot.assistant import Assistant
     from bot.render_text import render_answer
-    from indexer.embedding import load_embeddings
-    from indexer.store import VectorStore
 
-    embeddings = load_embeddings(settings.embedding_model)
-    if VectorStore.from_settings(settings).active() is None:
-        print("No index yet: building it from the knowledge directory first…", file=sys.stderr)
-        from indexer.build import build_index
-
-        print(build_index(settings, embeddings=embeddings).summary(), file=sys.stderr)
-    assistant = Assistant.from_settings(settings, embeddings=embeddings)
+    assistant = _assistant_with_index(settings)
 
     status = 0
     for n, question in enumerate(questions):
@@ -110,8 +101,23 @@ def cmd_ask(args, settings) -> int:
 def cmd_serve(args, settings) -> int:
     from bot.service import serve
 
-    serve(settings)
+    serve(settings, _assistant_with_index(settings))
     return 0
+
+
+def _assistant_with_index(settings):
+    """The Assistant, building the index first when none exists (a fresh checkout just works)."""
+    from bot.assistant import Assistant
+    from indexer.embedding import load_embeddings
+    from indexer.store import VectorStore
+
+    embeddings = load_embeddings(settings.embedding_model)
+    if VectorStore.from_settings(settings).active() is None:
+        print("No index yet: building it from the knowledge directory first…", file=sys.stderr)
+        from indexer.build import build_index
+
+        print(build_index(settings, embeddings=embeddings).summary(), file=sys.stderr)
+    return Assistant.from_settings(settings, embeddings=embeddings)
 
 
 def _progress_bar():

@@ -71,9 +71,11 @@ class LoadedIndex:
         self.chunks: list[dict] = []
         self.sentences: list[dict] = []
         sentence_vectors = []
-        for meta, vector in got:
+        self.chunk_by_id: dict[str, dict] = {}
+        for record_id, meta, vector in got:
             if meta["unit"] == "chunk":
                 self.chunks.append(meta)
+                self.chunk_by_id[record_id] = meta
             else:
                 self.sentences.append(meta)
                 sentence_vectors.append(vector)
@@ -108,11 +110,11 @@ class LoadedIndex:
         where = _chunk_filter(audience)
         dense = self.collection.query(
             query_embeddings=[query_vector], n_results=min(DENSE_K, len(scope.chunk_rows)), where=where,
-            include=["metadatas", "distances"],
+            include=["distances"],  # metadata comes from memory by id: a quarter of the query's cost
         )
         dense_rank = []
-        for meta, distance in zip(dense["metadatas"][0], dense["distances"][0]):  # cosine distance
-            h = hit(meta)
+        for record_id, distance in zip(dense["ids"][0], dense["distances"][0]):  # cosine distance
+            h = hit(self.chunk_by_id[record_id])
             h.dense = max(h.dense, 1.0 - float(distance))
             if h.section_id not in dense_rank:
                 dense_rank.append(h.section_id)
@@ -212,11 +214,11 @@ def _chunk_tokens(meta: dict) -> list[str]:
     return tokenize(meta["section"]) * 2 + tokenize(meta["body"])
 
 
-def _read_all(collection) -> list[tuple[dict, list[float]]]:
+def _read_all(collection) -> list[tuple[str, dict, list[float]]]:
     out, offset, page = [], 0, 2000
     while True:
         got = collection.get(include=["metadatas", "embeddings"], limit=page, offset=offset)
-        out.extend(zip(got["metadatas"], got["embeddings"]))
+        out.extend(zip(got["ids"], got["metadatas"], got["embeddings"]))
         if len(got["ids"]) < page:
             return out
         offset += page
