@@ -1,0 +1,50 @@
+"""`privacy-bot ask`: answer questions from the arguments or stdin; `--json` is a stable contract."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from bot.commands import USAGE_EXIT, assistant_with_index
+from bot.errors import InputRejected
+
+
+def register(commands) -> None:
+    ask = commands.add_parser("ask", help="answer a question (or one per line from stdin)")
+    ask.add_argument("question", nargs="*", help="the question; without it, questions are read from stdin")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question per line")
+    ask.add_argument("--audience", choices=["employee", "customer"], default="employee")
+    ask.set_defaults(handler=run)
+
+
+def run(args, settings) -> int:
+    if args.question:
+        questions = [" ".join(args.question)]
+    elif sys.stdin.isatty():
+        questions = []
+    else:
+        questions = [line.strip() for line in sys.stdin if line.strip()]
+    if not any(q.strip() for q in questions):
+        print('usage: privacy-bot ask [--json] [--audience employee|customer] "QUESTION"\n'
+              "       (or pipe one question per line on stdin)", file=sys.stderr)
+        return USAGE_EXIT
+
+    from bot.render_text import render_answer
+
+    assistant = assistant_with_index(settings)
+    status = 0
+    for n, question in enumerate(questions):
+        try:
+            answer = assistant.ask(question, audience=args.audience)
+        except InputRejected as rejected:
+            status = USAGE_EXIT
+            if args.json:
+                print(json.dumps({"question": question[:200], "error": {"code": rejected.code, "message": str(rejected)}}))
+            else:
+                print(f"privacy-bot: {rejected}", file=sys.stderr)
+            continue
+        if args.json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            print(("\n" if n else "") + render_answer(answer, settings.support_url), flush=True)
+    return status
