@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 from bot.commands import USAGE_EXIT, ask, index, serve
+from bot.commands import eval as eval_command
+from bot.commands import report
 from bot.errors import InputRejected, PrivacyBotError
 
 # Add a command: a module in bot/commands/ with register(subparsers), then list it here.
-COMMANDS = [index, ask, serve]
+COMMANDS = [index, ask, serve, eval_command, report]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,8 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from bot.settings import Settings
 
+        from bot.logging_setup import configure_logging
+
         settings = Settings.load()
-        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        configure_logging(settings.log_level)  # JSON lines on stderr, trace id per question
         return args.handler(args, settings)
     except PrivacyBotError as error:
         print(f"privacy-bot: {error}", file=sys.stderr)

@@ -203,6 +203,21 @@ class Retriever:
             return self.current(force_check=True).search(query_vector, question, audience)
 
 
+class PinnedRetriever(Retriever):
+    """Reads one given collection whatever the active pointer says: evaluating a build before publishing it."""
+
+    def __init__(self, store: VectorStore, embeddings, info: IndexInfo):
+        super().__init__(store, embeddings)
+        self.info = info
+
+    def current(self, *, force_check: bool = False) -> LoadedIndex:
+        with self._lock:
+            if self._loaded is None:
+                self._check_model(self.info)
+                self._loaded = LoadedIndex(self.store, self.info, self.embeddings)
+            return self._loaded
+
+
 def _chunk_filter(audience: str) -> dict:
     if audience == "employee":  # employees may read every audience the indexer accepts
         return {"unit": "chunk"}

@@ -40,6 +40,9 @@ class Settings:
     # Support hand-off
     support_url: str = "/app/support"
     support_channel_id: str | None = None
+    # Privacy team: who may refresh the index from Slack and sees the report on the App Home
+    privacy_team_user_ids: tuple[str, ...] = ()
+    analytics_retention_days: int = 90
 
     @property
     def chroma_server(self) -> str | None:
@@ -110,6 +113,8 @@ class Settings:
             host=text("HOST") or "0.0.0.0",
             support_url=text("SUPPORT_URL") or "/app/support",
             support_channel_id=text("SUPPORT_CHANNEL_ID"),
+            privacy_team_user_ids=tuple(u for u in (text("PRIVACY_TEAM_USER_IDS") or "").replace(",", " ").split()),
+            analytics_retention_days=integer("ANALYTICS_RETENTION_DAYS", 90, 1, 3650),
         )
         settings._validate()
         return settings
@@ -139,6 +144,9 @@ class Settings:
                 raise ConfigError("SLACK_API_URL", f"expected an http(s) URL, got {self.slack_api_url!r}")
         if self.support_channel_id and not self.support_channel_id[:1] in {"C", "G"}:
             raise ConfigError("SUPPORT_CHANNEL_ID", "expected a channel id such as C0123456789")
+        for user_id in self.privacy_team_user_ids:
+            if not re.fullmatch(r"[UW][A-Z0-9]{2,}", user_id):
+                raise ConfigError("PRIVACY_TEAM_USER_IDS", f"expected Slack user ids such as U0123456789, got {user_id!r}")
 
     def redacted(self) -> dict[str, object]:
         """Settings for logs and /healthz: secrets never leave as text."""

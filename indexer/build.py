@@ -36,6 +36,9 @@ class BuildReport:
     full_rebuild_reason: str | None = None
     collection: str | None = None
     warnings: list[str] = field(default_factory=list)
+    gate: object | None = None  # the publish gate's result (e.g. bot.evaluation.EvalReport): .passed, .totals()
+    blocked: bool = False  # the gate failed and the new index was not published
+    forced: bool = False  # the gate failed and the index was published anyway (force=True)
 
     @property
     def changed(self) -> bool:
@@ -48,8 +51,14 @@ class BuildReport:
         lines = [f"Documents: {docs}", f"Sections:  {secs}", f"Embeddings {verb}: {self.embeddings_computed}"]
         if self.full_rebuild_reason:
             lines.append(f"Full rebuild: {self.full_rebuild_reason}")
+        if self.gate is not None:
+            lines.append(f"Gate: {self.gate.totals()}")
         if self.dry_run:
             lines.append("Dry run: nothing was written.")
+        elif self.blocked:
+            lines.append("Not published: the new index fails the gate; the active index is unchanged.")
+        elif self.published and self.forced:
+            lines.append(f"Published {self.records} records as {self.collection} despite the failing gate (forced).")
         elif self.published:
             lines.append(f"Published {self.records} records as {self.collection}.")
         else:
@@ -60,8 +69,14 @@ class BuildReport:
 
 def build_index(settings, *, knowledge_dir: Path | None = None, full: bool = False, dry_run: bool = False,
                 embeddings=None, store: VectorStore | None = None,
-                progress: Callable[[int, int], None] | None = None) -> BuildReport:
-    """Index `knowledge_dir` (default settings.knowledge_dir). `progress(done, total)` sees each batch."""
+                progress: Callable[[int, int], None] | None = None,
+                gate: Callable[[IndexInfo], object] | None = None, force: bool = False) -> BuildReport:
+    """Index `knowledge_dir` (default settings.knowledge_dir). `progress(done, total)` sees each batch.
+
+    `gate(info)` sees the new collection after it is written and before the pointer moves; when its
+    result has `passed == False` the collection is dropped and the active index stays (report.blocked),
+    unless `force`, which publishes anyway and records `forced=True` in the IndexInfo.
+    """
     started = time.perf_counter()
     directory = Path(knowledge_dir or settings.knowledge_dir)
     if not directory.is_dir():
@@ -111,6 +126,15 @@ def build_index(settings, *, knowledge_dir: Path | None = None, full: bool = Fal
                 documents={d.key: {"title": d.title, "audience": d.audience, "updated": d.updated,
                                    "hash": d.content_hash} for d in loaded.documents},
             )
+            report.gate = gate(info) if gate else None
+            if report.gate is not None and not report.gate.passed:
+                if not force:
+                    store.delete(name)
+                    report.blocked = True
+                    report.embeddings_computed = reusing.computed
+                    report.seconds = time.perf_counter() - started
+                    return report
+                info.forced = report.forced = True
             store.publish(info)
         except BaseException:
             store.delete(name)  # never leave a half-built collection behind

@@ -29,13 +29,18 @@ def run(args, settings) -> int:
               "       (or pipe one question per line on stdin)", file=sys.stderr)
         return USAGE_EXIT
 
+    from bot.analytics import open_events
+    from bot.analytics.recording import recording
+    from bot.logging_setup import question_context
     from bot.render_text import render_answer
 
-    assistant = assistant_with_index(settings)
+    events = open_events(settings)
+    assistant = recording(assistant_with_index(settings), events, source="cli")
     status = 0
     for n, question in enumerate(questions):
         try:
-            answer = assistant.ask(question, audience=args.audience)
+            with question_context(source="cli"):
+                answer = assistant.ask(question, audience=args.audience)
         except InputRejected as rejected:
             status = USAGE_EXIT
             if args.json:

@@ -1,4 +1,4 @@
-"""`privacy-bot index`: build or refresh the index."""
+"""`privacy-bot index`: build or refresh the index, gated by the golden questions."""
 
 from __future__ import annotations
 
@@ -11,17 +11,28 @@ def register(commands) -> None:
     index.add_argument("--knowledge", type=Path, help="knowledge directory (default: KNOWLEDGE_DIR or ./knowledge)")
     index.add_argument("--full", action="store_true", help="re-embed everything instead of reusing unchanged text")
     index.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    index.add_argument("--golden", type=Path,
+                       help="golden questions the new index must pass before it is published "
+                            "(default: golden.yaml in the knowledge directory, when present)")
+    index.add_argument("--force", action="store_true",
+                       help="publish even when golden questions fail (recorded in the index as forced)")
     index.set_defaults(handler=run)
 
 
 def run(args, settings) -> int:
-    from indexer.build import build_index
+    from bot.refresh import refresh
 
-    report = build_index(settings, knowledge_dir=args.knowledge, full=args.full, dry_run=args.dry_run,
-                         progress=_progress_bar())
+    report = refresh(settings, knowledge_dir=args.knowledge, full=args.full, dry_run=args.dry_run,
+                     golden=args.golden, force=args.force, progress=_progress_bar())
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(report.summary())
+    if report.gate is not None and not report.gate.passed:
+        print(report.gate.failures_text(), file=sys.stderr if report.blocked else sys.stdout)
+    if report.blocked:
+        print("privacy-bot: not published: golden questions fail on the new index "
+              "(fix the documents or golden.yaml, or publish anyway with --force)", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -60,4 +60,40 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        5,
+        "question_events",
+        """
+        -- One row per answered question, personal data redacted before it is written
+        -- (bot/analytics/redact.py); rows older than ANALYTICS_RETENTION_DAYS are purged.
+        CREATE TABLE question_events (
+            id                TEXT PRIMARY KEY,
+            asked_at          REAL NOT NULL,
+            source            TEXT NOT NULL,
+            audience          TEXT NOT NULL,
+            question          TEXT NOT NULL,
+            redactions        INTEGER NOT NULL DEFAULT 0,
+            outcome           TEXT NOT NULL,
+            covered           INTEGER NOT NULL,
+            confidence        REAL NOT NULL,
+            top_section       TEXT,
+            top_document      TEXT,
+            escalation_reason TEXT,
+            answer_id         TEXT,
+            trace_id          TEXT
+        );
+        CREATE INDEX question_events_asked_at ON question_events (asked_at);
+        CREATE INDEX question_events_answer_id ON question_events (answer_id);
+        -- Each event with the 👍/👎 votes its answer received (feedback is keyed by answer id).
+        CREATE VIEW question_events_feedback AS
+            SELECT e.*,
+                   (SELECT COUNT(*) FROM feedback f WHERE f.answer_id = e.answer_id AND f.vote = 'helpful')
+                       AS helpful,
+                   (SELECT COUNT(*) FROM feedback f WHERE f.answer_id = e.answer_id AND f.vote = 'not_helpful')
+                       AS not_helpful
+            FROM question_events e;
+        """,
+    ),
 ]
+# Appended out of order by parallel work is fine: they are applied by number.
+MIGRATIONS.sort(key=lambda m: m.number)

@@ -1,0 +1,99 @@
+"""Structured JSON logs, one object per line, with the trace id of the question being handled.
+
+`configure_logging(level)` installs the JSON formatter on the root logger (the CLI calls it for
+every command, so `privacy-bot serve` logs JSON too, uvicorn included). `question_context(...)`
+binds a trace id (and, for analytics, the answer id and the adapter) to everything logged while
+one question is handled, in this thread or task only.
+
+Question text never belongs in a log. As a second line of defence every message and every
+exception text passes through the analytics redaction before it is written, so an email address
+or card number that reached an error message is still not written out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import json
+import logging
+import sys
+import time
+import uuid
+from dataclasses import dataclass, replace
+from typing import Iterator
+
+# LogRecord attributes that are not "extra" fields passed by the caller.
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName"}
+
+
+@dataclass(frozen=True)
+class QuestionContext:
+    trace_id: str | None = None
+    answer_id: str | None = None  # the id an adapter gives the answer (Slack feedback buttons carry it)
+    source: str | None = None  # slack | cli | api
+
+
+_context: contextvars.ContextVar[QuestionContext] = contextvars.ContextVar("question_context",
+                                                                          default=QuestionContext())
+
+
+def new_trace_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def current_context() -> QuestionContext:
+    return _context.get()
+
+
+@contextlib.contextmanager
+def question_context(*, trace_id: str | None = None, answer_id: str | None = None,
+                     source: str | None = None) -> Iterator[QuestionContext]:
+    """Bind ids to the question being handled; fields left None keep an outer binding."""
+    outer = _context.get()
+    bound = replace(outer, **{k: v for k, v in (("trace_id", trace_id or outer.trace_id or new_trace_id()),
+                                                ("answer_id", answer_id), ("source", source)) if v is not None})
+    token = _context.set(bound)
+    try:
+        yield bound
+    finally:
+        _context.reset(token)
+
+
+class JsonFormatter(logging.Formatter):
+    """{"time", "level", "logger", "message", "trace_id"?, ...extra fields, "exception"?}."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from bot.analytics.redact import redact_text
+
+        data: dict[str, object] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact_text(record.getMessage()),
+        }
+        context = _context.get()
+        if context.trace_id:
+            data["trace_id"] = context.trace_id
+        for key, value in vars(record).items():
+            if key not in _STANDARD and not key.startswith("_"):
+                data[key] = value if isinstance(value, (int, float, bool, type(None))) else redact_text(str(value))
+        if record.exc_info:
+            data["exception"] = redact_text(self.formatException(record.exc_info))
+        return json.dumps(data, ensure_ascii=False)
+
+
+def configure_logging(level: str = "INFO", stream=None) -> logging.Handler:
+    """JSON lines on stderr at `level` (LOG_LEVEL); replaces handlers set up earlier."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    # uvicorn keeps its own handlers unless told otherwise: send its records through ours.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
+    return handler
