@@ -53,7 +53,7 @@ class Refresher:
 
     def __init__(self, settings, embeddings: Callable[[], object]):
         self.settings = settings
-        self._embeddings = embeddings  # called when a refresh needs the model (shared with the assistant)
+        self.embeddings = embeddings  # called when a refresh needs the model (shared with the assistant)
         self._lock = threading.Lock()
         self.running: Running | None = None
 
@@ -68,7 +68,7 @@ class Refresher:
     def run(self, *, force: bool = False):
         """The refresh itself (in a background thread); always releases the slot."""
         try:
-            return refresh(self.settings, force=force, embeddings=self._embeddings())
+            return refresh(self.settings, force=force, embeddings=self.embeddings())
         finally:
             with self._lock:
                 self.running = None

@@ -15,10 +15,13 @@ __all__ = ["create_asgi_app", "serve"]
 def serve(settings: Settings, assistant=None) -> None:
     """Run until SIGINT/SIGTERM; the lifespan then finishes accepted answers before exiting."""
     if not logging.getLogger().handlers:
-        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        from bot.logging_setup import configure_logging
+
+        configure_logging(settings.log_level)
     if assistant is None:
         from bot.assistant import Assistant  # loads the embedding model: seconds, so only here
 
         assistant = Assistant.from_settings(settings)
     app = create_asgi_app(settings, assistant)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(), lifespan="on")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(), lifespan="on",
+                log_config=None)  # uvicorn logs through the JSON handler too

@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.answer import Answer
 from bot.errors import InputRejected, PrivacyBotError
+from bot.logging_setup import question_context
 from bot.settings import Settings
 from bot.slack import messages
 from bot.slack.background import BackgroundWork, new_trace_id
@@ -50,6 +51,7 @@ class SlackServices:
     # Answering is CPU-bound (embedding); more concurrent asks than cores only slow the acks
     # of new requests, while the pool's other threads keep doing I/O (reactions, posting, retries).
     ask_slots: threading.Semaphore = field(default_factory=lambda: threading.BoundedSemaphore(os.cpu_count() or 1))
+    refresher: object | None = None  # bot.refresh.Refresher: the privacy team's index refresh (bot/slack/team.py)
 
 
 def question_text(raw: str, bot_user_id: str | None) -> str:
@@ -63,8 +65,10 @@ def question_text(raw: str, bot_user_id: str | None) -> str:
 def compose_reply(services: SlackServices, question: str, trace_id: str, *, echo_question: bool = False) -> SlackMessage:
     if question.lower() in HELP_WORDS:
         return messages.usage()
+    answer_id = uuid.uuid4().hex[:16]
     try:
-        with services.ask_slots:
+        # The ids go with the question into logs and analytics (bot/analytics/recording.py).
+        with services.ask_slots, question_context(trace_id=trace_id, answer_id=answer_id, source="slack"):
             answer = services.assistant.ask(question, audience=AUDIENCE)
     except InputRejected as rejection:
         if rejection.code == "empty":
@@ -77,7 +81,6 @@ def compose_reply(services: SlackServices, question: str, trace_id: str, *, echo
     except Exception:
         log.exception("answering failed trace_id=%s", trace_id)
         return messages.apology(services.settings, trace_id)
-    answer_id = uuid.uuid4().hex[:16]
     log.info(
         "answered trace_id=%s answer_id=%s covered=%s citations=%d escalation=%s",
         trace_id, answer_id, answer.covered, len(answer.citations),

@@ -42,7 +42,12 @@ def create_bolt_app(settings: Settings, assistant: AssistantLike, store: StateSt
         raise ConfigError("SLACK_BOT_TOKEN", f"Slack rejected the token ({error})") from error
 
     app.use(drop_duplicate_events(store))
-    register_all(app, SlackServices(settings=settings, assistant=assistant, store=store, work=work))
+    from bot.refresh import Refresher
+    from bot.slack.team import embeddings_provider
+
+    refresher = Refresher(settings, embeddings_provider(assistant, settings))
+    register_all(app, SlackServices(settings=settings, assistant=assistant, store=store, work=work,
+                                    refresher=refresher))
 
     @app.error
     def log_listener_error(error: Exception) -> None:

@@ -19,6 +19,14 @@ log = logging.getLogger(__name__)
 
 def create_asgi_app(settings: Settings, assistant: AssistantLike) -> Starlette:
     """Build the service. With Slack configured this calls auth.test, so a bad token fails here."""
+    from bot.analytics import open_events
+    from bot.analytics.events import RetentionPurger
+    from bot.analytics.recording import recording
+
+    # Every adapter served here asks through the recording wrapper: one redacted event per answer.
+    events = open_events(settings)
+    assistant = recording(assistant, events, source="api")
+    purger = RetentionPurger(events)
     slack = SlackRuntime(settings, assistant) if settings.slack_enabled else None
     routes = [Route("/healthz", healthz_endpoint(assistant, slack.mode if slack else "off"), methods=["GET"])]
     if slack is not None and slack.http_enabled:
@@ -26,6 +34,7 @@ def create_asgi_app(settings: Settings, assistant: AssistantLike) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
+        purger.start()  # retention: now, then daily
         if slack is None:
             log.info("Slack is off (SLACK_BOT_TOKEN is not set); serving /healthz only")
         else:
@@ -35,8 +44,12 @@ def create_asgi_app(settings: Settings, assistant: AssistantLike) -> Starlette:
         finally:
             if slack is not None:
                 slack.stop()
+            purger.stop()
+            events.close()
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.slack = slack
     app.state.assistant = assistant
+    app.state.analytics = events
+    app.state.retention = purger
     return app

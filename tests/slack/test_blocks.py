@@ -53,7 +53,7 @@ def test_migrations_are_applied_once_in_order_and_a_new_one_is_trivial_to_add(tm
     assert store.claim_event("Ev1") is True
     store.close()
 
-    extra = Migration(len(MIGRATIONS) + 1, "analytics", "CREATE TABLE question_events (id INTEGER PRIMARY KEY)")
+    extra = Migration(len(MIGRATIONS) + 1, "example", "CREATE TABLE example_extra (id INTEGER PRIMARY KEY)")
     db = Database(path, [*MIGRATIONS, extra])
     assert db.schema_version() == extra.number
     assert db.migrate([*MIGRATIONS, extra]) == []  # nothing left to apply

@@ -5,7 +5,7 @@ import logging
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack import messages
+from bot.slack import messages, team
 from bot.slack.answering import SlackServices
 from bot.slack.background import new_trace_id
 
@@ -27,4 +27,7 @@ def publish_home(services: SlackServices, client: WebClient, user_id: str) -> No
         # The home tab still renders and says the status is unavailable; the cause is logged.
         log.exception("assistant.status() failed trace_id=%s", new_trace_id())
         status = None
-    client.views_publish(user_id=user_id, view=messages.home_view(status, services.settings))
+    view = messages.home_view(status, services.settings)
+    if team.is_team(services.settings, user_id):  # the refresh button and the report, team only
+        view["blocks"] += team.home_blocks(services, embed=lambda texts: services.refresher.embeddings().embed_documents(texts))
+    client.views_publish(user_id=user_id, view=view)
