@@ -40,6 +40,11 @@ class Settings:
     # Support hand-off
     support_url: str = "/app/support"
     support_channel_id: str | None = None
+    # Escalation (bot/escalation/): who may Claim/Resolve (empty = members of the support channel),
+    # the reply-time wording told to askers, and a fault only tests set (ESCALATION_FAULT).
+    support_team_user_ids: tuple[str, ...] = ()
+    support_response_time: str = "within 2 business days"
+    escalation_fault: str | None = None
     # Privacy team: who may refresh the index from Slack and sees the report on the App Home
     privacy_team_user_ids: tuple[str, ...] = ()
     analytics_retention_days: int = 90
@@ -113,6 +118,9 @@ class Settings:
             host=text("HOST") or "0.0.0.0",
             support_url=text("SUPPORT_URL") or "/app/support",
             support_channel_id=text("SUPPORT_CHANNEL_ID"),
+            support_team_user_ids=tuple((text("SUPPORT_TEAM_USER_IDS") or "").replace(",", " ").split()),
+            support_response_time=text("SUPPORT_RESPONSE_TIME") or "within 2 business days",
+            escalation_fault=text("ESCALATION_FAULT"),
             privacy_team_user_ids=tuple(u for u in (text("PRIVACY_TEAM_USER_IDS") or "").replace(",", " ").split()),
             analytics_retention_days=integer("ANALYTICS_RETENTION_DAYS", 90, 1, 3650),
         )
@@ -144,6 +152,13 @@ class Settings:
                 raise ConfigError("SLACK_API_URL", f"expected an http(s) URL, got {self.slack_api_url!r}")
         if self.support_channel_id and not self.support_channel_id[:1] in {"C", "G"}:
             raise ConfigError("SUPPORT_CHANNEL_ID", "expected a channel id such as C0123456789")
+        for user_id in self.support_team_user_ids:
+            if not re.fullmatch(r"[UW][A-Z0-9]{2,}", user_id):
+                raise ConfigError("SUPPORT_TEAM_USER_IDS", f"expected Slack user ids such as U0123456789, got {user_id!r}")
+        if len(self.support_response_time) > 200:
+            raise ConfigError("SUPPORT_RESPONSE_TIME", "keep the wording under 200 characters")
+        if self.escalation_fault not in {None, "crash_after_commit", "crash_after_post"}:
+            raise ConfigError("ESCALATION_FAULT", "tests only: crash_after_commit or crash_after_post")
         for user_id in self.privacy_team_user_ids:
             if not re.fullmatch(r"[UW][A-Z0-9]{2,}", user_id):
                 raise ConfigError("PRIVACY_TEAM_USER_IDS", f"expected Slack user ids such as U0123456789, got {user_id!r}")

@@ -26,6 +26,7 @@ from bot.slack import messages
 from bot.slack.background import BackgroundWork, new_trace_id
 from bot.slack.blocks import SlackMessage, render_answer
 from bot.slack.client import respond
+from bot.slack.escalating import SlackAsk, dedupe_key, escalate_answer, support_value
 from bot.store import StateStore
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class SlackServices:
     # Answering is CPU-bound (embedding); more concurrent asks than cores only slow the acks
     # of new requests, while the pool's other threads keep doing I/O (reactions, posting, retries).
     ask_slots: threading.Semaphore = field(default_factory=lambda: threading.BoundedSemaphore(os.cpu_count() or 1))
+    escalations: object | None = None  # bot.escalation.Escalations, when the service runs the outbox
     refresher: object | None = None  # bot.refresh.Refresher: the privacy team's index refresh (bot/slack/team.py)
 
 
@@ -62,7 +64,8 @@ def question_text(raw: str, bot_user_id: str | None) -> str:
     return " ".join(raw.split())
 
 
-def compose_reply(services: SlackServices, question: str, trace_id: str, *, echo_question: bool = False) -> SlackMessage:
+def compose_reply(services: SlackServices, question: str, trace_id: str, *, echo_question: bool = False,
+                  ask: SlackAsk | None = None) -> SlackMessage:
     if question.lower() in HELP_WORDS:
         return messages.usage()
     answer_id = uuid.uuid4().hex[:16]
@@ -86,32 +89,51 @@ def compose_reply(services: SlackServices, question: str, trace_id: str, *, echo
         trace_id, answer_id, answer.covered, len(answer.citations),
         answer.escalation.reason if answer.escalation else None,
     )
-    return render_answer(answer, answer_id, echo_question=echo_question)
+    note = None
+    if ask is not None:
+        try:  # record first: the reply then carries the reference (bot/slack/escalating.py)
+            answer, note = escalate_answer(services, answer, answer_id, ask)
+        except Exception:
+            log.exception("recording the escalation failed trace_id=%s", trace_id)
+    value = support_value(answer, answer_id, ask.source_key(answer_id) if ask else None)
+    return render_answer(answer, answer_id, echo_question=echo_question, escalation_note=note, support_value=value)
 
 
 def reply_in_conversation(
-    services: SlackServices, client: WebClient, *, channel: str, message_ts: str, thread_ts: str | None, question: str
+    services: SlackServices, client: WebClient, *, channel: str, message_ts: str, thread_ts: str | None, question: str,
+    user: str | None = None, team: str | None = None,
 ) -> None:
     """Answer a mention or DM where it was asked, with 👀 on the question while working."""
     trace_id = new_trace_id()
+    ask = SlackAsk(user, team, channel, message_ts, channel, thread_ts) if user else None
     reacted = _reaction(client, "add", channel, message_ts, trace_id)
     try:
-        reply = compose_reply(services, question, trace_id)
+        reply = compose_reply(services, question, trace_id, ask=ask)
         _post(client, services.settings, channel, thread_ts, reply, trace_id)
+        _told(services, ask)
     finally:
         if reacted:
             _reaction(client, "remove", channel, message_ts, trace_id)
 
 
-def reply_ephemeral(services: SlackServices, *, response_url: str, question: str) -> None:
-    """Answer a slash command privately through its response_url."""
+def reply_ephemeral(services: SlackServices, *, response_url: str, question: str, user: str | None = None,
+                    team: str | None = None, request_id: str | None = None) -> None:
+    """Answer a slash command privately through its response_url (a hand-off is answered in a DM)."""
     trace_id = new_trace_id()
-    reply = compose_reply(services, question, trace_id, echo_question=True)
+    ask = SlackAsk(user, team, None, None, user, None, request_key=f"cmd:{request_id or trace_id}") if user else None
+    reply = compose_reply(services, question, trace_id, echo_question=True, ask=ask)
     try:
         respond(response_url, reply)
+        _told(services, ask)
     except Exception:
         log.exception("posting the answer failed trace_id=%s", trace_id)
         respond(response_url, messages.apology(services.settings, trace_id))
+
+
+def _told(services: SlackServices, ask: SlackAsk | None) -> None:
+    """The reply carrying an escalation's reference is out: the outbox need not tell them again."""
+    if ask is not None and services.escalations is not None:
+        services.escalations.mark_told(dedupe_key=dedupe_key(ask.team_id, ask.source_key(""), ask.user_id))
 
 
 def _post(

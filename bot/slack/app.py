@@ -25,7 +25,8 @@ from bot.store import StateStore
 log = logging.getLogger(__name__)
 
 
-def create_bolt_app(settings: Settings, assistant: AssistantLike, store: StateStore, work: BackgroundWork) -> App:
+def create_bolt_app(settings: Settings, assistant: AssistantLike, store: StateStore, work: BackgroundWork,
+                    escalations=None) -> App:
     if not settings.slack_enabled:
         raise ConfigError("SLACK_BOT_TOKEN", "Slack is not configured")
     try:
@@ -47,7 +48,7 @@ def create_bolt_app(settings: Settings, assistant: AssistantLike, store: StateSt
 
     refresher = Refresher(settings, embeddings_provider(assistant, settings))
     register_all(app, SlackServices(settings=settings, assistant=assistant, store=store, work=work,
-                                    refresher=refresher))
+                                    escalations=escalations, refresher=refresher))
 
     @app.error
     def log_listener_error(error: Exception) -> None:

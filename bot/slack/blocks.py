@@ -80,13 +80,13 @@ def citation_block(citation: Citation) -> dict:
     return context(f"*[{citation.n}]* {link(citation.url, citation.label())}")
 
 
-def feedback_actions(answer_id: str, *, support_first: bool) -> dict:
+def feedback_actions(answer_id: str, *, support_first: bool, support_value: str | None = None) -> dict:
     def button(text: str, action_id: str, style: str | None = None) -> dict:
         element = {
             "type": "button",
             "text": {"type": "plain_text", "text": text, "emoji": True},
             "action_id": action_id,
-            "value": answer_id,
+            "value": (support_value or answer_id) if action_id == ACTION_SUPPORT else answer_id,
         }
         if style:
             element["style"] = style
@@ -103,9 +103,12 @@ def feedback_actions(answer_id: str, *, support_first: bool) -> dict:
     }
 
 
-def render_answer(answer: Answer, answer_id: str, *, echo_question: bool = False) -> SlackMessage:
+def render_answer(answer: Answer, answer_id: str, *, echo_question: bool = False,
+                  escalation_note: str | None = None, support_value: str | None = None) -> SlackMessage:
     """The message for one answer. `echo_question` for replies where the question is not on screen
-    (a slash command's text is not shown to anyone)."""
+    (a slash command's text is not shown to anyone). `escalation_note` (mrkdwn, already escaped)
+    replaces the support hint once the escalation flow has recorded the hand-off; `support_value`
+    is what the Talk to support button carries (bot/slack/escalating.py)."""
     head: list[dict] = []
     if echo_question:
         head.append(context(f"*You asked:* {escape(answer.question.strip()[:500])}"))
@@ -113,7 +116,9 @@ def render_answer(answer: Answer, answer_id: str, *, echo_question: bool = False
     # The core's text already says when the policy does not cover a question; the rendering
     # only points at the button that reaches a person.
     notes: list[dict] = []
-    if answer.escalates:
+    if escalation_note:
+        notes.append(context(escalation_note))
+    elif answer.escalates:
         note = "Use *Talk to support* to reach the privacy team."
         if answer.escalation and answer.escalation.reference:
             note += f" Reference: `{escape(answer.escalation.reference)}`"
@@ -122,7 +127,8 @@ def render_answer(answer: Answer, answer_id: str, *, echo_question: bool = False
     citations = [citation_block(c) for c in answer.citations[:MAX_CITATIONS]]
     if citations:
         citations.insert(0, {"type": "divider"})
-    tail = [feedback_actions(answer_id, support_first=not answer.covered or answer.escalates)]
+    tail = [feedback_actions(answer_id, support_first=not answer.covered or answer.escalates,
+                             support_value=support_value)]
 
     room = MAX_BLOCKS - len(head) - len(notes) - len(citations) - len(tail)
     sections = [section(piece) for piece in split_escaped(answer.answer)] or [section("_(no answer text)_")]

@@ -15,6 +15,7 @@ from bot.settings import Settings
 from bot.slack.answering import AssistantLike
 from bot.slack.app import create_bolt_app
 from bot.slack.background import BackgroundWork
+from bot.slack.support import escalation_service
 from bot.store import StateStore
 
 log = logging.getLogger(__name__)
@@ -25,8 +26,10 @@ class SlackRuntime:
         self.settings = settings
         self.store = StateStore.open(settings.state_db)
         self.work = BackgroundWork(workers=workers)
+        # Escalations: records in the same database, delivered by the outbox worker (bot/escalation/).
+        self.escalations, self.outbox = escalation_service(settings, self.store.db)
         try:
-            self.app = create_bolt_app(settings, assistant, self.store, self.work)
+            self.app = create_bolt_app(settings, assistant, self.store, self.work, escalations=self.escalations)
         except Exception:
             self.work.shutdown(wait=False)
             self.store.close()
@@ -46,6 +49,7 @@ class SlackRuntime:
         if self.settings.socket_mode:
             self.socket = SocketModeHandler(self.app, app_token=self.settings.slack_app_token)
             self.socket.connect()  # returns at once; the client keeps the connection in its threads
+        self.outbox.start()  # delivers what earlier runs left owed too (posts, updates, notices)
         log.info("Slack is on (%s)", self.mode)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
@@ -57,4 +61,5 @@ class SlackRuntime:
             self.socket.close()
             self.socket = None
         self.work.shutdown(wait=True)
+        self.outbox.stop()
         self.store.close()

@@ -61,6 +61,54 @@ MIGRATIONS: list[Migration] = [
         """,
     ),
     Migration(
+        4,
+        "escalations",
+        """
+        -- Hand-offs to the privacy team (bot/escalation/): the record is committed first, then an
+        -- outbox worker posts it to the support channel; support_ts makes a re-post impossible.
+        CREATE TABLE escalations (
+            reference          TEXT PRIMARY KEY,
+            dedupe_key         TEXT UNIQUE,
+            created_at         REAL NOT NULL,
+            reason             TEXT NOT NULL,
+            audience           TEXT NOT NULL,
+            asker_kind         TEXT NOT NULL CHECK (asker_kind IN ('employee', 'customer')),
+            asker_user_id      TEXT,
+            asker_team_id      TEXT,
+            customer_id        TEXT,
+            customer_email     TEXT,
+            customer_workspace TEXT,
+            reply_kind         TEXT,
+            reply_channel      TEXT,
+            reply_thread_ts    TEXT,
+            question           TEXT NOT NULL,
+            sections           TEXT NOT NULL DEFAULT '[]',
+            answer_id          TEXT,
+            status             TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'claimed', 'resolved')),
+            claimed_by         TEXT,
+            claimed_at         REAL,
+            resolved_by        TEXT,
+            resolved_at        REAL,
+            resolution_note    TEXT,
+            support_channel    TEXT,
+            delivery           TEXT NOT NULL DEFAULT 'pending'
+                               CHECK (delivery IN ('pending', 'posting', 'delivered', 'no_channel')),
+            support_ts         TEXT,
+            attempts           INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at    REAL NOT NULL DEFAULT 0,
+            last_error         TEXT,
+            delivered_at       REAL,
+            support_stale      INTEGER NOT NULL DEFAULT 0,
+            asker_told         INTEGER NOT NULL DEFAULT 0,
+            resolution_notice  TEXT NOT NULL DEFAULT 'none' CHECK (resolution_notice IN ('none', 'pending', 'sent')),
+            lease_owner        TEXT,
+            lease_until        REAL
+        );
+        CREATE INDEX escalations_status ON escalations (status, created_at);
+        CREATE INDEX escalations_next_attempt ON escalations (next_attempt_at);
+        """,
+    ),
+    Migration(
         5,
         "question_events",
         """

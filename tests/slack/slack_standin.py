@@ -2,7 +2,9 @@
 
 It checks what real Slack would reject (bot token, block limits), can be told to fail the
 next calls of a method with 500 or 429 + Retry-After, serves response_url posts, and hands out
-a Socket Mode URL from apps.connections.open.
+a Socket Mode URL from apps.connections.open. For escalations it keeps what was posted
+(conversations.history returns it with its metadata) and answers conversations.members from
+`members`.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class Failure:
     status: int
     times: int
     retry_after: int | None = None
+    channel: str | None = None  # only calls to this channel fail (None: every call of the method)
 
 
 @dataclass
@@ -44,6 +47,8 @@ class SlackStandIn:
     calls: list[Call] = field(default_factory=list)  # answered with 200
     attempts: list[Call] = field(default_factory=list)  # every request, failed ones too
     socket_url: str | None = None
+    members: dict[str, list[str]] = field(default_factory=dict)  # conversations.members, by channel
+    posted: list[dict] = field(default_factory=list)  # chat.postMessage results: channel, ts, metadata
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
@@ -53,6 +58,9 @@ class SlackStandIn:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802
+                standin._handle(self)
+
+            def do_GET(self) -> None:  # noqa: N802  (slack_sdk reads conversations.* with GET)
                 standin._handle(self)
 
             def log_message(self, *args) -> None:
@@ -74,9 +82,10 @@ class SlackStandIn:
     def response_url(self, name: str = "cmd") -> str:
         return f"{self.url}/respond/{name}"
 
-    def fail(self, method: str, status: int, times: int = 1, retry_after: int | None = None) -> None:
+    def fail(self, method: str, status: int, times: int = 1, retry_after: int | None = None,
+             channel: str | None = None) -> None:
         with self._changed:
-            self._failures.setdefault(method, []).append(Failure(status, times, retry_after))
+            self._failures.setdefault(method, []).append(Failure(status, times, retry_after, channel))
 
     def of(self, method: str) -> list[Call]:
         with self._changed:
@@ -96,23 +105,26 @@ class SlackStandIn:
     # ---- request handling -------------------------------------------------------------
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         raw = request.rfile.read(int(request.headers.get("Content-Length") or 0)).decode("utf-8")
-        if request.headers.get("Content-Type", "").startswith("application/json"):
+        path, _, query = request.path.partition("?")
+        if request.command == "GET":
+            args = {k: v[0] for k, v in parse_qs(query).items()}
+        elif request.headers.get("Content-Type", "").startswith("application/json"):
             args = json.loads(raw or "{}")
         else:
             args = {k: v[0] for k, v in parse_qs(raw).items()}
-        for key in ("blocks", "view"):
+        for key in ("blocks", "view", "metadata"):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
-        if request.path.startswith("/respond/"):
+        if path.startswith("/respond/"):
             method = "response_url"
-        elif request.path.startswith("/api/"):
-            method = request.path[len("/api/"):]
+        elif path.startswith("/api/"):
+            method = path[len("/api/"):]
         else:
             return self._reply(request, 404, {"ok": False, "error": "not_found"})
         call = Call(method, args, request.path)
         with self._changed:
             self.attempts.append(call)
-            failure = self._next_failure(method)
+            failure = self._next_failure(method, args.get("channel"))
         if failure:
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             error = "ratelimited" if failure.status == 429 else "internal_error"
@@ -128,9 +140,9 @@ class SlackStandIn:
                 self._changed.notify_all()
         self._reply(request, status, body)
 
-    def _next_failure(self, method: str) -> Failure | None:
+    def _next_failure(self, method: str, channel: str | None = None) -> Failure | None:
         queue = self._failures.get(method) or []
-        if not queue:
+        if not queue or (queue[0].channel is not None and queue[0].channel != channel):
             return None
         failure = queue[0]
         failure.times -= 1
@@ -143,6 +155,16 @@ class SlackStandIn:
         if problem:
             return 200, {"ok": False, "error": "invalid_blocks", "detail": problem}
         ts = f"1700000000.{next(self._ts):06d}"
+        if method == "chat.postMessage":
+            with self._changed:
+                self.posted.append({"channel": args.get("channel"), "ts": ts, "text": args.get("text"),
+                                    "thread_ts": args.get("thread_ts"), "metadata": args.get("metadata")})
+        if method == "conversations.history":  # newest first, with metadata, as Slack returns it
+            with self._changed:
+                messages = [{"type": "message", "ts": m["ts"], "text": m["text"],
+                             **({"metadata": m["metadata"]} if m["metadata"] else {})}
+                            for m in reversed(self.posted) if m["channel"] == args.get("channel")]
+            return 200, {"ok": True, "messages": messages, "has_more": False, "response_metadata": {"next_cursor": ""}}
         answers = {
             "auth.test": {"ok": True, "url": "https://kimss.slack.com/", "team": "Kimss", "user": "privacy",
                           "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": "BBOT",
@@ -151,6 +173,8 @@ class SlackStandIn:
                                  "message": {"text": args.get("text"), "ts": ts}},
             "chat.postEphemeral": {"ok": True, "message_ts": ts},
             "chat.update": {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")},
+            "conversations.members": {"ok": True, "members": self.members.get(args.get("channel"), []),
+                                      "response_metadata": {"next_cursor": ""}},
             "reactions.add": {"ok": True},
             "reactions.remove": {"ok": True},
             "views.publish": {"ok": True, "view": {"id": "V0001", **(args.get("view") or {})}},
@@ -181,6 +205,6 @@ def _block_problem(blocks) -> str | None:
     if len(blocks) > 50:
         return f"{len(blocks)} blocks"
     for block in blocks:
-        if block.get("type") == "section" and len(block["text"]["text"]) > 3000:
+        if block.get("type") == "section" and len((block.get("text") or {}).get("text", "")) > 3000:
             return "section text over 3000 characters"
     return None

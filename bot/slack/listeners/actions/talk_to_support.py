@@ -1,14 +1,16 @@
-"""Talk to support → the request is recorded and the person told how to reach the team.
+"""Talk to support → an escalation record (once per person and question) and its reference, privately.
 
-The escalation flow (its own issue) replaces `hand_over` with a real hand-off; until then the
-request is kept in `support_requests` so nobody who asked is lost.
+The button carries the question, cited sections and reason (bot/slack/escalating.py), so the
+hand-off is complete even for an answer posted before a restart. The record is committed
+before Slack gets its response; the outbox posts it to the support channel.
 """
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot.slack import messages
+from bot.escalation import Asker, ReplyTo
 from bot.slack.answering import SlackServices
-from bot.slack.blocks import ACTION_SUPPORT
+from bot.slack.blocks import ACTION_SUPPORT, SlackMessage
+from bot.slack.escalating import ask_from_click, dedupe_key, parse_support_value
 from bot.slack.listeners.actions.reply import tell_clicker
 
 
@@ -16,12 +18,24 @@ def register(app: App, services: SlackServices) -> None:
     @app.action(ACTION_SUPPORT)
     def hand_over(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
         ack()
-        container = body.get("container") or {}
-        first_time = services.store.record_support_request(
-            answer_id=action["value"][:64],
-            user_id=body["user"]["id"],
-            channel_id=container.get("channel_id"),
-            message_ts=container.get("message_ts"),
+        block_id = action.get("block_id") or ""
+        request = parse_support_value(action.get("value") or "", after_not_helpful=block_id.endswith("_support"))
+        ask = ask_from_click(body)
+        created = services.escalations.escalate(
+            reason=request.reason, audience="employee", asker=Asker.employee(ask.user_id, ask.team_id),
+            reply_to=ReplyTo("slack", ask.reply_channel, ask.reply_thread_ts), question=request.question,
+            sections=request.sections, answer_id=request.answer_id,
+            dedupe_key=dedupe_key(ask.team_id, request.source_key, ask.user_id),
         )
-        reply = messages.support_recorded(services.settings, first_time=first_time)
-        services.work.submit(tell_clicker, context.client, body, reply)
+        text = services.escalations.acknowledgement(created.record, repeat=not created.created)
+        services.work.submit(_tell, services, context.client, body, SlackMessage(text=text, blocks=[context_block(text)]),
+                             created.record.reference)
+
+
+def context_block(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _tell(services: SlackServices, client, body: dict, message: SlackMessage, reference: str) -> None:
+    tell_clicker(client, body, message)
+    services.escalations.mark_told(reference=reference)

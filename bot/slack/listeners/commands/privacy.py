@@ -27,4 +27,6 @@ def register(app: App, services: SlackServices) -> None:
             return
         # The ack itself is the working signal: the caller sees it at once, the answer follows.
         ack(response_type="ephemeral", **messages.working().as_kwargs())
-        services.work.submit(reply_ephemeral, services, response_url=command["response_url"], question=question)
+        services.work.submit(reply_ephemeral, services, response_url=command["response_url"], question=question,
+                             user=command.get("user_id"), team=command.get("team_id"),
+                             request_id=command.get("trigger_id"))

@@ -19,4 +19,6 @@ def register(app: App, services: SlackServices) -> None:
             message_ts=event["ts"],
             thread_ts=event.get("thread_ts") or event["ts"],
             question=question_text(event.get("text", ""), context.bot_user_id),
+            user=event.get("user"),
+            team=context.team_id or event.get("team"),
         )

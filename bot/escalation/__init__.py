@@ -1,0 +1,19 @@
+"""Escalation to the privacy team: a durable record, an outbox to the support channel, claim/resolve.
+
+    record.py   EscalationRecord, Asker (employee or customer), ReplyTo, references (PRV-4821)
+    store.py    the `escalations` table (migration 4): create once per key, guarded transitions
+    outbox.py   background delivery with backoff, exactly-once posting, the `Poster` interface
+    render.py   the support message (escaped) and what the asker is told
+    service.py  `Escalations`: escalate / claim / resolve, the entry point for every adapter
+
+No Slack types here: the Slack adapter supplies a `Poster` (bot/slack/support.py).
+"""
+
+from bot.escalation.outbox import DeliveryError, Outbox, Poster
+from bot.escalation.record import Asker, EscalationRecord, ReplyTo, normalise_reference
+from bot.escalation.render import ACTION_CLAIM, ACTION_RESOLVE, Rendered
+from bot.escalation.service import Escalations
+from bot.escalation.store import EscalationStore
+
+__all__ = ["ACTION_CLAIM", "ACTION_RESOLVE", "Asker", "DeliveryError", "EscalationRecord", "EscalationStore",
+           "Escalations", "Outbox", "Poster", "Rendered", "ReplyTo", "normalise_reference"]

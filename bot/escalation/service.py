@@ -1,0 +1,80 @@
+"""`Escalations`: the one entry point adapters call (Slack today, the support-chat API later).
+
+    escalate(...)  record first (committed), then wake the outbox; returns the record
+    claim(ref, by) / resolve(ref, by, note)   guarded state changes; the outbox updates the
+                                               support message and notifies the asker
+    acknowledgement(record)                    what to tell the asker right away
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.escalation.outbox import Outbox, crash_if
+from bot.escalation.record import REASONS, Asker, EscalationRecord, ReplyTo
+from bot.escalation.render import acknowledgement, acknowledgement_message, Rendered
+from bot.escalation.store import Created, EscalationStore, Transition
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 4000
+
+
+class Escalations:
+    def __init__(self, store: EscalationStore, settings: Settings, outbox: Outbox | None = None):
+        self.store = store
+        self.settings = settings
+        self.outbox = outbox
+
+    def escalate(self, *, reason: str, asker: Asker, question: str, audience: str | None = None,
+                 reply_to: ReplyTo | None = None, sections: list[str] | None = None,
+                 answer_id: str | None = None, dedupe_key: str | None = None) -> Created:
+        """Record a hand-off (once per `dedupe_key`) and queue its delivery to the support channel.
+
+        For a customer: `asker=Asker.customer(id, email, workspace)`, `audience="customer"`, and a
+        `reply_to` of the support chat's own kind (the outbox leaves kinds it cannot deliver to
+        for that adapter), then tell them `acknowledgement(record, mrkdwn=False)`.
+        """
+        if reason not in REASONS:
+            raise ValueError(f"unknown escalation reason {reason!r}")
+        created = self.store.create(
+            reason=reason, audience=audience or asker.kind, asker=asker, reply_to=reply_to,
+            question=question.strip()[:MAX_QUESTION_CHARS], sections=list(sections or []), answer_id=answer_id,
+            dedupe_key=dedupe_key, support_channel=self.settings.support_channel_id,
+        )
+        if created.created:
+            log.info("escalation %s recorded reason=%s asker=%s delivery=%s", created.record.reference, reason,
+                     asker.kind, created.record.delivery)
+            crash_if(self.settings, "crash_after_commit")
+            self._wake()
+        return created
+
+    def claim(self, reference: str, by: str) -> Transition:
+        transition = self.store.claim(reference, by)
+        if transition.changed:
+            log.info("escalation %s claimed", reference)
+            self._wake()
+        return transition
+
+    def resolve(self, reference: str, by: str, note: str | None = None) -> Transition:
+        transition = self.store.resolve(reference, by, (note or "").strip() or None)
+        if transition.changed:
+            log.info("escalation %s resolved", reference)
+            self._wake()
+        return transition
+
+    def mark_told(self, *, reference: str | None = None, dedupe_key: str | None = None) -> None:
+        self.store.mark_told(reference=reference, dedupe_key=dedupe_key)
+
+    def acknowledgement(self, record: EscalationRecord, *, repeat: bool = False, mrkdwn: bool = True) -> str:
+        return acknowledgement(record, support_url=self.settings.support_url,
+                               response_time=self.settings.support_response_time, repeat=repeat, mrkdwn=mrkdwn)
+
+    def acknowledgement_message(self, record: EscalationRecord, *, repeat: bool = False) -> Rendered:
+        return acknowledgement_message(record, support_url=self.settings.support_url,
+                                       response_time=self.settings.support_response_time, repeat=repeat)
+
+    def _wake(self) -> None:
+        if self.outbox is not None:
+            self.outbox.wake()

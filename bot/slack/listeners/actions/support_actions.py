@@ -1,0 +1,59 @@
+"""Shared by Claim and Resolve: the authorisation check and the private replies to the clicker."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk.errors import SlackApiError
+
+from bot.escalation import normalise_reference
+from bot.escalation.render import who
+from bot.slack.answering import SlackServices
+from bot.slack.background import new_trace_id
+from bot.slack.blocks import SlackMessage, escape
+from bot.slack.listeners.actions.reply import tell_clicker
+from bot.slack.support import SupportTeam
+
+log = logging.getLogger(__name__)
+_TEAMS: dict[int, SupportTeam] = {}
+
+
+def team_for(app: App, services: SlackServices) -> SupportTeam:
+    """One membership cache per app, shared by the Claim and Resolve listeners."""
+    return _TEAMS.setdefault(id(app), SupportTeam(services.settings, app.client))
+
+
+def private(text: str) -> SlackMessage:
+    return SlackMessage(text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
+
+
+def act(services: SlackServices, team: SupportTeam, client, body: dict, value: str, verb: str) -> None:
+    user = body["user"]["id"]
+    reference = normalise_reference(value)
+    try:
+        allowed = team.allows(user)
+    except SlackApiError as error:
+        log.error("support team check failed trace_id=%s error=%s", new_trace_id(), error.response.get("error"))
+        tell_clicker(client, body, private("Sorry, I couldn't check who is on the support team right now; "
+                                           "please try again in a moment."))
+        return
+    if not allowed:
+        log.info("escalation %s %s refused for a non-member", reference, verb)
+        tell_clicker(client, body, private("Only the privacy support team can claim or resolve escalations."))
+        return
+    if reference is None:
+        tell_clicker(client, body, private("That button does not name an escalation."))
+        return
+    transition = (services.escalations.claim(reference, user) if verb == "claim"
+                  else services.escalations.resolve(reference, user))
+    if transition.changed:
+        return  # the outbox updates the message in place; the change speaks for itself
+    record = transition.record
+    if record is None:
+        text = f"There is no escalation {escape(reference)}."
+    elif record.status == "resolved":
+        text = f"{record.reference} was already resolved by {who(record.resolved_by)}."
+    else:
+        text = f"{record.reference} is already claimed by {who(record.claimed_by)}."
+    tell_clicker(client, body, private(text))
