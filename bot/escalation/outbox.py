@@ -68,6 +68,18 @@ def crash_if(settings: Settings, point: str) -> None:
         os._exit(17)
 
 
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class Outbox:
     def __init__(self, store: EscalationStore, poster: Poster, settings: Settings, *,
                  base_delay: float = 0.5, max_delay: float = 300.0, idle_poll: float = 5.0,
@@ -88,8 +100,19 @@ class Outbox:
     # ---- the worker ------------------------------------------------------------------------
     def start(self) -> None:
         self.started_at = time.time()
+        self._release_dead_leases()
         self._thread = threading.Thread(target=self._loop, name="escalation-outbox", daemon=True)
         self._thread.start()
+
+    def _release_dead_leases(self) -> None:
+        """A process killed while holding a lease never releases it; on this host we can tell it died."""
+        host = socket.gethostname()
+        for reference, owner in self.store.lease_owners():
+            owner_host, _, rest = owner.partition(":")
+            pid = rest.partition(":")[0]
+            if owner_host == host and pid.isdigit() and not _alive(int(pid)):
+                self.store.release(reference, owner)
+                log.info("escalation %s: released the lease of a dead process (%s)", reference, owner)
 
     def wake(self) -> None:
         self._wake.set()

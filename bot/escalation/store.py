@@ -133,7 +133,7 @@ class EscalationStore:
         )
         return rows[0][0]
 
-    def lease(self, reference: str, owner: str, seconds: float = 120.0) -> bool:
+    def lease(self, reference: str, owner: str, seconds: float = 60.0) -> bool:
         now = time.time()
         with self.db.transaction() as conn:
             cursor = conn.execute(
@@ -142,6 +142,10 @@ class EscalationStore:
                 (owner, now + seconds, reference, now, owner),
             )
             return cursor.rowcount == 1
+
+    def lease_owners(self) -> list[tuple[str, str]]:
+        return [(row[0], row[1]) for row in self.db.query(
+            "SELECT reference, lease_owner FROM escalations WHERE lease_owner IS NOT NULL")]
 
     def release(self, reference: str, owner: str) -> None:
         with self.db.transaction() as conn:
