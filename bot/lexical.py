@@ -86,13 +86,39 @@ for _group in VOCABULARY_GROUPS:
         TOPICS[_s] = frozenset(_every)
 
 EXPANSION_WEIGHT = 0.4  # a synonym is evidence, but weaker than the asker's own word
+# Words that name the parties ("the website", "users", "information") rather than the practice
+# asked about: nearly every privacy question has them, so they count for less.
+GENERIC_WORDS = frozenset(stem(w) for w in (
+    "website websites site sites web page user users visitor visitors company information data personal "
+    "policy privacy service services").split())
+GENERIC_WEIGHT = 0.3
+
+# The practice categories privacy policies are written in (after the OPP-115 annotation scheme).
+# A section that speaks of the practice a question asks about is more likely to answer it.
+PRACTICE_CATEGORIES = [frozenset(stem(w) for w in group.split()) for group in (
+    "change changes modify modification amend amendment revise revision notify notification notice",
+    "opt choice choose control preference preferences settings unsubscribe disable decline",
+    "access edit correct update delete review view",
+    "retain retention keep store period long",
+    "protect secure security safeguard encrypt encryption ssl firewall",
+    "track tracking dnt signal",
+    "share disclose third party parties partner partners affiliate affiliates vendor sell advertiser",
+    "collect collection gather obtain receive",
+    "child children minor age parent parental",
+    "california resident residents eu european international transfer",
+    "contact email address phone question questions",
+    "cookie cookies beacon beacons pixel",
+)]
+
+
+def own_terms(text: str) -> dict[str, float]:
+    """The question's own tokens, generic ones (GENERIC_WORDS) weighted down."""
+    return {t: GENERIC_WEIGHT if t in GENERIC_WORDS else 1.0 for t in tokenize(text)}
 
 
 def query_terms(text: str) -> dict[str, float]:
-    """Query tokens with weights: own words 1.0, vocabulary expansions EXPANSION_WEIGHT."""
-    terms: dict[str, float] = {}
-    for token in tokenize(text):
-        terms[token] = 1.0
+    """Own tokens plus their vocabulary expansions at EXPANSION_WEIGHT."""
+    terms = own_terms(text)
     for token in list(terms):
         for synonym in SYNONYMS.get(token, ()):
             terms.setdefault(synonym, EXPANSION_WEIGHT)
@@ -103,6 +129,18 @@ def topic_groups(text: str) -> list[frozenset[str]]:
     """The privacy topics a question names (retention, sharing, cookies…), each as its word group."""
     groups = {TOPICS[t] for t in tokenize(text) if t in TOPICS}
     return sorted(groups, key=sorted)
+
+
+def practice_categories(text: str) -> list[frozenset[str]]:
+    tokens = set(tokenize(text))
+    return [group for group in PRACTICE_CATEGORIES if group & tokens]
+
+
+def practice_match(categories: list[frozenset[str]], tokens: set[str]) -> float:
+    """Share of the question's practice categories that the text speaks of (0 when it names none)."""
+    if not categories:
+        return 0.0
+    return sum(1 for group in categories if group & tokens) / len(categories)
 
 
 def unmatched_topics(groups: list[frozenset[str]], tokens: set[str]) -> int:
@@ -139,13 +177,14 @@ class BM25:
                 out[i] += idf * tf * (self.k1 + 1) / (tf + self.norm[i])
         return out
 
-    def coverage(self, terms: dict[str, float], tokens: set[str]) -> float:
-        """Share (idf-weighted) of the query's own terms found in `tokens`: an absolute 0..1 signal."""
-        return self.coverage_scorer(terms)(tokens)
+    def coverage(self, own: dict[str, float], tokens: set[str]) -> float:
+        """Share (idf x weight) of the question's own terms (`own_terms`) found in `tokens`, or a
+        synonym of them: an absolute 0..1 signal."""
+        return self.coverage_scorer(own)(tokens)
 
-    def coverage_scorer(self, terms: dict[str, float]):
-        """`coverage` with the query's part computed once, for scoring many texts against one query."""
-        own = [(self.idf(t), {t} | SYNONYMS.get(t, set())) for t, w in terms.items() if w == 1.0]
+    def coverage_scorer(self, own_terms: dict[str, float]):
+        """`coverage` with the question's part computed once, for scoring many texts against one query."""
+        own = [(self.idf(t) * w, {t} | SYNONYMS.get(t, set())) for t, w in own_terms.items()]
         total = sum(weight for weight, _ in own)
         if not total:
             return lambda tokens: 0.0

@@ -1,4 +1,4 @@
-"""Hybrid retrieval over the active index: dense (Chroma) + lexical (BM25), fused per section.
+"""Hybrid retrieval over the active index: dense (Chroma) + sentences + lexical (BM25), fused per section.
 
 The audience is enforced inside each query: Chroma gets a `where` filter and the lexical side
 scores only the records of that audience, so an internal document can never surface for a
@@ -18,15 +18,25 @@ import numpy as np
 from chromadb.errors import NotFoundError
 
 from bot.errors import IndexNotBuilt, ModelMismatch
-from bot.lexical import BM25, query_terms, tokenize, topic_groups, unmatched_topics
+from bot.lexical import (BM25, own_terms, practice_categories, practice_match, query_terms, tokenize,
+                         topic_groups, unmatched_topics)
 from indexer.store import IndexInfo, VectorStore
 
 AUDIENCE_SCOPES = {"employee": ("public", "internal"), "customer": ("public",)}
 POINTER_CHECK_S = 2.0  # how stale the view of the active pointer may be
-DENSE_K = 12
+DENSE_K = 50  # chunks asked of Chroma and of BM25; sections beyond them score on sentences alone
 TOPIC_MISMATCH_PENALTY = 0.2
 NO_SHARED_WORDS_PENALTY = 0.2
-RRF_K = 10  # small corpora: a low constant keeps rank 1 and rank 5 meaningfully apart
+# Fusion of the signals into one section score, each term on an absolute 0..1-ish scale:
+# chunk cosine + best sentence (cosine + SENTENCE_COVERAGE_WEIGHT x its share of the question's
+# words) + LEXICAL_WEIGHT x saturated BM25 + PRACTICE_WEIGHT x practice-category match.
+# Chosen as design weights (sentence and chunk evidence equal; lexical and category evidence as
+# tie-breakers of similar size) and checked on PolicyQA dev in aggregate: see README.
+SENTENCE_COVERAGE_WEIGHT = 0.3
+QUOTE_COVERAGE_WEIGHT = 0.15  # choosing sentences to quote within a section
+LEXICAL_WEIGHT = 0.3
+BM25_HALF = 5.0  # BM25 score at which the lexical term reaches half its weight
+PRACTICE_WEIGHT = 0.3
 
 
 @dataclass
@@ -35,9 +45,11 @@ class SectionHit:
     meta: dict  # document, title, section, url, updated, audience of the section
     dense: float = 0.0  # best cosine of the section's chunks (from Chroma)
     sentence: float = 0.0  # best cosine of the section's sentences
+    best_sentence: float = 0.0  # best sentence cosine plus its share of the question's words (ranking)
     lexical: float = 0.0  # best BM25 of the section's chunks
     term_coverage: float = 0.0  # idf-weighted share of the query's terms found in the section
     unmatched_topics: int = 0  # privacy topics the question names that the section never mentions
+    practice: float = 0.0  # share of the question's practice categories the section speaks of
     fused: float = 0.0
     sentences: list[tuple[int, float]] = field(default_factory=list)  # (sentence row, score), best first
 
@@ -112,29 +124,25 @@ class LoadedIndex:
             query_embeddings=[query_vector], n_results=min(DENSE_K, len(scope.chunk_rows)), where=where,
             include=["distances"],  # metadata comes from memory by id: a quarter of the query's cost
         )
-        dense_rank = []
         for record_id, distance in zip(dense["ids"][0], dense["distances"][0]):  # cosine distance
             h = hit(self.chunk_by_id[record_id])
             h.dense = max(h.dense, 1.0 - float(distance))
-            if h.section_id not in dense_rank:
-                dense_rank.append(h.section_id)
 
         # Sentences of this audience, scored in memory (the matrix rows were filtered at load).
         terms = query_terms(question)
-        coverage = scope.bm25.coverage_scorer(terms)
+        coverage = scope.bm25.coverage_scorer(own_terms(question))
         if len(scope.sentence_rows):
             cosines = self.sentence_matrix[scope.sentence_rows] @ query_vector
             for row, cosine in zip(scope.sentence_rows.tolist(), cosines.tolist()):
                 meta = self.sentences[row]
                 lexical = coverage(self.sentence_tokens[row])
                 h = hit(meta)
-                score = float(cosine) + 0.15 * lexical
-                h.sentences.append((row, score))
+                # Quoting leans on meaning; ranking sections gives the question's words more say.
+                h.sentences.append((row, cosine + QUOTE_COVERAGE_WEIGHT * lexical))
+                h.best_sentence = max(h.best_sentence, cosine + SENTENCE_COVERAGE_WEIGHT * lexical)
                 h.sentence = max(h.sentence, cosine)
-        sentence_rank = sorted((h for h in hits.values() if h.sentences), key=lambda h: -h.sentence)
 
         # Lexical, over this audience's chunks only.
-        lexical_rank = []
         if terms:
             scores = scope.bm25.scores(terms)
             for local in np.argsort(-scores)[:DENSE_K]:
@@ -142,20 +150,17 @@ class LoadedIndex:
                     break
                 h = hit(self.chunks[scope.chunk_rows[local]])
                 h.lexical = max(h.lexical, float(scores[local]))
-                if h.section_id not in lexical_rank:
-                    lexical_rank.append(h.section_id)
 
-        for rank, section_id in enumerate(dense_rank):
-            hits[section_id].fused += 1.0 / (RRF_K + rank + 1)
-        for rank, h in enumerate(sentence_rank):
-            h.fused += 1.0 / (RRF_K + rank + 1)
-        for rank, section_id in enumerate(lexical_rank):
-            hits[section_id].fused += 1.0 / (RRF_K + rank + 1)
         topics = topic_groups(question)
+        practices = practice_categories(question)
         for h in hits.values():
-            h.unmatched_topics = unmatched_topics(topics, self.section_tokens.get(h.section_id, set()))
-            h.term_coverage = coverage(self.section_tokens.get(h.section_id, set()))
+            tokens = self.section_tokens.get(h.section_id, set())
+            h.unmatched_topics = unmatched_topics(topics, tokens)
+            h.term_coverage = coverage(tokens)
+            h.practice = practice_match(practices, tokens)
             h.sentences.sort(key=lambda pair: -pair[1])
+            h.fused = (h.dense + h.best_sentence + LEXICAL_WEIGHT * h.lexical / (h.lexical + BM25_HALF)
+                       + PRACTICE_WEIGHT * h.practice)
         return sorted(hits.values(), key=lambda h: (-h.fused, -h.evidence))
 
 

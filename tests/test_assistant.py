@@ -98,3 +98,10 @@ def test_status_reports_the_index(shipped_assistant):
     status = shipped_assistant.status()
     assert status["ok"] and status["documents"] == 1 and status["policy_date"] == "2026-04-30"
     assert status["model"] == "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def test_a_quoted_this_sentence_brings_the_sentence_it_refers_to(shipped_assistant):
+    answer = shipped_assistant.ask("Do you hold billing records?")
+    [quote] = [c.quote for c in answer.citations if c.section == "Data Collection"]
+    assert quote.startswith("Kimss AI collects information needed to provide, secure, and improve the service. "
+                            "This may include account identifiers")
