@@ -48,6 +48,14 @@ class Settings:
     # Privacy team: who may refresh the index from Slack and sees the report on the App Home
     privacy_team_user_ids: tuple[str, ...] = ()
     analytics_retention_days: int = 90
+    # Customers (bot/web/api.py, bot/web/chat.py): API bearer tokens, requests per minute per token
+    # (and per chat session), the web chat page at / and who may frame it, its session-cookie key
+    # (None: a random key made at start, so chat sessions end with the process).
+    api_tokens: tuple[str, ...] = ()
+    api_rate_per_minute: int = 60
+    web_chat_enabled: bool = True
+    web_chat_frame_ancestors: str = "*"
+    web_session_secret: str | None = None
 
     @property
     def chroma_server(self) -> str | None:
@@ -94,6 +102,16 @@ class Settings:
                 raise ConfigError(name, f"expected a number from {low} to {high}, got {value}")
             return value
 
+        def boolean(name: str, default: bool) -> bool:
+            raw = (text(name) or "").lower()
+            if not raw:
+                return default
+            if raw in {"1", "true", "yes", "on"}:
+                return True
+            if raw in {"0", "false", "no", "off"}:
+                return False
+            raise ConfigError(name, f"expected true or false, got {raw!r}")
+
         log_level = (text("LOG_LEVEL") or "INFO").upper()
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ConfigError("LOG_LEVEL", f"expected DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
@@ -123,6 +141,11 @@ class Settings:
             escalation_fault=text("ESCALATION_FAULT"),
             privacy_team_user_ids=tuple(u for u in (text("PRIVACY_TEAM_USER_IDS") or "").replace(",", " ").split()),
             analytics_retention_days=integer("ANALYTICS_RETENTION_DAYS", 90, 1, 3650),
+            api_tokens=tuple(t.strip() for t in (text("API_TOKENS") or "").split(",") if t.strip()),
+            api_rate_per_minute=integer("API_RATE_PER_MINUTE", 60, 1, 100000),
+            web_chat_enabled=boolean("WEB_CHAT_ENABLED", True),
+            web_chat_frame_ancestors=" ".join((text("WEB_CHAT_FRAME_ANCESTORS") or "*").split()),
+            web_session_secret=text("WEB_SESSION_SECRET"),
         )
         settings._validate()
         return settings
@@ -162,10 +185,21 @@ class Settings:
         for user_id in self.privacy_team_user_ids:
             if not re.fullmatch(r"[UW][A-Z0-9]{2,}", user_id):
                 raise ConfigError("PRIVACY_TEAM_USER_IDS", f"expected Slack user ids such as U0123456789, got {user_id!r}")
+        for token in self.api_tokens:
+            if len(token) < 16 or not re.fullmatch(r"[\x21-\x7e]+", token):
+                raise ConfigError("API_TOKENS", "each token needs 16 or more printable characters, no spaces")
+        # CSP frame-ancestors sources: 'self', 'none', * or origins such as https://*.example.com
+        source = r"'self'|'none'|\*|(https?://)?(\*\.)?[A-Za-z0-9.-]+(:(\d+|\*))?|https?:"
+        for part in self.web_chat_frame_ancestors.split():
+            if not re.fullmatch(source, part):
+                raise ConfigError("WEB_CHAT_FRAME_ANCESTORS",
+                                  f"expected 'self', 'none', * or origins such as https://support.example.com, got {part!r}")
+        if self.web_session_secret is not None and len(self.web_session_secret) < 32:
+            raise ConfigError("WEB_SESSION_SECRET", "use at least 32 random characters")
 
     def redacted(self) -> dict[str, object]:
         """Settings for logs and /healthz: secrets never leave as text."""
-        secret = {"slack_bot_token", "slack_signing_secret", "slack_app_token"}
+        secret = {"slack_bot_token", "slack_signing_secret", "slack_app_token", "api_tokens", "web_session_secret"}
         return {
             f.name: ("***" if f.name in secret and getattr(self, f.name) else str(getattr(self, f.name)))
             for f in fields(self)
