@@ -23,6 +23,7 @@ from bot.errors import InputRejected, PrivacyBotError
 from bot.logging_setup import question_context
 from bot.settings import Settings
 from bot.slack import messages
+from bot.slack.audience import CUSTOMER, Decision
 from bot.slack.background import BackgroundWork, new_trace_id
 from bot.slack.blocks import SlackMessage, render_answer
 from bot.slack.client import respond
@@ -32,7 +33,9 @@ from bot.store import StateStore
 log = logging.getLogger(__name__)
 
 WORKING_REACTION = "eyes"
-AUDIENCE = "employee"  # the Slack workspace is Kimss AI's own staff
+# Who asks decides what may be quoted: staff ("employee") or a customer (Slack Connect users and
+# guests, and anyone undecided: bot/slack/audience.py). Customers are answered from public documents only.
+AUDIENCE = "employee"  # the audience of a member of Kimss AI's own workspace
 HELP_WORDS = {"help", "?", "usage"}
 
 
@@ -54,6 +57,18 @@ class SlackServices:
     ask_slots: threading.Semaphore = field(default_factory=lambda: threading.BoundedSemaphore(os.cpu_count() or 1))
     escalations: object | None = None  # bot.escalation.Escalations, when the service runs the outbox
     refresher: object | None = None  # bot.refresh.Refresher: the privacy team's index refresh (bot/slack/team.py)
+    audiences: object | None = None  # bot.slack.audience.AudienceResolver; without one, everyone is a customer
+
+
+def decide_audience(services: SlackServices, user: str | None, payload: dict | None) -> Decision:
+    """Employee or customer; fails closed (customer) when it cannot be decided."""
+    if services.audiences is None:
+        return Decision(CUSTOMER, "undecided")
+    try:
+        return services.audiences.decide(user, payload)
+    except Exception:
+        log.exception("deciding the audience failed; treating the asker as a customer")
+        return Decision(CUSTOMER, "undecided")
 
 
 def question_text(raw: str, bot_user_id: str | None) -> str:
@@ -65,14 +80,14 @@ def question_text(raw: str, bot_user_id: str | None) -> str:
 
 
 def compose_reply(services: SlackServices, question: str, trace_id: str, *, echo_question: bool = False,
-                  ask: SlackAsk | None = None) -> SlackMessage:
+                  ask: SlackAsk | None = None, audience: str = CUSTOMER) -> SlackMessage:
     if question.lower() in HELP_WORDS:
         return messages.usage()
     answer_id = uuid.uuid4().hex[:16]
     try:
         # The ids go with the question into logs and analytics (bot/analytics/recording.py).
         with services.ask_slots, question_context(trace_id=trace_id, answer_id=answer_id, source="slack"):
-            answer = services.assistant.ask(question, audience=AUDIENCE)
+            answer = services.assistant.ask(question, audience=audience)
     except InputRejected as rejection:
         if rejection.code == "empty":
             return messages.usage()
@@ -80,10 +95,10 @@ def compose_reply(services: SlackServices, question: str, trace_id: str, *, echo
         return messages.rejected(str(rejection))
     except PrivacyBotError as error:
         log.error("index unavailable trace_id=%s error=%s: %s", trace_id, type(error).__name__, error)
-        return messages.unavailable(services.settings, trace_id)
+        return messages.unavailable(services.settings, trace_id, audience=audience)
     except Exception:
         log.exception("answering failed trace_id=%s", trace_id)
-        return messages.apology(services.settings, trace_id)
+        return messages.apology(services.settings, trace_id, audience=audience)
     log.info(
         "answered trace_id=%s answer_id=%s covered=%s citations=%d escalation=%s",
         trace_id, answer_id, answer.covered, len(answer.citations),
@@ -101,14 +116,15 @@ def compose_reply(services: SlackServices, question: str, trace_id: str, *, echo
 
 def reply_in_conversation(
     services: SlackServices, client: WebClient, *, channel: str, message_ts: str, thread_ts: str | None, question: str,
-    user: str | None = None, team: str | None = None,
+    user: str | None = None, team: str | None = None, payload: dict | None = None,
 ) -> None:
     """Answer a mention or DM where it was asked, with 👀 on the question while working."""
     trace_id = new_trace_id()
-    ask = SlackAsk(user, team, channel, message_ts, channel, thread_ts) if user else None
     reacted = _reaction(client, "add", channel, message_ts, trace_id)
+    decision = decide_audience(services, user, payload)
+    ask = SlackAsk(user, team, channel, message_ts, channel, thread_ts, **decision.ask_fields()) if user else None
     try:
-        reply = compose_reply(services, question, trace_id, ask=ask)
+        reply = compose_reply(services, question, trace_id, ask=ask, audience=decision.audience)
         _post(client, services.settings, channel, thread_ts, reply, trace_id)
         _told(services, ask)
     finally:
@@ -117,17 +133,19 @@ def reply_in_conversation(
 
 
 def reply_ephemeral(services: SlackServices, *, response_url: str, question: str, user: str | None = None,
-                    team: str | None = None, request_id: str | None = None) -> None:
+                    team: str | None = None, request_id: str | None = None, payload: dict | None = None) -> None:
     """Answer a slash command privately through its response_url (a hand-off is answered in a DM)."""
     trace_id = new_trace_id()
-    ask = SlackAsk(user, team, None, None, user, None, request_key=f"cmd:{request_id or trace_id}") if user else None
-    reply = compose_reply(services, question, trace_id, echo_question=True, ask=ask)
+    decision = decide_audience(services, user, payload)
+    ask = SlackAsk(user, team, None, None, user, None, request_key=f"cmd:{request_id or trace_id}",
+                   **decision.ask_fields()) if user else None
+    reply = compose_reply(services, question, trace_id, echo_question=True, ask=ask, audience=decision.audience)
     try:
         respond(response_url, reply)
         _told(services, ask)
     except Exception:
         log.exception("posting the answer failed trace_id=%s", trace_id)
-        respond(response_url, messages.apology(services.settings, trace_id))
+        respond(response_url, messages.apology(services.settings, trace_id, audience=decision.audience))
 
 
 def _told(services: SlackServices, ask: SlackAsk | None) -> None:

@@ -47,8 +47,11 @@ def create_bolt_app(settings: Settings, assistant: AssistantLike, store: StateSt
     from bot.slack.team import embeddings_provider
 
     refresher = Refresher(settings, embeddings_provider(assistant, settings))
+    from bot.slack.audience import AudienceResolver
+
     register_all(app, SlackServices(settings=settings, assistant=assistant, store=store, work=work,
-                                    escalations=escalations, refresher=refresher))
+                                    escalations=escalations, refresher=refresher,
+                                    audiences=AudienceResolver(app.client)))
 
     @app.error
     def log_listener_error(error: Exception) -> None:

@@ -33,6 +33,16 @@ class SlackAsk:
     reply_channel: str  # where the answer (and later the resolution) goes
     reply_thread_ts: str | None
     request_key: str | None = None  # e.g. "cmd:<trigger_id>" for /privacy, which has no message
+    audience: str = "employee"  # "customer" for Slack Connect users and guests (bot/slack/audience.py)
+    user_team: str | None = None  # the asker's own team (a customer's workspace)
+    email: str | None = None
+
+    def asker(self) -> Asker:
+        """An employee, or a customer identified by their Slack user, workspace and email when known."""
+        if self.audience == "customer":
+            return Asker("customer", user_id=self.user_id, team_id=self.team_id, customer_id=f"slack:{self.user_id}",
+                         email=self.email, workspace=self.user_team)
+        return Asker.employee(self.user_id, self.team_id)
 
     def source_key(self, answer_id: str) -> str:
         if self.channel and self.message_ts:
@@ -50,7 +60,7 @@ def escalate_answer(services, answer: Answer, answer_id: str, ask: SlackAsk) -> 
     if escalations is None or not answer.escalates:
         return answer, None
     created = escalations.escalate(
-        reason=answer.escalation.reason, audience=answer.audience, asker=Asker.employee(ask.user_id, ask.team_id),
+        reason=answer.escalation.reason, audience=answer.audience, asker=ask.asker(),
         reply_to=ReplyTo("slack", ask.reply_channel, ask.reply_thread_ts), question=answer.question,
         sections=[c.label() for c in answer.citations], answer_id=answer_id,
         dedupe_key=dedupe_key(ask.team_id, ask.source_key(answer_id), ask.user_id),

@@ -17,10 +17,13 @@ EXAMPLE_QUESTIONS = (
 )
 
 
-def support_hint(settings: Settings) -> str:
-    """Where a person can be reached: the support channel if configured, and the support URL."""
+def support_hint(settings: Settings, audience: str = "employee") -> str:
+    """Where a person can be reached: the support channel if configured, and the support URL.
+
+    Customers (Slack Connect users, guests) are only ever pointed to the support URL: the
+    support channel is internal."""
     places = []
-    if settings.support_channel_id:
+    if settings.support_channel_id and audience == "employee":
         places.append(f"<#{settings.support_channel_id}>")
     places.append(link(settings.support_url, settings.support_url) if settings.support_url else "")
     return " or ".join(p for p in places if p)
@@ -40,19 +43,19 @@ def usage() -> SlackMessage:
     )
 
 
-def apology(settings: Settings, trace_id: str) -> SlackMessage:
+def apology(settings: Settings, trace_id: str, *, audience: str = "employee") -> SlackMessage:
     text = (
         "Sorry, something went wrong while I was looking that up. Please try again in a moment, "
-        f"or reach the privacy team at {support_hint(settings)}."
+        f"or reach the privacy team at {support_hint(settings, audience)}."
     )
     return SlackMessage(text=text, blocks=[section(text), context(f"Reference: `{escape(trace_id)}`")])
 
 
-def unavailable(settings: Settings, trace_id: str) -> SlackMessage:
+def unavailable(settings: Settings, trace_id: str, *, audience: str = "employee") -> SlackMessage:
     """The core reported that the policy index cannot be used (not built, store down…)."""
     text = (
         "Sorry, I can't read the privacy policy index right now, so I can't answer. "
-        f"Please try again later, or reach the privacy team at {support_hint(settings)}."
+        f"Please try again later, or reach the privacy team at {support_hint(settings, audience)}."
     )
     return SlackMessage(text=text, blocks=[section(text), context(f"Reference: `{escape(trace_id)}`")])
 
@@ -79,7 +82,7 @@ def support_recorded(settings: Settings, *, first_time: bool) -> SlackMessage:
     return SlackMessage(text=text, blocks=[section(text)])
 
 
-def home_view(status: dict | None, settings: Settings) -> dict:
+def home_view(status: dict | None, settings: Settings, audience: str = "employee") -> dict:
     """App Home: what the assistant does, example questions, the policy date and index status."""
     if status is None:
         index_line = ":warning: The policy index status is unavailable right now."
@@ -99,6 +102,6 @@ def home_view(status: dict | None, settings: Settings) -> dict:
             *usage().blocks,
             {"type": "divider"},
             context(*(line for line in (date_line, index_line) if line)),
-            context(f"Need a person? Reach the privacy team at {support_hint(settings)}."),
+            context(f"Need a person? Reach the privacy team at {support_hint(settings, audience)}."),
         ],
     }

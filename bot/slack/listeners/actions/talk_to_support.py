@@ -5,10 +5,12 @@ hand-off is complete even for an answer posted before a restart. The record is c
 before Slack gets its response; the outbox posts it to the support channel.
 """
 
+from dataclasses import replace
+
 from slack_bolt import Ack, App, BoltContext
 
-from bot.escalation import Asker, ReplyTo
-from bot.slack.answering import SlackServices
+from bot.escalation import ReplyTo
+from bot.slack.answering import SlackServices, decide_audience
 from bot.slack.blocks import ACTION_SUPPORT, SlackMessage
 from bot.slack.escalating import ask_from_click, dedupe_key, parse_support_value
 from bot.slack.listeners.actions.reply import tell_clicker
@@ -21,8 +23,11 @@ def register(app: App, services: SlackServices) -> None:
         block_id = action.get("block_id") or ""
         request = parse_support_value(action.get("value") or "", after_not_helpful=block_id.endswith("_support"))
         ask = ask_from_click(body)
+        # A Slack Connect user or guest is recorded (and answered) as a customer; cached after their question.
+        decision = decide_audience(services, ask.user_id, body)
+        ask = replace(ask, **decision.ask_fields())
         created = services.escalations.escalate(
-            reason=request.reason, audience="employee", asker=Asker.employee(ask.user_id, ask.team_id),
+            reason=request.reason, audience=decision.audience, asker=ask.asker(),
             reply_to=ReplyTo("slack", ask.reply_channel, ask.reply_thread_ts), question=request.question,
             sections=request.sections, answer_id=request.answer_id,
             dedupe_key=dedupe_key(ask.team_id, request.source_key, ask.user_id),

@@ -29,4 +29,4 @@ def register(app: App, services: SlackServices) -> None:
         ack(response_type="ephemeral", **messages.working().as_kwargs())
         services.work.submit(reply_ephemeral, services, response_url=command["response_url"], question=question,
                              user=command.get("user_id"), team=command.get("team_id"),
-                             request_id=command.get("trigger_id"))
+                             request_id=command.get("trigger_id"), payload=command)

@@ -6,7 +6,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack import messages, team
-from bot.slack.answering import SlackServices
+from bot.slack.answering import SlackServices, decide_audience
 from bot.slack.background import new_trace_id
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,8 @@ def publish_home(services: SlackServices, client: WebClient, user_id: str) -> No
         # The home tab still renders and says the status is unavailable; the cause is logged.
         log.exception("assistant.status() failed trace_id=%s", new_trace_id())
         status = None
-    view = messages.home_view(status, services.settings)
+    audience = decide_audience(services, user_id, None).audience  # guests see no internal channel
+    view = messages.home_view(status, services.settings, audience)
     if team.is_team(services.settings, user_id):  # the refresh button and the report, team only
         view["blocks"] += team.home_blocks(services, embed=lambda texts: services.refresher.embeddings().embed_documents(texts))
     client.views_publish(user_id=user_id, view=view)

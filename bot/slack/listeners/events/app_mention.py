@@ -21,4 +21,5 @@ def register(app: App, services: SlackServices) -> None:
             question=question_text(event.get("text", ""), context.bot_user_id),
             user=event.get("user"),
             team=context.team_id or event.get("team"),
+            payload=event,  # Slack Connect: the author's team (bot/slack/audience.py)
         )
