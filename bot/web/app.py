@@ -1,4 +1,7 @@
-"""The ASGI app: Starlette routes plus the Slack runtime's start/stop in its lifespan."""
+"""The ASGI app: Starlette routes plus the Slack runtime's start/stop in its lifespan.
+
+Routes: /healthz, /slack/events (Slack over HTTP), POST /v1/ask and /openapi.json (customers' API,
+bot/web/api.py), and the web chat page at / (bot/web/chat.py, unless WEB_CHAT_ENABLED=false)."""
 
 from __future__ import annotations
 
@@ -31,6 +34,15 @@ def create_asgi_app(settings: Settings, assistant: AssistantLike) -> Starlette:
     routes = [Route("/healthz", healthz_endpoint(assistant, slack.mode if slack else "off"), methods=["GET"])]
     if slack is not None and slack.http_enabled:
         routes.append(Route("/slack/events", slack_events_endpoint(slack.app), methods=["POST"]))
+    # Customers: the API and the web chat share one desk (audience "customer", hand-offs through bot/escalation/).
+    from bot.web.api import CustomerDesk, api_routes
+
+    desk = CustomerDesk(settings, assistant, escalations=slack.escalations if slack is not None else None)
+    routes += api_routes(desk)
+    if settings.web_chat_enabled:
+        from bot.web.chat import chat_routes
+
+        routes += chat_routes(desk)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
@@ -44,6 +56,7 @@ def create_asgi_app(settings: Settings, assistant: AssistantLike) -> Starlette:
         finally:
             if slack is not None:
                 slack.stop()
+            desk.close()
             purger.stop()
             events.close()
 
@@ -52,4 +65,5 @@ def create_asgi_app(settings: Settings, assistant: AssistantLike) -> Starlette:
     app.state.assistant = assistant
     app.state.analytics = events
     app.state.retention = purger
+    app.state.customers = desk
     return app

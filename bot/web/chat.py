@@ -1,0 +1,183 @@
+"""The web chat page at `/`: a small chat a support site embeds in an iframe.
+
+    GET  /                 the page (bot/web/static/chat.html), and a signed session cookie
+    GET  /chat/static/...  its script and style
+    POST /chat/ask         {"question"} -> the answer JSON, as the API gives it (audience "customer")
+    POST /chat/support     {"answer_id", "email"?} -> {"reference", "message"}: Contact support
+
+The browser never holds an API token: the page talks to these same-origin endpoints, which
+find the visitor's server-side session from a cookie signed with WEB_SESSION_SECRET (a random
+key per process when unset) and answer through the same `CustomerDesk` as `POST /v1/ask`.
+Answers are rate-limited per session (API_RATE_PER_MINUTE). Who may frame the page is
+WEB_CHAT_FRAME_ANCESTORS (CSP frame-ancestors). Requests from another origin are refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.answer import Answer
+from bot.web.api import (ApiError, CustomerDesk, answer_json, dedupe_key, optional_text, parse_json_object,
+                         read_body, retry_after_error, valid_email)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+COOKIE = "kimss_chat"
+SESSION_IDLE_S = 12 * 3600
+MAX_SESSIONS = 20_000
+ANSWERS_PER_SESSION = 50
+CHAT_BODY_BYTES = 8 * 1024
+
+
+@dataclass
+class ChatSession:
+    sid: str
+    seen_at: float = field(default_factory=time.monotonic)
+    answers: "OrderedDict[str, Answer]" = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class Sessions:
+    """Server-side chat sessions, found by a signed id in a cookie. In memory: they end with the process."""
+
+    def __init__(self, secret: str | None):
+        self.key = (secret or secrets.token_urlsafe(32)).encode()
+        self._sessions: "OrderedDict[str, ChatSession]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def sign(self, sid: str) -> str:
+        mac = hmac.new(self.key, sid.encode(), hashlib.sha256).digest()
+        return f"{sid}.{base64.urlsafe_b64encode(mac).decode().rstrip('=')}"
+
+    def verify(self, cookie: str | None) -> str | None:
+        sid, _, _ = (cookie or "").partition(".")
+        if not sid or len(cookie) > 200:
+            return None
+        return sid if hmac.compare_digest(self.sign(sid).encode(), cookie.encode()) else None
+
+    def get(self, cookie: str | None) -> ChatSession | None:
+        sid = self.verify(cookie)
+        if sid is None:
+            return None
+        now = time.monotonic()
+        with self._lock:
+            session = self._sessions.get(sid)
+            if session is None or now - session.seen_at > SESSION_IDLE_S:
+                # A validly signed id from before a restart (or expired) starts afresh under the same id.
+                session = ChatSession(sid)
+            self._sessions[sid] = session
+            self._sessions.move_to_end(sid)
+            session.seen_at = now
+            while len(self._sessions) > MAX_SESSIONS:
+                self._sessions.popitem(last=False)
+            return session
+
+    def new(self) -> str:
+        return secrets.token_urlsafe(18)
+
+
+def page_headers(settings) -> dict[str, str]:
+    csp = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+           f"base-uri 'none'; form-action 'self'; frame-ancestors {settings.web_chat_frame_ancestors}")
+    return {"Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+
+def set_session_cookie(request: Request, response: Response, value: str) -> None:
+    secure = request.url.scheme == "https"
+    # Framed by another site over https the cookie must be SameSite=None (partitioned per top-level
+    # site where the browser supports it); on plain http (local runs) Lax is all browsers accept.
+    response.set_cookie(COOKIE, value, max_age=SESSION_IDLE_S, path="/", httponly=True, secure=secure,
+                        samesite="none" if secure else "lax", partitioned=secure)
+
+
+def chat_routes(desk: CustomerDesk) -> list:
+    settings = desk.settings
+    sessions = Sessions(settings.web_session_secret)
+    headers = page_headers(settings)
+
+    async def page(request: Request) -> Response:
+        response = FileResponse(STATIC_DIR / "chat.html", media_type="text/html; charset=utf-8", headers=headers)
+        if sessions.verify(request.cookies.get(COOKIE)) is None:
+            set_session_cookie(request, response, sessions.sign(sessions.new()))
+        return response
+
+    async def session_of(request: Request) -> tuple[ChatSession, dict]:
+        origin = request.headers.get("origin")
+        if origin and urlsplit(origin).netloc != request.headers.get("host", ""):
+            raise ApiError(403, "forbidden", "Requests must come from the chat page itself.")
+        if "application/json" not in request.headers.get("content-type", ""):
+            raise ApiError(415, "unsupported_media_type", "Send JSON (Content-Type: application/json).")
+        session = sessions.get(request.cookies.get(COOKIE))
+        if session is None:
+            raise ApiError(401, "no_session", "Your chat session has ended: reload the page to start again.")
+        return session, parse_json_object(await read_body(request, CHAT_BODY_BYTES))
+
+    async def ask(request: Request) -> JSONResponse:
+        try:
+            session, data = await session_of(request)
+            wait = desk.limiter.take(f"chat:{session.sid}")
+            if wait is not None:
+                raise retry_after_error(wait, "chat")
+            question = data.get("question")
+            if not isinstance(question, str) or not question.strip():
+                raise ApiError(422, "invalid_field", "Type a question first.", field="question")
+            answer, answer_id, escalation = await desk.ask(
+                question, source="web", customer=_visitor(session), reply_kind="web", conversation_id=session.sid,
+                dedupe_scope="web")
+            with session.lock:
+                session.answers[answer_id] = answer
+                while len(session.answers) > ANSWERS_PER_SESSION:
+                    session.answers.popitem(last=False)
+            return JSONResponse(answer_json(answer, answer_id, escalation), headers={"Cache-Control": "no-store"})
+        except ApiError as error:
+            return error.response()
+
+    async def support(request: Request) -> JSONResponse:
+        try:
+            session, data = await session_of(request)
+            answer_id = data.get("answer_id")
+            with session.lock:
+                answer = session.answers.get(answer_id) if isinstance(answer_id, str) else None
+            if answer is None:
+                raise ApiError(422, "invalid_field", "Ask a question first, then contact support about it.",
+                               field="answer_id")
+            email = optional_text(data, "email", 320, "email")
+            if email and not valid_email(email):
+                raise ApiError(422, "invalid_field", "That is not an email address.", field="email")
+            customer = _visitor(session) | ({"email": email} if email else {})
+            reason = (answer.escalation.reason if answer.escalates
+                      else "not_covered" if not answer.covered else "user_request")
+            # The same key as an automatic hand-off of this question: one record, one reference.
+            updated, escalation = await desk.hand_over(answer, answer_id, reason, customer, "web", session.sid,
+                                                       dedupe_key("web", session.sid, answer.question))
+            with session.lock:
+                session.answers[answer_id] = updated
+            return JSONResponse(escalation, headers={"Cache-Control": "no-store"})
+        except ApiError as error:
+            return error.response()
+
+    return [
+        Route("/", page, methods=["GET"]),
+        Route("/chat/ask", ask, methods=["POST"]),
+        Route("/chat/support", support, methods=["POST"]),
+        Mount("/chat/static", app=StaticFiles(directory=STATIC_DIR), name="chat-static"),
+    ]
+
+
+def _visitor(session: ChatSession) -> dict[str, str]:
+    """A web visitor is anonymous: the privacy team sees the chat session, and any email they give."""
+    return {"id": f"web-chat:{session.sid[:12]}"}
