@@ -4,7 +4,8 @@ It checks what real Slack would reject (bot token, block limits), can be told to
 next calls of a method with 500 or 429 + Retry-After, serves response_url posts, and hands out
 a Socket Mode URL from apps.connections.open. For escalations it keeps what was posted
 (conversations.history returns it with its metadata) and answers conversations.members from
-`members`.
+`members`. users.info answers from `users` (a user object, or an error code such as
+"user_not_found"), else as for a plain member of the app's team.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class SlackStandIn:
     socket_url: str | None = None
     members: dict[str, list[str]] = field(default_factory=dict)  # conversations.members, by channel
     posted: list[dict] = field(default_factory=list)  # chat.postMessage results: channel, ts, metadata
+    users: dict[str, dict | str] = field(default_factory=dict)  # users.info, by user id (str: the error)
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
@@ -159,6 +161,11 @@ class SlackStandIn:
             with self._changed:
                 self.posted.append({"channel": args.get("channel"), "ts": ts, "text": args.get("text"),
                                     "thread_ts": args.get("thread_ts"), "metadata": args.get("metadata")})
+        if method == "users.info" and args.get("user") in self.users:
+            user = self.users[args.get("user")]
+            if isinstance(user, str):
+                return 200, {"ok": False, "error": user}
+            return 200, {"ok": True, "user": {"id": args.get("user"), **user}}
         if method == "conversations.history":  # newest first, with metadata, as Slack returns it
             with self._changed:
                 messages = [{"type": "message", "ts": m["ts"], "text": m["text"],
