@@ -161,7 +161,8 @@ def validate_ask(data: dict) -> tuple[str, str | None, dict[str, str]]:
         raise ApiError(422, "invalid_field", "question must be a string.", field="question")
     if not question.strip():
         raise ApiError(422, "invalid_field", "question is empty.", field="question")
-    if len(question.strip()) > MAX_QUESTION_CHARS:
+    question = question.strip()
+    if len(question) > MAX_QUESTION_CHARS:
         raise ApiError(422, "invalid_field", f"question must be at most {MAX_QUESTION_CHARS:,} characters.",
                        field="question")
     conversation_id = optional_text(data, "conversation_id", MAX_CONVERSATION_ID_CHARS, "conversation_id")
