@@ -157,6 +157,11 @@ def test_a_data_request_escalates_with_a_reference_and_reaches_the_support_chann
     assert again["escalation"]["reference"] == escalation["reference"]
     assert len(records(api.settings)) == 1
 
+    # Analytics: one redacted event per answer, from the API, as a customer, joined by answer id.
+    events = api.app.state.analytics.events()
+    assert [(e.source, e.audience, e.outcome) for e in events] == [("api", "customer", "escalated")] * 2
+    assert events[0].answer_id == answer["answer_id"] and "dana" not in events[0].question
+
 
 def test_an_offer_of_support_is_not_a_hand_off(api, recording_assistant):
     recording_assistant.covered = False
