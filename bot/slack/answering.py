@@ -116,15 +116,19 @@ def compose_reply(services: SlackServices, question: str, trace_id: str, *, echo
 
 def reply_in_conversation(
     services: SlackServices, client: WebClient, *, channel: str, message_ts: str, thread_ts: str | None, question: str,
-    user: str | None = None, team: str | None = None, payload: dict | None = None,
+    user: str | None = None, team: str | None = None, payload: dict | None = None, shared: bool | None = None,
 ) -> None:
     """Answer a mention or DM where it was asked, with 👀 on the question while working."""
     trace_id = new_trace_id()
     reacted = _reaction(client, "add", channel, message_ts, trace_id)
     decision = decide_audience(services, user, payload)
     ask = SlackAsk(user, team, channel, message_ts, channel, thread_ts, **decision.ask_fields()) if user else None
+    # Everyone in the channel reads the answer: in a Slack Connect channel it is written for customers.
+    audience = decision.audience
+    if audience != CUSTOMER and _shared(services, channel, shared):
+        audience = CUSTOMER
     try:
-        reply = compose_reply(services, question, trace_id, ask=ask, audience=decision.audience)
+        reply = compose_reply(services, question, trace_id, ask=ask, audience=audience)
         _post(client, services.settings, channel, thread_ts, reply, trace_id)
         _told(services, ask)
     finally:
@@ -146,6 +150,16 @@ def reply_ephemeral(services: SlackServices, *, response_url: str, question: str
     except Exception:
         log.exception("posting the answer failed trace_id=%s", trace_id)
         respond(response_url, messages.apology(services.settings, trace_id, audience=decision.audience))
+
+
+def _shared(services: SlackServices, channel: str, flag: bool | None) -> bool:
+    if services.audiences is None:
+        return True
+    try:
+        return services.audiences.channel_is_shared(channel, flag)
+    except Exception:
+        log.exception("deciding whether the channel is shared failed; answering for customers")
+        return True
 
 
 def _told(services: SlackServices, ask: SlackAsk | None) -> None:

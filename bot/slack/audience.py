@@ -6,6 +6,10 @@ A customer is anyone from another organisation and any guest of ours:
     says `is_stranger` or puts the user in another team (outside our Enterprise Grid org);
   - guests: `users.info` says `is_restricted` (multi-channel) or `is_ultra_restricted` (single-channel).
 
+Where the answer is posted counts too: a channel shared with another organisation (Slack Connect:
+the envelope's `is_ext_shared_channel`, or `conversations.info` says `is_ext_shared`) is read by
+customers, so even an employee's question there is answered for customers (`channel_is_shared`).
+
 It fails closed: when it cannot be decided (users.info fails, the app's team is unknown, no user)
 the asker is a customer, so public documents only. `users.info` answers are cached for
 `USER_TTL` seconds (failures are not cached, so a blip costs one question at most).
@@ -70,6 +74,31 @@ class AudienceResolver:
         self._lock = threading.Lock()
         self._users: dict[str, tuple[float, dict]] = {}
         self._own: tuple[str, str | None] | None = None  # (team id, enterprise id) from auth.test
+        self._channels: dict[str, tuple[float, bool]] = {}
+
+    def channel_is_shared(self, channel: str | None, flag: bool | None = None) -> bool:
+        """True when people outside Kimss AI can read `channel`; fails closed (True) when unknown."""
+        if flag:
+            return True
+        if channel and channel.startswith("D"):
+            return False  # a direct message with the assistant: only the asker reads the answer
+        if not channel:
+            return True
+        now = self.clock()
+        with self._lock:
+            cached = self._channels.get(channel)
+            if cached and now - cached[0] < self.ttl:
+                return cached[1]
+        try:
+            info = self.client.conversations_info(channel=channel).get("channel") or {}
+        except Exception as error:
+            log.warning("channel sharing undecided (conversations.info failed: %s): answering for customers",
+                        _name(error))
+            return True
+        shared = bool(info.get("is_ext_shared") or info.get("is_pending_ext_shared"))
+        with self._lock:
+            self._channels[channel] = (now, shared)
+        return shared
 
     def decide(self, user_id: str | None, payload: dict | None = None) -> Decision:
         if not user_id:

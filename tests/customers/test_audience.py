@@ -16,7 +16,7 @@ from tests.customers.conftest import (
     dm_from, standin_users,
 )
 from tests.escalation.conftest import records, wait_support_posts
-from tests.slack.harness import CHANNEL_ID, SUPPORT_URL, TEAM_ID, mention
+from tests.slack.harness import CHANNEL_ID, SUPPORT_URL, TEAM_ID, event_callback, mention
 from tests.slack.slack_standin import BOT_TOKEN
 
 
@@ -94,6 +94,18 @@ def test_fails_closed_without_a_user_or_when_the_apps_team_is_unknown(resolver, 
 def test_teams_in_payload_ignores_the_workspace_a_command_or_event_was_routed_through():
     assert teams_in_payload({"type": "app_home_opened", "user": MEMBER}) == set()
     assert teams_in_payload(None) == set()
+
+
+def test_a_channel_shared_with_another_organisation_is_read_by_customers(resolver, standin):
+    standin.shared_channels.add("C0SHARED")
+    assert resolver.channel_is_shared("D0ANY") is False  # a DM: no call needed
+    assert resolver.channel_is_shared("C0INTERNAL", flag=True) is True  # the envelope says so
+    assert resolver.channel_is_shared("C0SHARED") is True
+    assert resolver.channel_is_shared("C0INTERNAL") is False
+    assert resolver.channel_is_shared("C0INTERNAL") is False
+    assert len([c for c in standin.attempts if c.method == "conversations.info"]) == 2  # cached
+    standin.fail("conversations.info", 500, times=1)
+    assert resolver.channel_is_shared("C0OTHER") is True  # fails closed
 
 
 # ---- through the real service ------------------------------------------------------------------
@@ -178,3 +190,21 @@ def test_a_customers_apology_names_only_the_support_url(start_service, standin, 
     [member_reply] = [c for c in standin.of("chat.postMessage") if c.args.get("channel") == "D0MEMBER"]
     assert SUPPORT_URL in guest_reply.dump() and SUPPORT_CHANNEL not in guest_reply.dump()
     assert f"<#{SUPPORT_CHANNEL}>" in member_reply.dump()  # staff may be sent to the channel
+
+
+def test_an_employees_question_in_a_slack_connect_channel_is_answered_for_customers(
+        start_service, standin, recording_assistant):
+    standin.users.update(standin_users())
+    standin.shared_channels.add("C0SHARED")
+    service = start_service(recording_assistant)
+    member_in_shared = connect_mention("Asked by staff in a shared channel?", ts="1700000005.000001", user=MEMBER,
+                                       team=TEAM_ID)
+    service.send_event(member_in_shared)
+    flagged = event_callback(mention("Asked where the envelope says shared?", ts="1700000005.000002", user=MEMBER))
+    flagged["is_ext_shared_channel"] = True
+    service.post_signed(json.dumps(flagged), "application/json")
+    service.send_event(mention("Asked by staff in an internal channel?", ts="1700000005.000003", user=MEMBER))
+    service.wait_idle()
+    assert recording_assistant.audience_of("Asked by staff in a shared channel?") == "customer"
+    assert recording_assistant.audience_of("Asked where the envelope says shared?") == "customer"
+    assert recording_assistant.audience_of("Asked by staff in an internal channel?") == "employee"

@@ -18,8 +18,8 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.conftest import KNOWLEDGE, make_settings
-from tests.customers.conftest import (API_TOKEN, CONNECT_USER, GUEST, MEMBER, SUPPORT_CHANNEL, connect_mention,
-                                      dm_from, standin_users)
+from tests.customers.conftest import (API_TOKEN, GUEST, MEMBER, SUPPORT_CHANNEL, connect_mention, dm_from,
+                                      standin_users)
 from tests.escalation.conftest import records
 from tests.slack.harness import CHANNEL_ID, TEAM_ID, RunningService, slack_settings
 
@@ -140,9 +140,12 @@ def test_the_runbook_is_in_the_index_for_employees(leak_index, embeddings):
 
 def test_no_customer_sees_the_canary_in_slack_or_the_api_but_employees_do(leak_service, standin):
     assert len(QUESTIONS) >= 20
-    # Slack Connect: mentions from another organisation in a shared channel.
+    # Slack Connect: mentions from another organisation in a shared channel, and staff asking there
+    # (everyone in the channel reads the answer).
+    standin.shared_channels.add("C0SHARED")
     for i, question in enumerate(QUESTIONS):
         leak_service.send_event(connect_mention(question, ts=f"1700000100.{i:06d}"))
+        leak_service.send_event(connect_mention(question, ts=f"1700000150.{i:06d}", user=MEMBER, team=TEAM_ID))
     # Guests: half by DM, half by /privacy (answered through response_url).
     for i, question in enumerate(QUESTIONS):
         if i % 2:
@@ -168,7 +171,7 @@ def test_no_customer_sees_the_canary_in_slack_or_the_api_but_employees_do(leak_s
     guest_dms = [c for c in standin.of("chat.postMessage") if c.args.get("channel") == "D0GUEST"]
     guest_commands = [c for c in standin.of("response_url") if "/respond/guest" in c.path
                       and "Looking that up" not in c.dump()]
-    assert len(shared) == len(QUESTIONS)
+    assert len(shared) == 2 * len(QUESTIONS)
     assert len(guest_dms) + len(guest_commands) == len(QUESTIONS)
     assert {a["audience"] for a in api_answers} == {"customer"}
 

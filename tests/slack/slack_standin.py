@@ -51,6 +51,7 @@ class SlackStandIn:
     members: dict[str, list[str]] = field(default_factory=dict)  # conversations.members, by channel
     posted: list[dict] = field(default_factory=list)  # chat.postMessage results: channel, ts, metadata
     users: dict[str, dict | str] = field(default_factory=dict)  # users.info, by user id (str: the error)
+    shared_channels: set[str] = field(default_factory=set)  # conversations.info: is_ext_shared (Slack Connect)
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
@@ -180,6 +181,8 @@ class SlackStandIn:
                                  "message": {"text": args.get("text"), "ts": ts}},
             "chat.postEphemeral": {"ok": True, "message_ts": ts},
             "chat.update": {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")},
+            "conversations.info": {"ok": True, "channel": {"id": args.get("channel"),
+                                                           "is_ext_shared": args.get("channel") in self.shared_channels}},
             "conversations.members": {"ok": True, "members": self.members.get(args.get("channel"), []),
                                       "response_metadata": {"next_cursor": ""}},
             "reactions.add": {"ok": True},

@@ -7,7 +7,7 @@ from bot.slack.answering import SlackServices, question_text, reply_in_conversat
 
 def register(app: App, services: SlackServices) -> None:
     @app.event("app_mention")
-    def answer_mention(event: dict, context: BoltContext) -> None:
+    def answer_mention(event: dict, context: BoltContext, body: dict) -> None:
         # Bolt already drops the bot's own events; other bots and edits are not questions.
         if event.get("bot_id") or event.get("subtype"):
             return
@@ -22,4 +22,5 @@ def register(app: App, services: SlackServices) -> None:
             user=event.get("user"),
             team=context.team_id or event.get("team"),
             payload=event,  # Slack Connect: the author's team (bot/slack/audience.py)
+            shared=body.get("is_ext_shared_channel"),  # a shared channel is read by customers
         )
