@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from chromadb.errors import NotFoundError
 
+from bot import practices
 from bot.errors import IndexNotBuilt, ModelMismatch
 from bot.lexical import (BM25, own_terms, practice_categories, practice_match, query_terms, tokenize,
                          topic_groups, unmatched_topics)
@@ -37,6 +38,7 @@ QUOTE_COVERAGE_WEIGHT = 0.15  # choosing sentences to quote within a section
 LEXICAL_WEIGHT = 0.3
 BM25_HALF = 5.0  # BM25 score at which the lexical term reaches half its weight
 PRACTICE_WEIGHT = 0.3
+PROTOTYPE_WEIGHT = 0.2  # agreement of question and section on the practice they are about (bot/practices.py)
 
 
 @dataclass
@@ -50,6 +52,7 @@ class SectionHit:
     term_coverage: float = 0.0  # idf-weighted share of the query's terms found in the section
     unmatched_topics: int = 0  # privacy topics the question names that the section never mentions
     practice: float = 0.0  # share of the question's practice categories the section speaks of
+    prototype: float = 0.0  # how much question and section agree on which practice they are about
     fused: float = 0.0
     sentences: list[tuple[int, float]] = field(default_factory=list)  # (sentence row, score), best first
 
@@ -82,16 +85,25 @@ class LoadedIndex:
         got = _read_all(self.collection)
         self.chunks: list[dict] = []
         self.sentences: list[dict] = []
-        sentence_vectors = []
+        sentence_vectors, chunk_vectors = [], []
         self.chunk_by_id: dict[str, dict] = {}
         for record_id, meta, vector in got:
             if meta["unit"] == "chunk":
                 self.chunks.append(meta)
                 self.chunk_by_id[record_id] = meta
+                chunk_vectors.append(vector)
             else:
                 self.sentences.append(meta)
                 sentence_vectors.append(vector)
         self.sentence_matrix = np.asarray(sentence_vectors, dtype=np.float32).reshape(len(sentence_vectors), -1)
+        self.prototypes = practices.prototypes(embeddings)
+        # A section's practice: the strongest similarity of any of its chunks to each practice.
+        section_similarity: dict[str, np.ndarray] = {}
+        if chunk_vectors:
+            for meta, row in zip(self.chunks, np.asarray(chunk_vectors, dtype=np.float32) @ self.prototypes.T):
+                known = section_similarity.get(meta["section_id"])
+                section_similarity[meta["section_id"]] = row if known is None else np.maximum(known, row)
+        self.section_practice = {k: practices.distribution(v) for k, v in section_similarity.items()}
         self.chunk_tokens = [set(_chunk_tokens(m)) for m in self.chunks]
         self.sentence_tokens = [set(tokenize(m["body"])) for m in self.sentences]
         self.section_tokens: dict[str, set[str]] = {}
@@ -152,15 +164,18 @@ class LoadedIndex:
                 h.lexical = max(h.lexical, float(scores[local]))
 
         topics = topic_groups(question)
-        practices = practice_categories(question)
+        categories = practice_categories(question)
+        question_practice = practices.distribution(self.prototypes @ query_vector)
         for h in hits.values():
             tokens = self.section_tokens.get(h.section_id, set())
             h.unmatched_topics = unmatched_topics(topics, tokens)
             h.term_coverage = coverage(tokens)
-            h.practice = practice_match(practices, tokens)
+            h.practice = practice_match(categories, tokens)
+            section_practice = self.section_practice.get(h.section_id)
+            h.prototype = float(section_practice @ question_practice) if section_practice is not None else 0.0
             h.sentences.sort(key=lambda pair: -pair[1])
             h.fused = (h.dense + h.best_sentence + LEXICAL_WEIGHT * h.lexical / (h.lexical + BM25_HALF)
-                       + PRACTICE_WEIGHT * h.practice)
+                       + PRACTICE_WEIGHT * h.practice + PROTOTYPE_WEIGHT * h.prototype)
         return sorted(hits.values(), key=lambda h: (-h.fused, -h.evidence))
 
 

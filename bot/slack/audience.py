@@ -26,6 +26,9 @@ from typing import Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
+# How a Slack lookup fails (API error, transport, malformed answer); anything else is a bug.
+LOOKUP_FAILED = (SlackApiError, SlackRequestError, OSError, LookupError, ValueError)
+
 log = logging.getLogger(__name__)
 
 EMPLOYEE = "employee"
@@ -73,6 +76,7 @@ class AudienceResolver:
         self.clock = clock
         self._lock = threading.Lock()
         self._users: dict[str, tuple[float, dict]] = {}
+        self._user_locks: dict[str, threading.Lock] = {}
         self._own: tuple[str, str | None] | None = None  # (team id, enterprise id) from auth.test
         self._channels: dict[str, tuple[float, bool]] = {}
 
@@ -91,7 +95,7 @@ class AudienceResolver:
                 return cached[1]
         try:
             info = self.client.conversations_info(channel=channel).get("channel") or {}
-        except Exception as error:
+        except LOOKUP_FAILED as error:
             log.warning("channel sharing undecided (conversations.info failed: %s): answering for customers",
                         _name(error))
             return True
@@ -105,7 +109,7 @@ class AudienceResolver:
             return Decision(CUSTOMER, "undecided")
         try:
             own_team, own_enterprise = self._own_team()
-        except Exception as error:
+        except LOOKUP_FAILED as error:
             log.warning("audience undecided (auth.test failed: %s): treating the asker as a customer", _name(error))
             return Decision(CUSTOMER, "undecided")
         foreign = sorted(teams_in_payload(payload) - {own_team})
@@ -113,7 +117,7 @@ class AudienceResolver:
             return Decision(CUSTOMER, "external_team", user_team=foreign[0])
         try:
             user = self._user(user_id)
-        except Exception as error:
+        except LOOKUP_FAILED as error:
             log.warning("audience undecided (users.info failed: %s): treating the asker as a customer", _name(error))
             return Decision(CUSTOMER, "undecided")
         profile = user.get("profile") or {}
@@ -143,21 +147,27 @@ class AudienceResolver:
             return self._own
 
     def _user(self, user_id: str) -> dict:
-        now = self.clock()
+        # One lookup per user at a time: a person's questions arrive together (a DM and its
+        # follow-up land in the pool at once) and must share one users.info call, not race.
         with self._lock:
-            cached = self._users.get(user_id)
-            if cached and now - cached[0] < self.ttl:
-                return cached[1]
-        response = self.client.users_info(user=user_id)  # outside the lock: a slow call blocks nobody else
-        user = response.get("user")
-        if not isinstance(user, dict):
-            raise LookupError("users.info returned no user")
-        with self._lock:
-            self._users[user_id] = (now, user)
+            user_lock = self._user_locks.setdefault(user_id, threading.Lock())
+        with user_lock:
+            now = self.clock()
+            with self._lock:
+                cached = self._users.get(user_id)
+                if cached and now - cached[0] < self.ttl:
+                    return cached[1]
+            response = self.client.users_info(user=user_id)  # outside the shared lock: other users go on
+            user = response.get("user")
+            if not isinstance(user, dict):
+                raise LookupError("users.info returned no user")
+            with self._lock:
+                self._users[user_id] = (now, user)
             if len(self._users) > 10000:  # a bound, not a policy: drop the oldest
                 for key in sorted(self._users, key=lambda k: self._users[k][0])[:1000]:
                     del self._users[key]
-        return user
+                    self._user_locks.pop(key, None)
+            return user
 
 
 def _name(error: Exception) -> str:
