@@ -97,13 +97,13 @@ GENERIC_WEIGHT = 0.3
 # A section that speaks of the practice a question asks about is more likely to answer it.
 PRACTICE_CATEGORIES = [frozenset(stem(w) for w in group.split()) for group in (
     "change changes modify modification amend amendment revise revision notify notification notice",
-    "opt choice choose control preference preferences settings unsubscribe disable decline",
+    "opt choice choose control preference preferences settings unsubscribe disable decline consent agree option",
     "access edit correct update delete review view",
     "retain retention keep store period long",
     "protect secure security safeguard encrypt encryption ssl firewall",
     "track tracking dnt signal",
-    "share disclose third party parties partner partners affiliate affiliates vendor sell advertiser",
-    "collect collection gather obtain receive",
+    "share disclose third party parties partner partners affiliate affiliates vendor sell advertiser provider sponsor",
+    "collect collection gather obtain receive automatically device browser ip",
     "child children minor age parent parental",
     "california resident residents eu european international transfer",
     "contact email address phone question questions",
