@@ -31,8 +31,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.answer import Answer
-from bot.web.api import (ApiError, CustomerDesk, answer_json, dedupe_key, optional_text, parse_json_object,
-                         read_body, retry_after_error, valid_email)
+from bot.web.api import CustomerDesk, answer_json, dedupe_key
+from bot.web.requests import (ApiError, optional_text, parse_json_object, read_body, retry_after_error,
+                              valid_email)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 COOKIE = "kimss_chat"

@@ -1,0 +1,82 @@
+"""The OpenAPI schema of the customers' API (served at /openapi.json), kept beside the limits it states."""
+
+from __future__ import annotations
+
+from bot.settings import MAX_QUESTION_CHARS
+from bot.web.requests import CUSTOMER_FIELDS, MAX_BODY_BYTES, MAX_CONVERSATION_ID_CHARS, MAX_FIELD_CHARS
+
+
+def openapi_schema() -> dict:
+    """Hand-written, and checked against real responses by tests/customers/test_api.py."""
+    text = {"type": "string"}
+    nullable_text = {"type": ["string", "null"]}
+
+    def error_response(description: str) -> dict:
+        return {"description": description,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Kimss Privacy Assistant API", "version": "1.0.0",
+                 "description": "Answers customers' questions from Kimss AI's public privacy documents, quoting "
+                                "them with citations; hands data requests, security concerns and requests for a "
+                                "person to the privacy team."},
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "paths": {"/v1/ask": {"post": {
+            "operationId": "ask",
+            "summary": "Ask a question about the privacy policy as a customer",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/AskRequest"}}}},
+            "responses": {
+                "200": {"description": "The answer",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AskResponse"}}}},
+                "400": error_response("The body is not JSON"),
+                "401": error_response("Missing or invalid API token"),
+                "413": error_response(f"The body is over {MAX_BODY_BYTES // 1024} KB"),
+                "422": error_response("A field is missing or wrong (see `field`)"),
+                "429": {**error_response("Too many requests for this token"),
+                        "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}},
+                "500": error_response("Unexpected failure (quote `trace_id`)"),
+                "503": error_response("The policy index cannot be read right now"),
+            },
+        }}},
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "One of the service's API_TOKENS"}},
+            "schemas": {
+                "AskRequest": {"type": "object", "additionalProperties": False, "required": ["question"], "properties": {
+                    "question": {"type": "string", "minLength": 1, "maxLength": MAX_QUESTION_CHARS},
+                    "conversation_id": {"type": ["string", "null"], "maxLength": MAX_CONVERSATION_ID_CHARS,
+                                        "description": "The support chat's conversation; a retried request with the "
+                                                       "same conversation and question is one hand-off"},
+                    "customer": {"type": ["object", "null"], "additionalProperties": False,
+                                 "description": "Who asks: shown to the privacy team on a hand-off",
+                                 "properties": {k: {"type": "string", "maxLength": MAX_FIELD_CHARS}
+                                                for k in CUSTOMER_FIELDS}},
+                }},
+                "Citation": {"type": "object", "required": ["n", "document", "title", "section", "quote", "url",
+                                                            "updated", "score"], "properties": {
+                    "n": {"type": "integer"}, "document": text, "title": text, "section": text, "quote": text,
+                    "url": nullable_text, "updated": nullable_text, "score": {"type": "number"}}},
+                "Escalation": {"type": "object", "required": ["reason"], "properties": {
+                    "reason": {"enum": ["data_request", "security", "user_request", "not_covered"]},
+                    "reference": {"type": "string", "pattern": "^PRV-[0-9]{4,8}$",
+                                  "description": "Present when the request was handed to the privacy team"},
+                    "message": {"type": "string", "description": "What to tell the customer (reference, what "
+                                                                 "happens next, when)"}}},
+                "AskResponse": {"type": "object", "required": ["question", "answer", "covered", "confidence",
+                                                               "audience", "citations", "escalation", "answer_id"],
+                                "properties": {
+                    "question": text, "answer": text, "covered": {"type": "boolean"},
+                    "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+                    "audience": {"const": "customer"},  # CustomerDesk never answers otherwise
+                    "citations": {"type": "array", "items": {"$ref": "#/components/schemas/Citation"}},
+                    "escalation": {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Escalation"}]},
+                    "answer_id": text, "conversation_id": text}},
+                "Error": {"type": "object", "required": ["error", "message"], "properties": {
+                    "error": text, "message": text, "field": text, "retry_after": {"type": "integer"},
+                    "trace_id": text}},
+            },
+        },
+    }
