@@ -26,7 +26,7 @@ DATA_REQUEST = [
     rf"(?:\bi\b|\bwe\b|please|let me|let us)\W.{{0,25}}\b(?:access|see|view|obtain|get|receive|download|export)\b"
     rf".{{0,30}}{_MY_DATA}",
     rf"\b(?:copy|export|download|portability)\b.{{0,25}}{_MY_DATA}",
-    rf"\bwhat (?:data|information|personal data) (?:do|does) (?:you|kimss(?: ai)?) (?:have|hold|store|keep) (?:on|about) (?:me|us)\b",
+    r"\bwhat (?:data|information|personal data) (?:do|does) (?:you|kimss(?: ai)?) (?:have|hold|store|keep) (?:on|about) (?:me|us)\b",
     r"\b(?:subject access|data subject|dsar|sar)\b(?: request)?",
     r"\b(?:gdpr|ccpa|privacy) request\b",
     # correction
@@ -45,7 +45,7 @@ SECURITY = [
     r"(?:security (?:issue|bug|hole|flaw|problem|incident|vulnerability)|vulnerabilit(?:y|ies)|breach|data leak|leak|exploit|xss|injection)",
     rf"\bunauthori[sz]ed (?:access|login|log-in|sign-in|activity|use)\b.{{0,40}}{_I}",
     rf"{_I}.{{0,40}}\bunauthori[sz]ed (?:access|login|log-in|sign-in|activity|use)\b",
-    rf"\b(?:someone|somebody|a stranger|an attacker)\b.{{0,40}}\b(?:accessed|logged in|logged into|got into|broke into|is using)\b",
+    r"\b(?:someone|somebody|a stranger|an attacker)\b.{0,40}\b(?:accessed|logged in|logged into|got into|broke into|is using)\b",
     r"\bphishing\b",
     r"\b(?:was there|has there been|did you have) (?:a |an )?(?:data )?(?:breach|leak|security incident)\b",
 ]

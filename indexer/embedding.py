@@ -7,7 +7,6 @@ sentence-transformers is imported, so an unknown model name fails at once with a
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Callable
 
 from langchain_core.embeddings import Embeddings
