@@ -6,10 +6,10 @@ from slack_bolt import Ack, App, BoltContext
 from bot.escalation import ACTION_RESOLVE
 from bot.slack.answering import SlackServices
 from bot.slack.listeners.actions import support_actions
+from bot.slack.support import SupportTeam
 
 
-def register(app: App, services: SlackServices) -> None:
-    team = support_actions.team_for(app, services)
+def register(app: App, services: SlackServices, team: SupportTeam) -> None:
 
     @app.action(ACTION_RESOLVE)
     def resolve(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot.escalation import normalise_reference
@@ -16,12 +15,6 @@ from bot.slack.listeners.actions.reply import tell_clicker
 from bot.slack.support import SupportTeam
 
 log = logging.getLogger(__name__)
-_TEAMS: dict[int, SupportTeam] = {}
-
-
-def team_for(app: App, services: SlackServices) -> SupportTeam:
-    """One membership cache per app, shared by the Claim and Resolve listeners."""
-    return _TEAMS.setdefault(id(app), SupportTeam(services.settings, app.client))
 
 
 def private(text: str) -> SlackMessage:
