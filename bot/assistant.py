@@ -119,7 +119,7 @@ class Assistant:
         for n, h in enumerate(hits, start=1):
             best = h.sentences[0][1] if h.sentences else 0.0
             rows = [row for row, score in h.sentences[:MAX_SENTENCES_PER_SECTION] if score >= best - SENTENCE_MARGIN]
-            rows = _with_antecedents(rows, loaded.sentences)
+            rows = _with_antecedents(rows, loaded)
             rows.sort(key=lambda row: loaded.sentences[row]["ordinal"])  # quote in the document's order
             parts: list[str] = []
             for row in rows:
@@ -129,8 +129,8 @@ class Assistant:
                 if meta["body"] not in parts:
                     parts.append(meta["body"])
                 if meta["body"].endswith(":"):  # a list's introduction says nothing without the list
-                    items = [m["body"] for m in loaded.sentences
-                             if m["section_id"] == meta["section_id"] and m.get("lead") == meta["body"]]
+                    items = [loaded.sentences[i]["body"]
+                             for i in loaded.list_items.get((meta["section_id"], meta["body"]), [])]
                     parts.extend(i for i in items[:MAX_LIST_ITEMS] if i not in parts)
             meta = h.meta
             citations.append(Citation(
@@ -166,14 +166,13 @@ class Assistant:
 _ANAPHOR = re.compile(r"^(?:This|These|That|Those|Such|They|It|Its|Their)\b")
 
 
-def _with_antecedents(rows: list[int], sentences: list[dict]) -> list[int]:
+def _with_antecedents(rows: list[int], loaded) -> list[int]:
     """A quoted "This may include…" needs the sentence it refers back to, or it reads as nonsense."""
-    by_position = {(s["section_id"], s["ordinal"]): i for i, s in enumerate(sentences)}
     out = list(rows)
     for row in rows:
-        meta = sentences[row]
+        meta = loaded.sentences[row]
         if _ANAPHOR.match(meta["body"]) and not meta.get("lead"):
-            previous = by_position.get((meta["section_id"], meta["ordinal"] - 1))
+            previous = loaded.sentence_at.get((meta["section_id"], meta["ordinal"] - 1))
             if previous is not None and previous not in out:
                 out.append(previous)
     return out

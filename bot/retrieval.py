@@ -104,8 +104,16 @@ class LoadedIndex:
                 known = section_similarity.get(meta["section_id"])
                 section_similarity[meta["section_id"]] = row if known is None else np.maximum(known, row)
         self.section_practice = {k: practices.distribution(v) for k, v in section_similarity.items()}
-        self.chunk_tokens = [set(_chunk_tokens(m)) for m in self.chunks]
+        chunk_token_lists = [_chunk_tokens(m) for m in self.chunks]  # tokenised once, for sets and BM25
+        self.chunk_tokens = [set(tokens) for tokens in chunk_token_lists]
         self.sentence_tokens = [set(tokenize(m["body"])) for m in self.sentences]
+        # Where quoting looks: a sentence by (section, position), and a list's items by their lead-in.
+        self.sentence_at: dict[tuple[str, int], int] = {}
+        self.list_items: dict[tuple[str, str], list[int]] = {}
+        for row, meta in enumerate(self.sentences):
+            self.sentence_at[(meta["section_id"], meta["ordinal"])] = row
+            if meta.get("lead"):
+                self.list_items.setdefault((meta["section_id"], meta["lead"]), []).append(row)
         self.section_tokens: dict[str, set[str]] = {}
         for meta, tokens in zip(self.chunks, self.chunk_tokens):
             self.section_tokens.setdefault(meta["section_id"], set()).update(tokens)
@@ -113,7 +121,7 @@ class LoadedIndex:
         for audience, allowed in AUDIENCE_SCOPES.items():
             chunk_rows = np.array([i for i, m in enumerate(self.chunks) if m["audience"] in allowed], dtype=int)
             sentence_rows = np.array([i for i, m in enumerate(self.sentences) if m["audience"] in allowed], dtype=int)
-            bm25 = BM25([_chunk_tokens(self.chunks[i]) for i in chunk_rows])
+            bm25 = BM25([chunk_token_lists[i] for i in chunk_rows])
             self.scopes[audience] = Scope(chunk_rows, sentence_rows, bm25)
 
     def search(self, query_vector: np.ndarray, question: str, audience: str) -> list[SectionHit]:
