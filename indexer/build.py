@@ -112,7 +112,7 @@ def build_index(settings, *, knowledge_dir: Path | None = None, full: bool = Fal
         from indexer.embedding import ReusingEmbeddings
 
         name = store.new_collection_name()
-        reusing = ReusingEmbeddings(embeddings, known, _hash_of_text)
+        reusing = ReusingEmbeddings(embeddings, known, content_hash)
         vectorstore = store.vectorstore(name, reusing)
         try:
             for start in range(0, len(records), WRITE_BATCH):
@@ -147,10 +147,6 @@ def build_index(settings, *, knowledge_dir: Path | None = None, full: bool = Fal
         report.published, report.collection = True, name
         report.seconds = time.perf_counter() - started
         return report
-
-
-def _hash_of_text(text: str) -> str:
-    return content_hash(text)
 
 
 def _records_with_section_hashes(documents) -> list[Record]:
@@ -204,10 +200,8 @@ def _compare(report: BuildReport, active: IndexInfo | None, documents, records: 
         "unchanged": sorted(k for k in new_docs if k in old_docs and old_docs[k]["hash"] == new_docs[k]),
     }
     new_sections = {r.metadata["section_id"]: r.metadata["section_hash"] for r in records}
-    if active and not old:  # full rebuild: compare sections by what the old index said, if readable
-        old_sections = {}
-    else:
-        old_sections = {m["section_id"]: m["section_hash"] for m, _ in old.values()}
+    # On a full rebuild `old` is empty: every section counts as added.
+    old_sections = {m["section_id"]: m["section_hash"] for m, _ in old.values()}
     report.sections = {
         "added": sum(1 for s in new_sections if s not in old_sections),
         "changed": sum(1 for s, h in new_sections.items() if s in old_sections and old_sections[s] != h),
