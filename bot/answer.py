@@ -16,6 +16,16 @@ AUDIENCES: tuple[str, ...] = ("employee", "customer")
 EscalationReason = Literal["data_request", "security", "user_request", "not_covered"]
 # Reasons that always hand the conversation to a person; "not_covered" only offers it.
 ESCALATING_REASONS = frozenset({"data_request", "security", "user_request"})
+# The finer kind of each escalating reason (issue 10's router decides it; issue 15's DSAR clock uses it).
+ESCALATION_KINDS: dict[str, tuple[str, ...]] = {
+    "data_request": ("access", "deletion", "correction", "portability", "objection", "do_not_sell_or_share",
+                     "restriction", "withdraw_consent"),
+    "security": ("account_compromise", "vulnerability", "credential_leak", "phishing", "data_exposure"),
+    "user_request": ("human", "complaint"),
+}
+# An answer may *offer* a hand-off without making one: the router was unsure between a question and
+# a request, so the reply answers and asks "Do you want the privacy team to act on this?".
+OFFER_REASONS: tuple[str, ...] = ("data_request", "security", "user_request")
 
 
 @dataclass(frozen=True)
@@ -41,9 +51,12 @@ class Citation:
 class Escalation:
     reason: str
     reference: str | None = None  # set by the escalation flow once a record exists
+    kind: str | None = None  # e.g. "deletion" for a data_request (ESCALATION_KINDS); None when unknown
 
     def to_dict(self) -> dict:
         data = {"reason": self.reason}
+        if self.kind:
+            data["kind"] = self.kind
         if self.reference:
             data["reference"] = self.reference
         return data
@@ -58,6 +71,8 @@ class Answer:
     audience: str
     citations: list[Citation] = field(default_factory=list)
     escalation: Escalation | None = None
+    offer: str | None = None  # one of OFFER_REASONS: answered, and a hand-off is offered (not made)
+    answering: str | None = None  # the standalone question answered when a follow-up was rewritten
 
     @property
     def escalates(self) -> bool:
@@ -75,6 +90,8 @@ class Answer:
                 {**asdict(c), "score": round(float(c.score), 4)} for c in self.citations
             ],
             "escalation": self.escalation.to_dict() if self.escalation else None,
+            "offer": self.offer,
+            "answering": self.answering,
         }
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Sequence
 
 from bot.answer import AUDIENCES, Answer, Citation, Escalation, human_date
+from bot.conversation import Turn
 from bot.errors import InputRejected
 from bot.intents import escalation_intent, looks_off_topic, mentions_privacy
 from bot.retrieval import Retriever, SectionHit
@@ -66,7 +68,8 @@ class Assistant:
         retriever = Retriever(VectorStore.from_settings(settings), embeddings)
         return cls(retriever, AskOptions(support_url=settings.support_url))
 
-    def ask(self, question: str, audience: str = "employee") -> Answer:
+    def ask(self, question: str, audience: str = "employee", context: Sequence[Turn] | None = None) -> Answer:
+        """`context`: this conversation's earlier turns, oldest first (bot/conversation.py)."""
         question = validate_question(question)
         if audience not in AUDIENCES:
             raise InputRejected(f"audience must be one of {', '.join(AUDIENCES)}", code="audience")

@@ -26,9 +26,10 @@ class RecordingAssistant:
         self.events = events
         self.source = source
 
-    def ask(self, question: str, audience: str = "employee") -> Answer:
+    def ask(self, question: str, audience: str = "employee", context=None) -> Answer:
+        turns = context
         with question_context() as context:  # a trace id even when the adapter bound none
-            answer = self.inner.ask(question, audience=audience)
+            answer = self.inner.ask(question, audience=audience, **({"context": turns} if turns else {}))
             source = context.source or self.source
             top = answer.citations[0] if answer.citations else None
             log.info("question answered", extra={

@@ -66,7 +66,8 @@ def escalate_answer(services, answer: Answer, answer_id: str, ask: SlackAsk) -> 
         dedupe_key=dedupe_key(ask.team_id, ask.source_key(answer_id), ask.user_id),
     )
     record = created.record
-    answer = replace(answer, escalation=Escalation(answer.escalation.reason, record.reference))
+    answer = replace(answer, escalation=Escalation(answer.escalation.reason, record.reference,
+                                                            answer.escalation.kind))
     return answer, escalations.acknowledgement(record, repeat=not created.created)
 
 

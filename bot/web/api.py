@@ -117,8 +117,10 @@ class CustomerDesk:
         )
         record = created.record
         self.escalations.mark_told(reference=record.reference)  # the response carries the acknowledgement
-        answer = replace(answer, escalation=Escalation(record.reason, record.reference))
-        return answer, {"reason": record.reason, "reference": record.reference,
+        kind = answer.escalation.kind if answer.escalation else None
+        answer = replace(answer, escalation=Escalation(record.reason, record.reference, kind))
+        kind = {"kind": kind} if kind else {}
+        return answer, {"reason": record.reason, **kind, "reference": record.reference,
                         "message": self.escalations.acknowledgement(record, mrkdwn=False)}
 
 

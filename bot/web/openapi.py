@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.answer import ESCALATION_KINDS, OFFER_REASONS
 from bot.settings import MAX_QUESTION_CHARS
 from bot.web.requests import CUSTOMER_FIELDS, MAX_BODY_BYTES, MAX_CONVERSATION_ID_CHARS, MAX_FIELD_CHARS
 
@@ -61,6 +62,8 @@ def openapi_schema() -> dict:
                     "url": nullable_text, "updated": nullable_text, "score": {"type": "number"}}},
                 "Escalation": {"type": "object", "required": ["reason"], "properties": {
                     "reason": {"enum": ["data_request", "security", "user_request", "not_covered"]},
+                    "kind": {"enum": sorted({k for kinds in ESCALATION_KINDS.values() for k in kinds}),
+                             "description": "What the request is, e.g. deletion (data_request) or phishing (security)"},
                     "reference": {"type": "string", "pattern": "^PRV-[0-9]{4,8}$",
                                   "description": "Present when the request was handed to the privacy team"},
                     "message": {"type": "string", "description": "What to tell the customer (reference, what "
@@ -73,7 +76,13 @@ def openapi_schema() -> dict:
                     "audience": {"const": "customer"},  # CustomerDesk never answers otherwise
                     "citations": {"type": "array", "items": {"$ref": "#/components/schemas/Citation"}},
                     "escalation": {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Escalation"}]},
-                    "answer_id": text, "conversation_id": text}},
+                    "answer_id": text, "conversation_id": text,
+                    "offer": {"enum": [*OFFER_REASONS, None],
+                              "description": "Set when the answer also offers to hand the question to the privacy "
+                                             "team (the customer may accept through /chat/support or support)"},
+                    "answering": {"type": ["string", "null"],
+                                  "description": "The standalone question answered, when a follow-up was rewritten "
+                                                 "with the conversation's context"}}},
                 "Error": {"type": "object", "required": ["error", "message"], "properties": {
                     "error": text, "message": text, "field": text, "retry_after": {"type": "integer"},
                     "trace_id": text}},
