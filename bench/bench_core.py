@@ -1,9 +1,12 @@
 """Core benchmark: index build, no-change refresh, warm ask latency against the bare encode floor.
 
     .venv/bin/python bench/bench_core.py [--rounds 5]
+    .venv/bin/python bench/bench_core.py --policyqa ../shared/datasets/policyqa/dev.json --documents 100
 
-Prints figures; asserts nothing. Targets (issue 2): ask p50 <= 1.3x a bare query encode;
-a no-change re-index computes 0 embeddings.
+Prints figures; asserts nothing. Targets (issues 2 and 11): ask p50 <= 1.5x a bare query encode,
+on the shipped policy and at 100 documents; a no-change re-index computes 0 embeddings.
+The 100-document case is the 20 PolicyQA dev policies, each written five times under different
+titles (so 100 documents of real policy text), asked 100 of their questions.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
+    parser.add_argument("--policyqa", type=Path, help="PolicyQA dev.json: build a corpus of --documents from it")
+    parser.add_argument("--documents", type=int, default=100)
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -45,20 +50,25 @@ def main() -> None:
     print(f"model load: {time.perf_counter() - started:.2f} s")
     model = embeddings.inner._client
     questions = [g["question"] for g in yaml.safe_load((ROOT / "knowledge" / "golden.yaml").read_text())]
+    corpus = tempfile.TemporaryDirectory()
+    if args.policyqa:
+        args.knowledge, questions = policyqa_corpus(args.policyqa, args.documents, Path(corpus.name))
 
     with tempfile.TemporaryDirectory() as data:
         settings = Settings.from_mapping({"DATA_DIR": data, "KNOWLEDGE_DIR": str(args.knowledge)})
         texts = [r.text for d in load_knowledge(args.knowledge).documents for r in document_records(d)]
         model.encode(texts[:8])  # warm the model before either timing
         t = time.perf_counter()
-        model.encode(texts, batch_size=32, normalize_embeddings=True)
+        if not args.policyqa:  # at 100 documents this alone takes minutes; the index build says enough
+            model.encode(texts, batch_size=32, normalize_embeddings=True)
         raw_encode = time.perf_counter() - t
 
         full = build_index(settings, embeddings=embeddings)
         again = build_index(settings, embeddings=embeddings)
-        print(f"records (chunks + sentences): {full.records}")
-        print(f"full index: {full.seconds:.2f} s = {full.records / full.seconds:.0f} records/s; "
-              f"raw encode of the same texts: {raw_encode:.2f} s = {len(texts) / raw_encode:.0f} texts/s")
+        print(f"documents: {len(list(args.knowledge.glob('*.md')))}; records (chunks + sentences): {full.records}")
+        print(f"full index: {full.seconds:.2f} s = {full.records / full.seconds:.0f} records/s" + (
+              "" if args.policyqa else
+              f"; raw encode of the same texts: {raw_encode:.2f} s = {len(texts) / raw_encode:.0f} texts/s"))
         print(f"no-change re-index: {again.seconds:.3f} s, embeddings computed: {again.embeddings_computed}")
 
         assistant = Assistant.from_settings(settings, embeddings=embeddings)
@@ -68,7 +78,7 @@ def main() -> None:
         for _ in range(args.rounds):
             for q in questions:
                 t = time.perf_counter()
-                model.encode(q, normalize_embeddings=True, show_progress_bar=False)
+                embeddings.encode_query(q)  # the query encode of the backend in use: the floor
                 encode_times.append(time.perf_counter() - t)
                 t = time.perf_counter()
                 assistant.ask(q)
@@ -77,8 +87,22 @@ def main() -> None:
                                percentile(ask_times, 0.95) * 1000)
         print(f"bare encode p50: {enc50:.2f} ms (the floor)")
         print(f"ask p50: {ask50:.2f} ms, p95: {ask95:.2f} ms over {len(ask_times)} asks; "
-              f"p50 ratio to the floor: {ask50 / enc50:.2f}x (target <= 1.3x)")
+              f"p50 ratio to the floor: {ask50 / enc50:.2f}x (target <= 1.5x)")
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+def policyqa_corpus(dataset: Path, documents: int, directory: Path) -> tuple[Path, list[str]]:
+    from bot.understanding.ranking.policyqa import load_policies, write_policy
+
+    policies = load_policies(dataset)
+    knowledge = directory / "knowledge"
+    knowledge.mkdir()
+    for i in range(documents):
+        policy = dict(policies[i % len(policies)])
+        policy["title"] = f"{policy['title']} (copy {i // len(policies) + 1})"
+        write_policy(policy, knowledge, name=f"policy-{i:03d}.md")
+    questions = [q for p in policies for q in list(p["questions"])[:5]][:100]
+    return knowledge, questions
 
 
 if __name__ == "__main__":

@@ -1,34 +1,28 @@
 """The answering core: `Assistant.ask(question, audience) -> Answer`. No Slack, no HTTP here.
 
 Answers are extractive: apart from one short framing line, every word comes from the policy,
-quoted sentence by sentence and tied to a numbered citation. When the best evidence is below
-the calibrated threshold the assistant says the policy does not cover the question and offers
-support, rather than padding the reply with weak citations.
+quoted and tied to a numbered citation (bot/compose.py, bot/quoting.py). Sections are ranked by
+a learned ranker and a trained verifier decides whether the best one answers the question
+(bot/coverage.py); when it does not, the answer says what the policy does not say and quotes
+what it does say on the topic, or says the policy does not cover the question. Questions about
+the documents themselves (date, scope, where to read them) are answered from their metadata
+(bot/policy_facts.py).
 """
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from bot.answer import AUDIENCES, Answer, Citation, Escalation, human_date
+from bot import compose, coverage, gaps, policy_facts
+from bot.answer import AUDIENCES, Answer, Escalation
 from bot.conversation import Turn
 from bot.errors import InputRejected
 from bot.intents import escalation_intent, looks_off_topic, mentions_privacy
 from bot.retrieval import Retriever, SectionHit
 from bot.settings import MAX_QUESTION_CHARS
 
-# Calibrated on knowledge/golden.yaml (see README "How `covered` is decided"): the midpoint
-# between the lowest-scoring answerable question and the highest-scoring unanswerable one.
-COVERED_THRESHOLD = 0.295
-CONFIDENCE_SCALE = 0.06  # evidence this far above the threshold reads as ~73% confident
-SECOND_SECTION_MARGIN = 0.05  # cite another section only when its evidence is nearly as strong
-MAX_LIST_ITEMS = 6  # a quoted list introduction brings its items along, up to this many
 MAX_CITATIONS = 3
-MAX_SENTENCES_PER_SECTION = 2
-SENTENCE_MARGIN = 0.06  # a second sentence must score within this of the section's best
 
 # Queries used to find what the policy says about reaching a person, per escalation reason.
 ESCALATION_QUERIES = {
@@ -49,7 +43,6 @@ OFF_TOPIC_TEXT = (
 
 @dataclass(frozen=True)
 class AskOptions:
-    threshold: float = COVERED_THRESHOLD
     support_url: str = "/app/support"
 
 
@@ -77,33 +70,57 @@ class Assistant:
         intent = escalation_intent(question)
         if intent:
             return self._escalation(question, audience, intent, hits)
-        top = hits[0] if hits else None
-        evidence = top.evidence if top else 0.0
-        confidence = self._confidence(evidence)
-        if looks_off_topic(question) or (evidence < self.options.threshold and not mentions_privacy(question)):
-            return Answer(question, OFF_TOPIC_TEXT, False, min(confidence, 0.05), audience)
-        if evidence < self.options.threshold:
-            text = (
-                "The privacy policy does not cover this question. Support can help: contact Kimss AI "
-                f"through {self.options.support_url}."
-            )
-            return Answer(question, text, False, confidence, audience, [], Escalation("not_covered"))
-        cited = [top] + [
-            h for h in hits[1:MAX_CITATIONS]
-            if h.evidence >= max(self.options.threshold, top.evidence - SECOND_SECTION_MARGIN)
-        ]
-        citations = self._citations(cited)
-        return Answer(question, self._compose(citations), True, confidence, audience, citations)
+        loaded = self.retriever.current()
+        fact = policy_facts.kind_of(question)
+        if fact:
+            return self._policy_fact(question, audience, fact, loaded)
+        verdict = coverage.judge(loaded, question, hits, audience)
+        if looks_off_topic(question) or (not verdict.covered and not mentions_privacy(question)):
+            return Answer(question, OFF_TOPIC_TEXT, False, min(verdict.confidence, 0.05), audience)
+        if not verdict.covered:
+            return self._not_covered(question, audience, verdict, hits, loaded)
+        cited = coverage.supporting(loaded, question, hits, audience, MAX_CITATIONS)
+        citations = compose.citations(loaded, cited)
+        return Answer(question, compose.answer_text(citations), True, verdict.confidence, audience, citations)
+
+    def _not_covered(self, question: str, audience: str, verdict: coverage.Verdict, hits: list[SectionHit],
+                     loaded) -> Answer:
+        """Say what the policy does not say; quote what it says on the topic when it says anything related."""
+        citations = compose.citations(loaded, hits[:1]) if verdict.related else []
+        if not citations:
+            text = ("The privacy policy does not cover this question. Support can help: contact Kimss AI "
+                    f"through {self.options.support_url}.")
+            return Answer(question, text, False, verdict.confidence, audience, [], Escalation("not_covered"))
+        text = compose.related_text(gaps.does_not_say(citations[0].title, question), citations,
+                                    self.options.support_url)
+        return Answer(question, text, False, verdict.confidence, audience, citations, Escalation("not_covered"))
+
+    def _policy_fact(self, question: str, audience: str, kind: str, loaded) -> Answer:
+        docs = policy_facts.documents(loaded, audience)
+        named = [d for d in docs if d.title.lower() in question.lower()]
+        docs = named or docs
+        intros = [self._section_hit(loaded, d.first_section) for d in docs]
+        citations = compose.citations(loaded, [h for h in intros if h is not None], whole_sections=True)
+        text = "\n".join([policy_facts.statement(kind, docs, self.options.support_url)]
+                         + compose.quoted_lines(citations))
+        return Answer(question, text, True, 1.0, audience, citations)
+
+    @staticmethod
+    def _section_hit(loaded, section_id: str) -> SectionHit | None:
+        section = loaded.section_index.get(section_id)
+        if section is None:
+            return None
+        rows = loaded.sentences_of[section]
+        return SectionHit(section_id, loaded.section_meta[section], None, 0.0, [(int(r), 0.0) for r in rows])
 
     def _escalation(self, question: str, audience: str, reason: str, hits: list[SectionHit]) -> Answer:
         cited: list[SectionHit] = self._contact_section(reason, audience)
-        own = [h for h in hits[:1] if h.evidence >= self.options.threshold and h.section_id not in
-               {c.section_id for c in cited}]
-        citations = self._citations(cited + own)
-        text = FRAMING[reason] + ("\n" + self._compose(citations) if citations else "")
-        evidence = max((h.evidence for h in cited + own), default=0.0)
-        return Answer(question, text, bool(citations), self._confidence(evidence), audience, citations,
-                      Escalation(reason))
+        loaded = self.retriever.current()
+        verdict = coverage.judge(loaded, question, hits, audience)
+        own = [h for h in hits[:1] if verdict.covered and h.section_id not in {c.section_id for c in cited}]
+        citations = compose.citations(loaded, cited + own)
+        text = FRAMING[reason] + ("\n" + compose.answer_text(citations) if citations else "")
+        return Answer(question, text, bool(citations), verdict.confidence, audience, citations, Escalation(reason))
 
     def _contact_section(self, reason: str, audience: str) -> list[SectionHit]:
         """What the policy says about reaching a person; the same for every question, so cached per index."""
@@ -116,46 +133,6 @@ class Assistant:
             self._contact_cache[key] = contact[:1]
         return self._contact_cache[key]
 
-    def _citations(self, hits: list[SectionHit]) -> list[Citation]:
-        loaded = self.retriever.current()
-        citations = []
-        for n, h in enumerate(hits, start=1):
-            best = h.sentences[0][1] if h.sentences else 0.0
-            rows = [row for row, score in h.sentences[:MAX_SENTENCES_PER_SECTION] if score >= best - SENTENCE_MARGIN]
-            rows = _with_antecedents(rows, loaded)
-            rows.sort(key=lambda row: loaded.sentences[row]["ordinal"])  # quote in the document's order
-            parts: list[str] = []
-            for row in rows:
-                meta = loaded.sentences[row]
-                if meta.get("lead") and meta["lead"] not in parts:
-                    parts.append(meta["lead"])  # a list item reads wrongly without its lead-in
-                if meta["body"] not in parts:
-                    parts.append(meta["body"])
-                if meta["body"].endswith(":"):  # a list's introduction says nothing without the list
-                    items = [loaded.sentences[i]["body"]
-                             for i in loaded.list_items.get((meta["section_id"], meta["body"]), [])]
-                    parts.extend(i for i in items[:MAX_LIST_ITEMS] if i not in parts)
-            meta = h.meta
-            citations.append(Citation(
-                n=n, document=meta["document"], title=meta["title"], section=meta["section"],
-                quote=" ".join(parts), url=meta["url"] or None, updated=meta["updated"] or None,
-                score=round(h.evidence, 4),
-            ))
-        return citations
-
-    @staticmethod
-    def _compose(citations: list[Citation]) -> str:
-        titles = {(c.title, c.updated) for c in citations}
-        if len(titles) == 1:
-            title, updated = next(iter(titles))
-            lead = f"According to the {title}" + (f" (updated {human_date(updated)})" if updated else "") + ":"
-        else:
-            lead = "According to Kimss AI's policy documents:"
-        return "\n".join([lead] + [f"“{c.quote}” [{c.n}]" for c in citations])
-
-    def _confidence(self, evidence: float) -> float:
-        return 1.0 / (1.0 + math.exp(-(evidence - self.options.threshold) / CONFIDENCE_SCALE))
-
     def status(self) -> dict:
         loaded = self.retriever.current()
         info = loaded.info
@@ -164,21 +141,6 @@ class Assistant:
             "ok": True, "model": info.model, "documents": len(info.documents), "chunks": len(loaded.chunks),
             "policy_date": dates[-1] if dates else None, "index": info.collection,
         }
-
-
-_ANAPHOR = re.compile(r"^(?:This|These|That|Those|Such|They|It|Its|Their)\b")
-
-
-def _with_antecedents(rows: list[int], loaded) -> list[int]:
-    """A quoted "This may include…" needs the sentence it refers back to, or it reads as nonsense."""
-    out = list(rows)
-    for row in rows:
-        meta = loaded.sentences[row]
-        if _ANAPHOR.match(meta["body"]) and not meta.get("lead"):
-            previous = loaded.sentence_at.get((meta["section_id"], meta["ordinal"] - 1))
-            if previous is not None and previous not in out:
-                out.append(previous)
-    return out
 
 
 def validate_question(question: str) -> str:

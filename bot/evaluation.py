@@ -5,7 +5,8 @@ question with exactly one expectation:
 
     section: X | [X, Y]     the first citation must be (one of) these sections, and covered
     escalation: reason      the answer must carry this escalation reason
-    not_covered: true       the policy does not answer it: no citations, escalation not_covered
+    not_covered: true       the policy does not answer it: covered false, escalation not_covered (it may
+                            quote what the policy says on the topic, as related citations)
     off_topic: true         outside what the assistant answers: no citations, no escalation
 
 `evaluate(assistant, items)` runs them all (`privacy-bot eval`); `golden_gate(...)` does the
@@ -76,7 +77,9 @@ def failure(item: dict, answer: Answer) -> str | None:
         if got != item["escalation"]:
             return f"expected escalation {item['escalation']}, got {got}"
     elif item.get("not_covered"):
-        if answer.covered or answer.citations or not answer.escalation or answer.escalation.reason != "not_covered":
+        # Quoting what the policy does say on the topic is allowed ("The policy does not say how long…
+        # What it says under Data Collection: …"); claiming to answer it is not.
+        if answer.covered or not answer.escalation or answer.escalation.reason != "not_covered":
             return f"expected not covered, got covered={answer.covered} citing {first!r}"
     elif item.get("off_topic"):
         if answer.covered or answer.citations or answer.escalation:

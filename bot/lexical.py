@@ -136,56 +136,85 @@ def practice_categories(text: str) -> list[frozenset[str]]:
     return [group for group in PRACTICE_CATEGORIES if group & tokens]
 
 
-def practice_match(categories: list[frozenset[str]], tokens: set[str]) -> float:
-    """Share of the question's practice categories that the text speaks of (0 when it names none)."""
-    if not categories:
-        return 0.0
-    return sum(1 for group in categories if group & tokens) / len(categories)
-
-
-def unmatched_topics(groups: list[frozenset[str]], tokens: set[str]) -> int:
-    """How many of the question's named topics the text never speaks of."""
-    return sum(1 for group in groups if not group & tokens)
-
-
 class BM25:
-    """Okapi BM25 over a fixed list of token lists (k1=1.2, b=0.75)."""
+    """Okapi BM25 over a fixed list of token lists (k1=1.2, b=0.75), scored with numpy postings."""
 
     def __init__(self, documents: list[list[str]], k1: float = 1.2, b: float = 0.75):
         self.size = len(documents)
         self.lengths = np.array([len(d) for d in documents], dtype=np.float32)
         self.avg_length = float(self.lengths.mean()) if self.size else 0.0
-        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for i, document in enumerate(documents):
             for term, count in Counter(document).items():
-                self.postings[term].append((i, count))
+                postings[term].append((i, count))
         self.k1, self.b = k1, b
         self.norm = k1 * (1 - b + b * self.lengths / (self.avg_length or 1.0))
+        # term -> (document rows, term frequencies): one vector operation per query term on each ask
+        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {
+            term: (np.array([i for i, _ in p], dtype=np.int64), np.array([c for _, c in p], dtype=np.float32))
+            for term, p in postings.items()
+        }
 
     def idf(self, term: str) -> float:
-        df = len(self.postings.get(term, ()))
+        posting = self.postings.get(term)
+        df = len(posting[0]) if posting else 0
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     def scores(self, terms: dict[str, float]) -> np.ndarray:
         out = np.zeros(self.size, dtype=np.float32)
         for term, weight in terms.items():
             posting = self.postings.get(term)
-            if not posting:
+            if posting is None:
                 continue
-            idf = self.idf(term) * weight
-            for i, tf in posting:
-                out[i] += idf * tf * (self.k1 + 1) / (tf + self.norm[i])
+            rows, tf = posting
+            out[rows] += self.idf(term) * weight * tf * (self.k1 + 1) / (tf + self.norm[rows])
         return out
 
-    def coverage(self, own: dict[str, float], tokens: set[str]) -> float:
-        """Share (idf x weight) of the question's own terms (`own_terms`) found in `tokens`, or a
-        synonym of them: an absolute 0..1 signal."""
-        return self.coverage_scorer(own)(tokens)
-
-    def coverage_scorer(self, own_terms: dict[str, float]):
-        """`coverage` with the question's part computed once, for scoring many texts against one query."""
+    def coverage_weights(self, own_terms: dict[str, float]) -> list[tuple[float, set[str]]]:
+        """The question's own terms as (normalised idf x weight, accepted words), for `TermIndex.coverage`."""
         own = [(self.idf(t) * w, {t} | SYNONYMS.get(t, set())) for t, w in own_terms.items()]
         total = sum(weight for weight, _ in own)
-        if not total:
-            return lambda tokens: 0.0
-        return lambda tokens: sum(weight for weight, accepted in own if not accepted.isdisjoint(tokens)) / total
+        return [(weight / total, accepted) for weight, accepted in own] if total else []
+
+
+class TermIndex:
+    """Which units (sentences, sections, titles) contain a word: answers "contains any of" for all
+    units at once as a boolean vector, so matching a question costs a few vector operations
+    whatever the corpus size."""
+
+    def __init__(self, units: list[set[str]]):
+        self.size = len(units)
+        postings: dict[str, list[int]] = defaultdict(list)
+        for i, tokens in enumerate(units):
+            for token in tokens:
+                postings[token].append(i)
+        self.postings = {t: np.array(rows, dtype=np.int64) for t, rows in postings.items()}
+
+    def contains_any(self, words) -> np.ndarray:
+        out = np.zeros(self.size, dtype=bool)
+        for word in words:
+            rows = self.postings.get(word)
+            if rows is not None:
+                out[rows] = True
+        return out
+
+    def coverage(self, weights: list[tuple[float, set[str]]]) -> np.ndarray:
+        """Per unit: the share of the question's terms (`BM25.coverage_weights`) it contains."""
+        out = np.zeros(self.size, dtype=np.float32)
+        for weight, accepted in weights:
+            out += weight * self.contains_any(accepted)
+        return out
+
+    def share_of_groups(self, groups: list[frozenset[str]]) -> np.ndarray:
+        """Per unit: the share of `groups` (practice categories) it speaks of; 0 when there are none."""
+        out = np.zeros(self.size, dtype=np.float32)
+        for group in groups:
+            out += self.contains_any(group)
+        return out / len(groups) if groups else out
+
+    def groups_missing(self, groups: list[frozenset[str]]) -> np.ndarray:
+        """Per unit: how many of `groups` (the question's named topics) it never speaks of."""
+        out = np.zeros(self.size, dtype=np.float32)
+        for group in groups:
+            out += ~self.contains_any(group)
+        return out

@@ -40,8 +40,8 @@ def test_a_list_is_quoted_with_its_introduction(shipped_assistant):
     assert "Authenticating users, enforcing permissions, and maintaining session security." in quote
 
 
-def test_not_covered_says_so_offers_support_and_cites_nothing(shipped_assistant):
-    answer = shipped_assistant.ask("How long do you retain my personal data after I leave?")
+def test_not_covered_with_nothing_related_says_so_offers_support_and_cites_nothing(shipped_assistant):
+    answer = shipped_assistant.ask("Do you honor Do Not Track signals?")
     assert not answer.covered and answer.citations == []
     assert answer.escalation.reason == "not_covered"
     assert "does not cover" in answer.answer and "/app/support" in answer.answer

@@ -1,0 +1,96 @@
+"""Does the best section answer the question? Features of (question, top section) for the verifier.
+
+Relevance is not answerability: "how long do you keep my data?" is close to a section on what data
+is collected, but that section does not say *how long*. So besides the ranker's signals the
+verifier sees what kind of fact the question asks for (a period, a place, a party, a yes/no about
+a named practice) and whether the section contains that kind of fact at all, and how many of the
+question's own specific words the section uses (without synonyms).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from bot.lexical import GENERIC_WORDS, tokenize
+
+VERIFIER_VERSION = "verifier-features-2"
+
+_ASKS = {
+    "period": re.compile(r"\bhow long\b|\bretention (period|time)\b|\bhow many (days|weeks|months|years)\b|"
+                         r"\buntil when\b|\bfor how much time\b|\bwhen (do|will|does) (you|it|kimss)\w* (delete|erase|"
+                         r"purge|remove|get rid)|\bafter (i|we) (leave|cancel|close|quit)", re.I),
+    "place": re.compile(r"\bwhere\b.{0,40}\b(stor|kept|keep|held|host|locat|process|server|transfer|live|reside)|"
+                        r"\b(which|what) (countr|region|jurisdiction|data ?cent)|\boutside (of )?(the )?"
+                        r"(eu|us|u\.s|european|united|country|my country|uk|eea)\b|\btransferr?(ed|s)? (to|abroad|"
+                        r"overseas|internationally)|\babroad\b|\boverseas\b|\bdata residency\b", re.I),
+    "party": re.compile(r"\bwho\b|\bwhich (companies|company|partners?|vendors?|third|providers?|subprocessors?|"
+                        r"processors?|advertisers?|services|tools|firms?|organi[sz]ations?)\b|\bnames? of\b|"
+                        r"\bwhat (companies|partners|vendors|third parties|subprocessors|advertisers)\b", re.I),
+    "yes_no": re.compile(r"^\s*(do|does|did|is|are|was|were|can|could|will|would|have|has|may|should)\b", re.I),
+}
+_CONTAINS = {
+    "period": re.compile(r"\b(\d+|one|two|three|four|five|six|seven|ten|twelve|thirty|sixty|ninety)[\s-]*"
+                         r"(day|week|month|year)s?\b|\bas long as\b|\bno longer than\b|\bretention period\b|"
+                         r"\bperiod of time\b|\bindefinitely\b|\buntil\b|\bretain\w*\b", re.I),
+    "place": re.compile(r"\b(united states|u\.s\.|usa|european union|eu|eea|uk|united kingdom|countr(y|ies)|"
+                        r"regions?|data cent(er|re)s?|located in|servers? in|abroad|outside|international\w*|"
+                        r"jurisdictions?)\b", re.I),
+    "party": re.compile(r"\b(third[- ]part(y|ies)|partners?|vendors?|affiliates?|service providers?|processors?|"
+                        r"subprocessors?|advertisers?|google|facebook|amazon|microsoft|stripe|contractors?|"
+                        r"law enforcement|authorities)\b", re.I),
+}
+FACT_KINDS = ("period", "place", "party")
+
+VERIFIER_FEATURES = (
+    "ranker_score",  # the ranker's log-odds for the top section
+    "ranker_margin",  # top minus second section's log-odds
+    "chunk_cosine", "sentence_cosine", "sentence_with_words", "sentence_word_share", "section_word_share",
+    "bm25", "practice_words", "practice_prototype", "topics_missing", "no_shared_words", "title_word_share",
+    "own_words_exact_share",  # idf share of the question's own specific words found verbatim
+    "own_words_missing",  # how many of the question's specific words (idf above median) are absent
+    "asks_yes_no",
+    "asks_period", "asks_place", "asks_party",
+    "period_missing", "place_missing", "party_missing",  # asks for that kind of fact, the section has none
+    "question_length",  # log(1 + words)
+)
+
+
+def asked_facts(question: str) -> dict[str, bool]:
+    return {kind: bool(pattern.search(question)) for kind, pattern in _ASKS.items()}
+
+
+def contained_facts(text: str) -> dict[str, bool]:
+    return {kind: bool(pattern.search(text)) for kind, pattern in _CONTAINS.items()}
+
+
+def features(question: str, top, second, section_text: str, section_tokens: set[str], idf) -> np.ndarray:
+    """One row of VERIFIER_FEATURES. `top`/`second`: SectionHit (second may be None); `idf(term)`."""
+    from bot.understanding.ranking.features import RANKING_FEATURES
+
+    ranked = dict(zip(RANKING_FEATURES, top.features.tolist()))
+    asks = asked_facts(question)
+    has = contained_facts(section_text)
+    specific = [t for t in dict.fromkeys(tokenize(question)) if t not in GENERIC_WORDS]
+    weights = [idf(t) for t in specific]
+    total = sum(weights)
+    found = [t in section_tokens for t in specific]
+    exact = sum(w for w, f in zip(weights, found) if f) / total if total else 0.0
+    median = float(np.median(weights)) if weights else 0.0
+    missing = sum(1 for w, f in zip(weights, found) if not f and w >= median)
+    row = {
+        "ranker_score": top.score,
+        "ranker_margin": top.score - second.score if second is not None else 5.0,
+        **{name: ranked[name] for name in ("chunk_cosine", "sentence_cosine", "sentence_with_words",
+                                           "sentence_word_share", "section_word_share", "bm25", "practice_words",
+                                           "practice_prototype", "topics_missing", "no_shared_words",
+                                           "title_word_share")},
+        "own_words_exact_share": exact,
+        "own_words_missing": float(missing),
+        "asks_yes_no": float(asks["yes_no"]),
+        **{f"asks_{k}": float(asks[k]) for k in FACT_KINDS},
+        **{f"{k}_missing": float(asks[k] and not has[k]) for k in FACT_KINDS},
+        "question_length": float(np.log1p(len(question.split()))),
+    }
+    return np.array([row[name] for name in VERIFIER_FEATURES], dtype=np.float32)

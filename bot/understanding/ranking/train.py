@@ -1,0 +1,196 @@
+"""Train the ranker and verifier, validate them leave-policies-out, and write the artifacts.
+
+    .venv/bin/python -m bot.understanding.ranking.train ../shared/datasets/policyqa/dev.json [--cache FILE]
+
+Prints the cross-validated ranking table (learned ranker beside dense, BM25, RRF and the previous
+hand-weighted fusion, same folds, same run; mean ± standard deviation over folds) and the verifier's
+cross-validated figures, then fits both on all the data and writes ranker.json and verifier.json
+with their provenance. `--cache` keeps the extracted features between runs (delete it when the
+features, the dataset or the training questions change).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from bot.understanding.ranking import model as serving
+from bot.understanding.ranking.answerability import VERIFIER_FEATURES, VERIFIER_VERSION
+from bot.understanding.ranking.features import FEATURE_VERSION, RANKING_FEATURES
+from bot.understanding.ranking.training import (KIMSS_TRAIN, KIMSS_WEIGHT, code_version, data_hash,
+                                                 extract_kimss, extract_policyqa, first_gold_rank, fit_adapter,
+                                                 fit_pairwise_ranker, fit_ranker, fit_verifier, folds, metrics,
+                                                 score, verifier_rows, with_adapter)
+
+# The design, chosen by the cross-validated MRR below (`--compare` prints the alternatives).
+RANKER_KIND = "pairwise"  # "pointwise" | "pairwise"
+ADAPTER_RANK = 16  # 0: no query adapter
+KEEP_ANSWERABLE = 0.97  # the verifier's threshold keeps this share of answerable Kimss training questions
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("dataset", type=Path, help="PolicyQA dev.json")
+    parser.add_argument("--cache", type=Path, help="pickle of the extracted features, reused when present")
+    parser.add_argument("--no-write", action="store_true", help="validate only; keep the shipped artifacts")
+    parser.add_argument("--compare", action="store_true", help="cross-validate every design, write nothing")
+    args = parser.parse_args(argv)
+    questions = load_questions(args)
+    if args.compare:
+        for kind in ("pointwise", "pairwise"):
+            for rank in (0, ADAPTER_RANK):
+                print(f"\n## {kind}, adapter rank {rank}")
+                print_report(cross_validate(questions, kind, rank), verifier=False)
+        return
+    report = cross_validate(questions, RANKER_KIND, ADAPTER_RANK)
+    print_report(report)
+    if args.no_write:
+        return
+    write_artifacts(questions, report, args.dataset)
+
+
+def load_questions(args):
+    if args.cache and args.cache.exists():
+        return pickle.loads(args.cache.read_bytes())
+    from indexer.embedding import load_embeddings
+
+    embeddings = load_embeddings(None)
+    started = time.perf_counter()
+    questions = extract_policyqa(args.dataset, embeddings, log=lambda m: print(m, file=sys.stderr))
+    questions += extract_kimss(embeddings)
+    print(f"features extracted in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    if args.cache:
+        args.cache.write_bytes(pickle.dumps(questions))
+    return questions
+
+
+def adapted(questions, adapter):
+    return [replace(q, features=with_adapter(q, adapter)) for q in questions]
+
+
+def fit(questions, kind: str, rank: int):
+    """(adapter or None, ranker parameters) trained on `questions`."""
+    adapter = fit_adapter(questions, rank=rank) if rank else None
+    fitter = fit_pairwise_ranker if kind == "pairwise" else fit_ranker
+    return adapter, fitter(adapted(questions, adapter))
+
+
+def cross_validate(questions, kind: str = RANKER_KIND, rank: int = ADAPTER_RANK) -> dict:
+    """Leave-policies-out: rankings per fold (PolicyQA questions), then the verifier on out-of-fold scores."""
+    per_fold: dict[str, list[dict]] = {}
+    verifier_data = []  # (features, label, weight, group) from out-of-fold rankers
+    for train, test in folds(questions):
+        adapter, params = fit([questions[i] for i in train], kind, rank)
+        tested = adapted([questions[i] for i in test], adapter)
+        policyqa = [q for q in tested if q.group != "kimss"]
+        if policyqa:
+            per_fold.setdefault("learned ranker", []).append(metrics([first_gold_rank(params, q) for q in policyqa]))
+            for name in policyqa[0].baseline_ranks:
+                per_fold.setdefault(name, []).append(metrics([q.baseline_ranks[name] for q in policyqa]))
+        kimss = [q for q in tested if q.group == "kimss" and q.answerable]
+        if kimss:
+            per_fold["kimss (out of fold)"] = [metrics([first_gold_rank(params, q) for q in kimss])]
+        for q in tested:
+            for x, y in verifier_rows(q, params):
+                verifier_data.append((x, y, q.weight, q.group))
+    x = np.vstack([v[0] for v in verifier_data])
+    y = np.array([v[1] for v in verifier_data])
+    w = np.array([v[2] for v in verifier_data])
+    groups = np.array([v[3] for v in verifier_data])
+    out_of_fold = np.zeros(len(y))
+    from sklearn.model_selection import GroupKFold
+
+    for train, test in GroupKFold(n_splits=5).split(x, y, groups):
+        params = fit_verifier(x[train], y[train], w[train])
+        out_of_fold[test] = 1 / (1 + np.exp(-score(params, x[test])))
+    return {"ranking": per_fold, "verifier": (x, y, w, groups, out_of_fold)}
+
+
+def verifier_threshold(y, groups, probability) -> float:
+    """The highest level that keeps KEEP_ANSWERABLE of the answerable Kimss training questions."""
+    kept = np.sort(probability[(groups == "kimss") & (y == 1)])
+    return float(kept[int(np.floor((1 - KEEP_ANSWERABLE) * len(kept)))]) - 1e-6
+
+
+def print_report(report: dict, verifier: bool = True) -> None:
+    print("\nLeave-policies-out CV (5 folds by policy), PolicyQA dev; mean ± sd over folds\n")
+    print("| retrieval | hit@1 | hit@3 | hit@5 | MRR |\n|---|---|---|---|---|")
+    for name, rows in report["ranking"].items():
+        cells = []
+        for key in ("hit@1", "hit@3", "hit@5", "MRR"):
+            values = np.array([r[key] for r in rows])
+            cells.append(f"{values.mean():.3f} ± {values.std():.3f}" if len(values) > 1 else f"{values[0]:.3f}")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    learned, rrf = report["ranking"]["learned ranker"], report["ranking"]["RRF of dense and BM25"]
+    for key in ("hit@1", "MRR"):
+        gain = np.mean([r[key] for r in learned]) - np.mean([r[key] for r in rrf])
+        print(f"learned − RRF {key}: {gain:+.3f}")
+    if not verifier:
+        return
+    x, y, w, groups, p = report["verifier"]
+    threshold = verifier_threshold(y, groups, p)
+    print(f"\nVerifier, out of fold (GroupKFold by policy); threshold {threshold:.3f}")
+    for name, mask in (("PolicyQA", groups != "kimss"), ("Kimss training", groups == "kimss")):
+        yy, pp = y[mask], p[mask]
+        recall = np.mean(pp[yy == 0] < threshold) if (yy == 0).any() else float("nan")
+        kept = np.mean(pp[yy == 1] >= threshold)
+        print(f"  {name}: {int((yy == 1).sum())} answerable kept {kept:.3f}; "
+              f"{int((yy == 0).sum())} not answerable recognised {recall:.3f}; AUC {_auc(yy, pp):.3f}")
+
+
+def _auc(y, p) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(y, p)) if len(set(y)) == 2 else float("nan")
+
+
+def write_artifacts(questions, report: dict, dataset: Path) -> None:
+    provenance = {
+        "embedding_model": "sentence-transformers/all-MiniLM-L6-v2",
+        "training_data": {"policyqa": str(dataset.name), "policyqa_sha256": data_hash(dataset),
+                          "kimss_train_sha256": data_hash(KIMSS_TRAIN), "kimss_weight": KIMSS_WEIGHT},
+        "code_version": code_version(),
+        "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "questions": len(questions),
+    }
+    adapter, ranker = fit(questions, RANKER_KIND, ADAPTER_RANK)
+    cv = {name: {k: round(float(np.mean([r[k] for r in rows])), 4) for k in rows[0]}
+          for name, rows in report["ranking"].items()}
+    extra = {} if adapter is None else {"adapter": {"u": _rounded(adapter[0]), "v": _rounded(adapter[1])}}
+    _write(serving.RANKER_FILE, "ranker", RANKING_FEATURES, ranker, 0.0,
+           {**provenance, "feature_version": FEATURE_VERSION, "design": {"kind": RANKER_KIND,
+            "adapter_rank": ADAPTER_RANK}, "cv": cv}, extra)
+    x, y, w, groups, p = report["verifier"]
+    verifier = fit_verifier(x, y, w)
+    _write(serving.VERIFIER_FILE, "verifier", VERIFIER_FEATURES, verifier, float(
+        np.log(verifier_threshold(y, groups, p) / (1 - verifier_threshold(y, groups, p)))),
+        {**provenance, "feature_version": VERIFIER_VERSION, "threshold_rule":
+         f"keeps {KEEP_ANSWERABLE} of answerable Kimss training questions, out of fold"})
+    print(f"wrote {serving.RANKER_FILE.name} and {serving.VERIFIER_FILE.name}")
+
+
+def _rounded(matrix) -> list:
+    return [[round(float(v), 5) for v in row] for row in matrix]
+
+
+def _write(path: Path, kind: str, names, params: dict, threshold_logit: float, provenance: dict,
+           extra: dict | None = None) -> None:
+    data = {
+        "kind": kind, "features": list(names),
+        "mean": [round(float(v), 6) for v in params["mean"]], "scale": [round(float(v), 6) for v in params["scale"]],
+        "weights": [round(float(v), 6) for v in params["weights"]], "bias": round(params["bias"], 6),
+        "threshold": round(threshold_logit, 6),  # on the log-odds scale (LinearModel.score)
+        "provenance": provenance, **(extra or {}),
+    }
+    path.write_text(json.dumps(data, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
