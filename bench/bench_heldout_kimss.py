@@ -43,7 +43,12 @@ def right(item: dict, answer) -> bool:
         return answer.covered and first in item.get("sections", [])
     if expect == "not_covered":
         return not answer.covered
-    return answer.covered and bool(answer.citations) and (not item.get("sections") or first in item["sections"])
+    # policy_fact: `sections: [Privacy Policy]` names the document itself (its metadata); a section name
+    # (the introduction) names that section.
+    sections = item.get("sections") or []
+    titles = {c.title for c in answer.citations}
+    return answer.covered and bool(answer.citations) and (not sections or first in sections
+                                                          or bool(titles & set(sections)))
 
 
 def share(values: list[bool]) -> str:

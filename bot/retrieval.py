@@ -125,6 +125,10 @@ class LoadedIndex:
         for meta in sorted(self.chunks, key=lambda m: m["ordinal"]):
             texts[index_of[meta["section_id"]]].append(meta["body"])
         self.section_text = ["\n".join(t) for t in texts]
+        by_document: dict[str, list[str]] = {}
+        for meta, text in zip(self.section_meta, self.section_text):
+            by_document.setdefault(meta["document"], []).append(text)
+        self.document_text = {document: "\n".join(parts) for document, parts in by_document.items()}
         self.title_terms = TermIndex([set(tokenize(m["section"])) for m in self.section_meta])
         self.sentence_terms = TermIndex([set(tokenize(m["body"])) for m in self.sentences])
         self.layout = SentenceLayout(self.sentences, self.chunks)
@@ -224,7 +228,8 @@ class LoadedIndex:
         section = self.section_index[hits[0].section_id]
         return answerability.features(question, hits[0], hits[1] if len(hits) > 1 else None,
                                       self.section_text[section], self.section_tokens[section],
-                                      self.scopes[audience].bm25.idf)
+                                      self.scopes[audience].bm25.idf,
+                                      self.document_text[self.section_meta[section]["document"]])
 
 
 class Retriever:

@@ -15,7 +15,7 @@ import numpy as np
 
 from bot.lexical import GENERIC_WORDS, tokenize
 
-VERIFIER_VERSION = "verifier-features-2"
+VERIFIER_VERSION = "verifier-features-3"
 
 _ASKS = {
     "period": re.compile(r"\bhow long\b|\bretention (period|time)\b|\bhow many (days|weeks|months|years)\b|"
@@ -43,6 +43,42 @@ _CONTAINS = {
 }
 FACT_KINDS = ("period", "place", "party")
 
+# Specific privacy practices a question may name (after the OPP-115 categories and their attributes):
+# (what in a question names it, what in policy text speaks of it). A question naming a practice that
+# its best section — or its whole document — never speaks of is rarely answered by it.
+_CONCEPTS = [
+    (r"how long|retain|retention|kept for|purg|forever|backups?|delet\w* after", r"retain|retention|as long as|"
+     r"period|purg|backup|days|months|years"),
+    (r"\bsell|\bsold\b|\bsale\b", r"\bsell|\bsold\b|\bsale\b"),
+    (r"advertis|\bads?\b|marketing|newsletter|promotional", r"advertis|\bads?\b|marketing|newsletter|promotional"),
+    (r"third[- ]part|partners?\b|affiliates?|subprocessor|vendors?\b|law enforcement|government|police|court",
+     r"third[- ]part|partner|affiliate|subprocessor|vendor|service provider|law enforcement|government|authorit|court"),
+    (r"acqui|merg|bankrupt", r"acqui|merg|bankrupt"),
+    (r"cookie|track|pixel|beacon|analytics|do not track|\bdnt\b|fingerprint", r"cookie|track|pixel|beacon|analytics"),
+    (r"child|\bkids?\b|minor|under 1[3-8]|teen|parent", r"child|minor|under 1[3-8]|parent"),
+    (r"countr|abroad|overseas|international|transfer|region|servers?\b|hosted|located|data cent|\bin the (us|eu|uk)\b|"
+     r"outside (of )?(the )?(eu|us|eea|uk)|residency|standard contractual", r"countr|abroad|international|transfer|"
+     r"region|server|hosted|located|data cent|united states|europe"),
+    (r"gdpr|ccpa|cpra|lgpd|hipaa|coppa|california|article \d|lawful basis|legal basis|legitimate interest|"
+     r"data protection officer|\bdpo\b|supervisory|regulator", r"gdpr|ccpa|lgpd|hipaa|coppa|california|"
+     r"lawful basis|legal basis|legitimate interest|data protection officer|regulat"),
+    (r"right to|\brights\b|portab|object to|restrict", r"\bright|portab|object|restrict"),
+    (r"opt[- ]?(out|in)|unsubscrib|consent|withdraw|preferences", r"\bopt|unsubscrib|consent|withdraw|choice|preference"),
+    (r"(chang|updat|notif|amend|revis)\w*.{0,30}(polic|terms|notice)|(polic|terms).{0,20}chang",
+     r"chang|updat|revis|amend|notif"),
+    (r"\btrain|machine learning|\bml\b", r"\btrain|machine learning"),
+    (r"breach|\bleak|incident", r"breach|incident|notif"),
+    (r"certif|soc ?2|iso ?27001|pen(etration)? test", r"certif|soc ?2|iso ?27001|penetration"),
+    (r"at rest|\baes\b|256", r"at rest|\baes\b"),
+    (r"biometric|health|medical|social security|\bssn\b|religio|sexual|genetic|location|\bgps\b",
+     r"biometric|health|medical|social security|religio|sexual|genetic|location|\bgps\b"),
+    (r"social media|other (sources|companies)|data brokers?|public sources", r"social media|other sources|broker|public"),
+    (r"profil|automated decision", r"profil|automated decision"),
+    (r"\bfees?\b|\bcost|\bcharge|how (many days|quickly|fast|soon)|deadline|within \d+", r"\bfee|charge|within \d+|days"),
+    (r"anonym|pseudonym|de-?identif", r"anonym|pseudonym|de-?identif"),
+]
+_CONCEPT_PATTERNS = [(re.compile(q, re.I), re.compile(t, re.I)) for q, t in _CONCEPTS]
+
 VERIFIER_FEATURES = (
     "ranker_score",  # the ranker's log-odds for the top section
     "ranker_margin",  # top minus second section's log-odds
@@ -54,6 +90,9 @@ VERIFIER_FEATURES = (
     "asks_period", "asks_place", "asks_party",
     "period_missing", "place_missing", "party_missing",  # asks for that kind of fact, the section has none
     "question_length",  # log(1 + words)
+    "practices_named",  # specific practices (_CONCEPTS) the question names
+    "practices_missing_in_section",  # of those, how many the best section never speaks of
+    "practices_missing_in_document",  # of those, how many its whole document never speaks of
 )
 
 
@@ -65,8 +104,10 @@ def contained_facts(text: str) -> dict[str, bool]:
     return {kind: bool(pattern.search(text)) for kind, pattern in _CONTAINS.items()}
 
 
-def features(question: str, top, second, section_text: str, section_tokens: set[str], idf) -> np.ndarray:
-    """One row of VERIFIER_FEATURES. `top`/`second`: SectionHit (second may be None); `idf(term)`."""
+def features(question: str, top, second, section_text: str, section_tokens: set[str], idf,
+             document_text: str) -> np.ndarray:
+    """One row of VERIFIER_FEATURES. `top`/`second`: SectionHit (second may be None); `idf(term)`;
+    `document_text`: all the text of the best section's document."""
     from bot.understanding.ranking.features import RANKING_FEATURES
 
     ranked = dict(zip(RANKING_FEATURES, top.features.tolist()))
@@ -93,4 +134,8 @@ def features(question: str, top, second, section_text: str, section_tokens: set[
         **{f"{k}_missing": float(asks[k] and not has[k]) for k in FACT_KINDS},
         "question_length": float(np.log1p(len(question.split()))),
     }
+    named = [text for ask, text in _CONCEPT_PATTERNS if ask.search(question)]
+    row["practices_named"] = float(len(named))
+    row["practices_missing_in_section"] = float(sum(1 for text in named if not text.search(section_text)))
+    row["practices_missing_in_document"] = float(sum(1 for text in named if not text.search(document_text)))
     return np.array([row[name] for name in VERIFIER_FEATURES], dtype=np.float32)

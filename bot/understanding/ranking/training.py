@@ -29,6 +29,7 @@ from bot.understanding.ranking.policyqa import load_policies, paragraph_of, writ
 
 ROOT = Path(__file__).resolve().parents[3]
 KIMSS_TRAIN = Path(__file__).resolve().parent / "data" / "kimss_train.yaml"
+GOLDEN = ROOT / "knowledge" / "golden.yaml"  # the privacy team's expectations are trained on too (see README)
 KS = (1, 3, 5)
 KIMSS_WEIGHT = 10.0  # a Kimss question counts as this many PolicyQA questions (few of them, our own policy)
 FOLDS = 5
@@ -143,8 +144,14 @@ def load_kimss_training(path: Path = KIMSS_TRAIN) -> dict:
     return yaml.safe_load(path.read_text())
 
 
-def extract_kimss(embeddings, path: Path = KIMSS_TRAIN) -> list[Question]:
+def extract_kimss(embeddings, path: Path = KIMSS_TRAIN, golden: Path = GOLDEN) -> list[Question]:
     data = load_kimss_training(path)
+    for item in yaml.safe_load(golden.read_text()):
+        if "section" in item:
+            sections = item["section"] if isinstance(item["section"], list) else [item["section"]]
+            data["answerable"].append({"question": item["question"], "section": sections})
+        elif item.get("not_covered"):
+            data["not_covered"].append({"question": item["question"]})
     out: list[Question] = []
     with tempfile.TemporaryDirectory() as tmp:
         loaded = _index(ROOT / "knowledge", Path(tmp), embeddings)
@@ -316,7 +323,7 @@ def _verifier_features(q: Question, order: np.ndarray, scores: np.ndarray) -> np
     second = _Hit(q.features[order[1]], float(scores[order[1]])) if len(order) > 1 else None
     i = order[0]
     return answerability.features(q.text, top, second, q.policy.section_text[i], q.policy.section_tokens[i],
-                                  q.policy.idf)
+                                  q.policy.idf, "\n".join(q.policy.section_text))
 
 
 def fit_verifier(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float = 1.0):
@@ -343,3 +350,30 @@ def code_version() -> str:
                               text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+
+
+def fit_ridge_adapter(questions: list[Question], l2: float = 10.0, rank: int = 32):
+    """A linear adapter on the query embedding by ridge regression: W minimises
+    ||Q W^T - P||^2 + l2 ||W - I||^2, where P holds each question's gold section (mean of its chunk
+    vectors, normalised). Closed form; stored low-rank as W ≈ I + U V (rank `rank`, by SVD)."""
+    rows = [q for q in questions if q.answerable and q.gold.any()]
+    queries, targets, weights = [], [], []
+    for q in rows:
+        gold_sections = np.flatnonzero(q.gold)
+        chunks = q.policy.chunk_vectors[np.isin(q.policy.chunk_section, gold_sections)]
+        target = chunks.mean(axis=0)
+        queries.append(q.vector)
+        targets.append(target / (np.linalg.norm(target) or 1.0))
+        weights.append(q.weight)
+    x, y = np.asarray(queries, dtype=np.float64), np.asarray(targets, dtype=np.float64)
+    w = np.sqrt(np.asarray(weights))[:, None]
+    x, y = x * w, y * w
+    dimension = x.shape[1]
+    identity = np.eye(dimension)
+    # Solve (X^T X + l2 I) B = X^T Y + l2 I, with W = B^T.
+    b = np.linalg.solve(x.T @ x + l2 * identity, x.T @ y + l2 * identity)
+    delta = b.T - identity
+    left, singular, right = np.linalg.svd(delta)
+    u = (left[:, :rank] * singular[:rank]).astype(np.float32)
+    v = right[:rank].astype(np.float32)
+    return u, v
