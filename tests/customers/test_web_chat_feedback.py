@@ -3,6 +3,9 @@ visitor per answer, only for answers of the visitor's own session, rate-limited;
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 import httpx
 import pytest
 
@@ -17,10 +20,11 @@ def chat(start_service, recording_assistant):
     return start_service(recording_assistant, SUPPORT_CHANNEL_ID=SUPPORT_CHANNEL)
 
 
-def visitor(service) -> httpx.Client:
-    client = httpx.Client(base_url=service.url)
-    client.get("/")  # the page hands out the session cookie
-    return client
+@contextmanager
+def visitor(service) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=service.url) as client:
+        client.get("/")  # the page hands out the session cookie
+        yield client
 
 
 def votes(settings) -> list[tuple[str, str, str]]:
