@@ -92,7 +92,6 @@ def _index(knowledge: Path, data: Path, embeddings):
 
 
 def extract_policyqa(dataset: Path, embeddings, limit: int | None = None, log=print) -> list[Question]:
-    model = embeddings.inner._client
     out: list[Question] = []
     for policy in load_policies(dataset)[:limit]:
         with tempfile.TemporaryDirectory() as tmp:
@@ -103,10 +102,9 @@ def extract_policyqa(dataset: Path, embeddings, limit: int | None = None, log=pr
             pieces = _policy_from(loaded, policy["title"])
             paragraphs = np.array([paragraph_of(s) for s in pieces.section_ids])
             questions = list(policy["questions"])
-            vectors = model.encode(questions, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+            vectors = _embed(embeddings, questions)
             # Baselines over the same paragraphs: plain cosine of paragraph embeddings, plain BM25.
-            paragraph_vectors = model.encode(policy["paragraphs"], batch_size=32, normalize_embeddings=True,
-                                             show_progress_bar=False)
+            paragraph_vectors = _embed(embeddings, policy["paragraphs"])
             bm25 = BM25([_plain_tokens(p) for p in policy["paragraphs"]])
             for question, vector in zip(questions, vectors):
                 gold_paragraphs = policy["questions"][question]
@@ -131,6 +129,11 @@ def extract_policyqa(dataset: Path, embeddings, limit: int | None = None, log=pr
                 out.append(q)
         log(f"  {policy['title']}: {len(policy['paragraphs'])} paragraphs, {len(policy['questions'])} questions")
     return out
+
+
+def _embed(embeddings, texts: list[str]) -> np.ndarray:
+    """Normalised vectors in one batch (the same vectors `encode_query` gives one at a time)."""
+    return np.asarray(embeddings.embed_documents(texts), dtype=np.float32)
 
 
 def hand_fusion(features: np.ndarray) -> np.ndarray:
@@ -159,8 +162,7 @@ def extract_kimss(embeddings, path: Path = KIMSS_TRAIN, golden: Path = GOLDEN) -
         titles = [loaded.section_meta[loaded.section_index[s]]["section"] for s in pieces.section_ids]
         items = [(i["question"], i["section"], True) for i in data["answerable"]]
         items += [(i["question"], [], False) for i in data["not_covered"]]
-        vectors = embeddings.inner._client.encode([q for q, _, _ in items], batch_size=64,
-                                                  normalize_embeddings=True, show_progress_bar=False)
+        vectors = _embed(embeddings, [q for q, _, _ in items])
         for (question, sections, answerable), vector in zip(items, vectors):
             found = loaded.candidates(vector, question, "employee")
             unknown = set(sections) - set(titles)
