@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.retrieval import SectionHit
 from bot.understanding.ranking import model as ranking_model
+from bot.understanding.ranking.answerability import VERIFIER_FEATURES
 
 EXTRA_CITATION_MARGIN = 1.0  # another section is cited when its ranker log-odds are this close to the best
 
@@ -32,8 +33,14 @@ def judge(loaded, question: str, hits: list[SectionHit], audience: str) -> Verdi
     verifier = ranking_model.verifier(loaded.info.model)
     row = loaded.answerability_features(question, hits, audience)
     log_odds = float(verifier.score(row[None, :])[0])
+    # A question naming a specific practice (children, sale, cookies, transfers…) that no part of the
+    # best section's document speaks of is not answered by it, however close the rest looks. The verifier
+    # weighs this feature strongly already; stated as a rule it also holds for the few it outweighs.
+    missing = row[VERIFIER_FEATURES.index("practices_missing_in_document")] > 0
+    covered = log_odds >= verifier.threshold and not missing
+    if missing:
+        log_odds = min(log_odds, verifier.threshold - 1e-3)
     confidence = ranking_model.sigmoid(log_odds - verifier.threshold)
-    covered = log_odds >= verifier.threshold
     return Verdict(covered, confidence, not covered and hits[0].feature("no_shared_words") == 0.0)
 
 
