@@ -63,6 +63,9 @@
   function renderAnswer(data) {
     const article = el("article", "msg answer");
     article.setAttribute("aria-label", "Answer");
+    if (data.answering) {  // a follow-up the assistant rewrote: say which question it answered
+      article.appendChild(el("p", "answering", "Answering: " + data.answering));
+    }
     const lines = String(data.answer || "").split("\n");
     // A framing line, then the policy's own words (“…” [n]), which stand out as quotes.
     lines.forEach(function (line) {
