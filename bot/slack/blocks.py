@@ -26,9 +26,13 @@ FEEDBACK_BLOCK_ID = "answer_feedback"
 class SlackMessage:
     text: str  # fallback for notifications and clients without Block Kit
     blocks: list[dict]
+    metadata: dict | None = None  # message metadata (an answer's turn: bot/slack/threads.py)
 
     def as_kwargs(self) -> dict:
-        return {"text": self.text, "blocks": self.blocks}
+        kwargs = {"text": self.text, "blocks": self.blocks}
+        if self.metadata:
+            kwargs["metadata"] = self.metadata
+        return kwargs
 
 
 def escape(text: str) -> str:
