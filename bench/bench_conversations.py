@@ -7,7 +7,8 @@ only reported here, never used to choose anything); bot/data/followup_dev.yaml i
 Each item: {id, type: follow_up | topic_change | request_after_question, audience?, turns: [q1, q2, (q3)],
 expect: {covered?, sections?, escalation?}} for the last turn. Right = every expectation given holds:
 escalation reason equal (null: none, or only "not_covered" when covered is false), covered equal, and
-when covered the first citation's section is one of `sections`.
+when covered the first citation's section is one of `sections`; and (strict, the headline) never the
+off-topic reply for a follow-up or a request. The lenient figure (flags only) is printed too.
 Latency: the last turn asked with its context (follow-ups only) against the same conversations'
 first turn asked alone, warm, `rounds` times each. Prints figures; asserts nothing.
 """
@@ -36,8 +37,19 @@ from indexer.embedding import load_embeddings  # noqa: E402
 DEFAULT = ROOT / "tests" / "heldout" / "conversations.yaml"
 
 
-def is_right(answer, expect: dict) -> tuple[bool, str]:
-    """(right?, why not) for the last turn's answer against the item's expectations."""
+def is_off_topic_reply(answer) -> bool:
+    """The one-sentence "I answer questions about…" reply: nothing cited, nothing offered."""
+    return not answer.covered and not answer.citations and answer.escalation is None
+
+
+def is_right(answer, expect: dict, kind: str = "topic_change", strict: bool = True) -> tuple[bool, str]:
+    """(right?, why not) for the last turn's answer against the item's expectations.
+
+    Strict (the headline figure): a follow-up or a request inside a privacy conversation is on topic by
+    definition, so the off-topic reply is never right for those, even where `covered: false` is expected
+    (that reply is the very bug issue 12 describes). Lenient: the flags alone."""
+    if strict and kind in ("follow_up", "request_after_question") and is_off_topic_reply(answer):
+        return False, "off-topic reply"
     reason = answer.escalation.reason if answer.escalation else None
     if "escalation" in expect:
         wanted = expect["escalation"]
@@ -90,6 +102,7 @@ def main() -> int:
         build_index(settings, embeddings=embeddings)
         assistant = Assistant.from_settings(settings, embeddings=embeddings)
         right = {True: Counter(), False: Counter()}
+        lenient = {True: Counter(), False: Counter()}
         totals = Counter()
         rewritten = Counter()
         wrong: dict[bool, list[str]] = defaultdict(list)
@@ -97,8 +110,10 @@ def main() -> int:
             totals[item["type"]] += 1
             for with_context in (True, False):
                 answer, _ = converse(assistant, item, with_context)
-                ok, why = is_right(answer, item.get("expect") or {})
+                ok, why = is_right(answer, item.get("expect") or {}, item["type"])
                 right[with_context][item["type"]] += ok
+                lenient[with_context][item["type"]] += is_right(answer, item.get("expect") or {}, item["type"],
+                                                                strict=False)[0]
                 if with_context and answer.answering:
                     rewritten[item["type"]] += 1
                 if not ok:
@@ -113,6 +128,8 @@ def main() -> int:
                   f"{right[False][kind] / totals[kind]:8.3f} {rewritten[kind]:10d}")
         print(f"{'all':24s} {n:4d} {sum(right[True].values()) / n:13.3f} {sum(right[False].values()) / n:8.3f} "
               f"{sum(rewritten.values()):10d}")
+        print(f"{'all, lenient':24s} {n:4d} {sum(lenient[True].values()) / n:13.3f} "
+              f"{sum(lenient[False].values()) / n:8.3f}   (the off-topic reply counted right where covered: false)")
         if args.verbose:
             for with_context in (True, False):
                 print(f"wrong {'with' if with_context else 'without'} context:")
