@@ -30,7 +30,8 @@ MAX_STANDALONE_CHARS = 1000  # a rewrite is one question, not a transcript
 
 _CONNECTOR = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|thanks|right|great|cool)[,.!]?\s+)?(?:and|but|also|so|then|or|plus|what about|how about|"
-    r"what if|same for|and what about|and how about)\b[,\s]*", re.I)
+    r"what if|same for|same question(?: for)?|same thing(?: for)?|likewise for|and what about|and how about)\b[,\s]*",
+    re.I)
 _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how) about\b", re.I)
 _POINTER = re.compile(r"\b(?:it|them|those|these|they|their|its|that|this|such|there)\b", re.I)
 # A pronoun that stands for a thing (not "that" introducing a clause): at the end, before "?" or a
@@ -95,20 +96,24 @@ def needs_context(question: str) -> bool:
 
 # ---- rewriting ---------------------------------------------------------------------------------
 
-_DETERMINERS = r"(?:my|our|your|the|any|all|all of my|all the|these|those|this|that)"
+_DETERMINERS = r"(?:my|our|your|ur|the|any|all|all of my|all the|these|those|this|that)"
 _NOUN_PHRASE = re.compile(rf"\b{_DETERMINERS}\s+((?:[a-z][a-z'-]*\s+){{0,4}}[a-z][a-z'-]*)", re.I)
-_SUBJECT = r"(you|kimss(?:\s+ai)?|we)"
+_SUBJECT = r"(you|u|you guys|kimss(?:\s+ai)?|we)"
 _AUX = r"(?:do|does|did|will|would|can|could)"
 _WH_OBJECT = re.compile(
     rf"^\s*(?:what|which)\s+(?:(?:kinds?|types?|sorts?|categories)\s+of\s+)?((?:[a-z-]+\s+){{0,2}}?[a-z-]+)\s+"
     rf"{_AUX}\s+{_SUBJECT}\s+([a-z]+)([^?.!]*)", re.I)
 _WH_WHAT = re.compile(rf"^\s*what\s+{_AUX}\s+{_SUBJECT}\s+((?!do\b)[a-z]+)([^?.!]*)", re.I)
+# "what's collected when I connect a tool?" -> "the information collected when I connect a tool"
+_WH_PASSIVE = re.compile(r"^\s*what(?:'s|s|\s+is|\s+are|\s+gets?)\s+((?:collected|stored|kept|shared|used|recorded|"
+                         r"logged|processed|gathered|tracked|saved)\b[^?.!]*)", re.I)
 _VERBS = frozenset("do does did is are was were be been have has had can could will would should may might "
                    "collect collected gather gathered use used keep kept store stored share shared process processed "
                    "send sent type typed upload uploaded protect protected secure secured hold held see sell need "
                    "record recorded track tracked monitor monitored encrypt encrypted include includes apply "
                    "handle handled".split())
-_PHRASE_STOP = STOPWORDS - {"all", "and"} | {"about", "me", "us", "with", "to", "for", "from", "on", "in", "of", "when"}
+_PHRASE_STOP = STOPWORDS - {"all", "and"} | {"about", "me", "us", "with", "to", "for", "from", "on", "in", "of", "when",
+                                              "u", "ur", "safe", "secure", "encrypted", "protected", "pls"}
 
 
 def _has_topic(phrase: str) -> bool:
@@ -116,7 +121,7 @@ def _has_topic(phrase: str) -> bool:
 
 
 def _subject(word: str) -> str:
-    return "you" if word.lower() in ("you", "we") else word
+    return "you" if word.lower() in ("you", "u", "you guys", "we") else word
 
 
 def _runs(question: str) -> list[str]:
@@ -154,6 +159,9 @@ def topic_phrase(question: str) -> str | None:
     what = _WH_WHAT.match(question)
     if what:  # "What do you collect about me?" -> "the information you collect about me"
         named.append(f"the information {_subject(what.group(1))} {what.group(2)}{what.group(3).rstrip()}")
+    passive = _WH_PASSIVE.match(question)
+    if passive:
+        named.append(f"the information {passive.group(1).rstrip()}")
     named += [run for run in _runs(question) if _has_topic(run) and run.lower() != "and"]
     candidates = named + other
     return _first_person(candidates[0], question) if candidates else None
@@ -182,6 +190,8 @@ def _own_phrase(fragment: str) -> str | None:
 def rewrite(question: str, previous: str) -> str:
     """The follow-up `question` as a standalone question, using the `previous` (standalone) question."""
     body = _CONNECTOR.sub("", question).strip() or question.strip()
+    asks = question.rstrip().endswith("?") or bool(_QUESTION_START.match(body))
+    mark = "?" if asks else ""  # "delete all of it pls" stays a request
     topic = topic_phrase(previous)
     if topic:
         pointer = _OBJECT_POINTER.search(body) or _SUBJECT_POINTER.search(body)
@@ -190,7 +200,7 @@ def rewrite(question: str, previous: str) -> str:
             if pointer.re is _SUBJECT_POINTER:  # "is it encrypted?" -> "is my data encrypted?"
                 start = end - len(pointer.group(0).split()[-1])
             text = body[:start] + topic + body[end:]
-            return _sentence(text)
+            return _sentence(text, mark)
         own = _own_phrase(question)
         named = [run for run in _runs(previous) if _has_topic(run)]
         if own and named:  # "what about billing records?": the new thing in the previous question's place
@@ -198,14 +208,18 @@ def rewrite(question: str, previous: str) -> str:
             return _sentence(previous[:index] + own + previous[index + len(named[-1]):])
         loose = re.search(r"\b(?:it|them|they|that|this|those|these)\b", body, re.I)
         if loose:
-            return _sentence(body[:loose.start()] + topic + body[loose.end():])
+            return _sentence(body[:loose.start()] + topic + body[loose.end():], mark)
     return _sentence(previous.rstrip(" ?.!") + " — " + body.rstrip(" ?.!"))
 
 
-def _sentence(text: str) -> str:
+_QUESTION_START = re.compile(r"^\s*(?:what|how|who|why|when|where|which|is|are|was|were|do|does|did|can|could|will|"
+                             r"would|should|has|have)\b", re.I)
+
+
+def _sentence(text: str, mark: str = "?") -> str:
     text = " ".join(text.split()).strip(" ,")
     text = text[:1].upper() + text[1:]
-    return text if text.endswith(("?", ".", "!")) else text + "?"
+    return text if text.endswith(("?", ".", "!")) or not mark else text + mark
 
 
 def standalone_question(question: str, context: Sequence[Turn] | None) -> str | None:
