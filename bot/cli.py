@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.logging_setup import configure_logging
 
         settings = Settings.load()
-        configure_logging(settings.log_level)  # JSON lines on stderr, trace id per question
+        configure_logging(settings.log_level, log_format=settings.log_format)  # JSON unless a terminal
         return args.handler(args, settings)
     except PrivacyBotError as error:
         print(f"privacy-bot: {error}", file=sys.stderr)
