@@ -88,3 +88,47 @@ def test_stdin_questions_are_printed_above_their_answers(tmp_path, indexed):
     first, second = out.index("Q: How is my data protected?"), out.index("Q: Do you use tracking cookies?")
     assert first == 0 and first < out.index("Security Measures") < second
     assert out.index("does not cover", second) > second
+
+
+def test_serve_prints_the_real_urls_and_the_slack_mode(tmp_path, indexed):
+    import time
+
+    import httpx
+
+    from tests.servers import free_port
+
+    port = free_port()
+    out = open(tmp_path / "out.txt", "w+")
+    process = subprocess.Popen([str(Path(sys.executable).parent / "privacy-bot"), "serve"], stdout=out,
+                               stderr=subprocess.STDOUT, cwd=tmp_path, text=True,
+                               env={"PATH": os.environ["PATH"], "HOME": str(tmp_path), "DATA_DIR": str(indexed),
+                                    "KNOWLEDGE_DIR": str(KNOWLEDGE), "PORT": str(port), "HOST": "0.0.0.0"})
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "out.txt").read_text()
+            time.sleep(0.2)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    text = (tmp_path / "out.txt").read_text()
+    assert f"Web chat: http://localhost:{port}/\n" in text and f"Health:   http://localhost:{port}/healthz" in text
+    assert "Slack:    off (set SLACK_BOT_TOKEN" in text
+    assert "Uvicorn running on" not in text and "[ip]:" + str(port) not in text
+    assert "serving the web chat, the customers' API, /healthz" in text  # not "/healthz only"
+
+
+def test_the_banner_names_the_slack_mode_and_the_events_url():
+    from bot.web.banner import banner
+
+    http = make_settings(Path("d"), KNOWLEDGE, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", PORT="8080",
+                         HOST="127.0.0.1")
+    lines = "\n".join(banner(http, "http"))
+    assert "HTTP mode" in lines and "http://localhost:8080/slack/events" in lines
+    socket_mode = make_settings(Path("d"), KNOWLEDGE, SLACK_BOT_TOKEN="xoxb-1", SLACK_APP_TOKEN="xapp-1")
+    assert "Slack:    on, Socket Mode" in "\n".join(banner(socket_mode, "socket"))
