@@ -119,3 +119,12 @@ def test_support_url_in_an_answer_is_a_slack_link():
     message = slack_render(Answer("q", text, False, 0.1, "employee", [], Escalation("not_covered")), "a1")
     body = " ".join(b["text"]["text"] for b in message.blocks if b["type"] == "section")
     assert "through <https://kimss.example/support|https://kimss.example/support>." in body
+
+
+def test_the_example_env_has_no_unknown_keys(tmp_path, monkeypatch, capsys):
+    from tests.conftest import ROOT
+
+    dotenv = tmp_path / ".env"
+    dotenv.write_text((ROOT / ".env.example").read_text())
+    Settings.load(dotenv_path=dotenv)
+    assert "warning" not in capsys.readouterr().err
