@@ -35,6 +35,11 @@ def run(args, settings) -> int:
     from bot.logging_setup import question_context
     from bot.render_text import render_answer
 
+    if sys.stderr.isatty() and settings.log_format == "auto":
+        import logging
+
+        # A person at a terminal reads the answer; the per-question analytics line is for log collectors.
+        logging.getLogger("bot.questions").setLevel(logging.WARNING)
     events = open_events(settings)
     assistant = recording(assistant_with_index(settings), events, source="cli")
     status = 0
