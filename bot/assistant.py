@@ -11,13 +11,14 @@ the documents themselves (date, scope, where to read them) are answered from the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from bot import compose, coverage, gaps, policy_facts
 from bot.answer import AUDIENCES, Answer, Escalation
 from bot.conversation import Turn
 from bot.errors import InputRejected
+from bot.followup import standalone_question
 from bot.intents import escalation_intent, looks_off_topic, mentions_privacy
 from bot.retrieval import Retriever, SectionHit
 from bot.settings import MAX_QUESTION_CHARS
@@ -30,10 +31,12 @@ ESCALATION_QUERIES = {
     "security": "security-related concerns: how to contact Kimss AI",
     "user_request": "privacy questions: how to contact Kimss AI support",
 }
+# Adapter-neutral: whether the request was recorded (Slack, API) or not (CLI) is said by the adapter,
+# so the core never claims a hand-off that did not happen.
 FRAMING = {
     "data_request": "This is a data request, which is handled by a person. What the policy says:",
-    "security": "This sounds like a security concern; I'm handing it to the team. What the policy says:",
-    "user_request": "I'll hand this to a person. What the policy says:",
+    "security": "This sounds like a security concern, which a person at Kimss AI should look at. What the policy says:",
+    "user_request": "A person can help with this. What the policy says:",
 }
 OFF_TOPIC_TEXT = (
     "I answer questions about Kimss AI's privacy policy: what information is collected, how it is used "
@@ -57,7 +60,7 @@ class Assistant:
         from indexer.embedding import load_embeddings
         from indexer.store import VectorStore
 
-        embeddings = embeddings or load_embeddings(settings.embedding_model)
+        embeddings = embeddings or load_embeddings(settings.embedding_model, settings.embedding_backend)
         retriever = Retriever(VectorStore.from_settings(settings), embeddings)
         return cls(retriever, AskOptions(support_url=settings.support_url))
 
@@ -66,6 +69,9 @@ class Assistant:
         question = validate_question(question)
         if audience not in AUDIENCES:
             raise InputRejected(f"audience must be one of {', '.join(AUDIENCES)}", code="audience")
+        standalone = standalone_question(question, context)  # a follow-up, rewritten (bot/followup.py)
+        if standalone:
+            return replace(self.ask(standalone, audience), question=question, answering=standalone)
         hits = self.retriever.search(question, audience)
         intent = escalation_intent(question)
         if intent:

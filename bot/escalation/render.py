@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from bot.answer import SECURITY_MEANWHILE
 from bot.escalation.record import EscalationRecord, reason_label
 
 ACTION_CLAIM = "escalation_claim"
@@ -18,6 +19,7 @@ ACTION_RESOLVE = "escalation_resolve"
 ACTIONS_BLOCK_ID = "escalation_actions"
 METADATA_EVENT_TYPE = "privacy_escalation"  # the posted message carries its reference as metadata
 QUESTION_LIMIT = 2500
+TURN_LIMIT = 300  # each earlier turn is shown shortened: the whole post stays within a Slack section
 NOTE_LIMIT = 1000
 _SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,}")
 
@@ -91,6 +93,8 @@ def support_message(record: EscalationRecord) -> Rendered:
         ]},
         {"type": "section", "text": {"type": "mrkdwn", "text": f"*Question:*\n{quoted}"}},
     ]
+    if record.turns:
+        blocks.insert(2, {"type": "section", "text": {"type": "mrkdwn", "text": conversation_text(record.turns)}})
     if record.sections:
         cited = "; ".join(escape(s) for s in record.sections[:10])
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"*Cited:* {cited}"}]})
@@ -113,12 +117,45 @@ def support_message(record: EscalationRecord) -> Rendered:
     return Rendered(text=text, blocks=blocks)
 
 
+def conversation_text(turns: list[dict]) -> str:
+    """The turns before the hand-off, escaped: what was asked and what the answers cited."""
+    lines = ["*Earlier in the conversation:*"]
+    for n, turn in enumerate(turns, start=1):
+        question = str(turn.get("question", "")).strip()
+        if len(question) > TURN_LIMIT:
+            question = question[:TURN_LIMIT].rstrip() + "…"
+        line = f"{n}. {escape(' '.join(question.split()))}"
+        cited = "; ".join(escape(str(s)) for s in (turn.get("sections") or [])[:3])
+        if cited:
+            line += f" _(cited: {cited})_"
+        if turn.get("escalation"):
+            line += f" _({escape(reason_label(str(turn['escalation'])))})_"
+        lines.append(line)
+    return "\n".join(lines)
+
+
 # ---- the asker's side ------------------------------------------------------------------------
+def support_link(support_url: str, mrkdwn: bool = True) -> str:
+    """SUPPORT_URL as a Slack link when it is absolute (Slack cannot open a relative path); plain otherwise."""
+    if not mrkdwn:
+        return support_url
+    if support_url.startswith(("http://", "https://")):
+        return f"<{escape(support_url)}|{escape(support_url)}>"
+    return escape(support_url)
+
+
 def acknowledgement(record: EscalationRecord, *, support_url: str, response_time: str, repeat: bool = False,
                     mrkdwn: bool = True) -> str:
     """The reference, what happens next and by when; customers are pointed to SUPPORT_URL."""
+    text = _acknowledgement(record, support_url=support_url, response_time=response_time, repeat=repeat,
+                            mrkdwn=mrkdwn)
+    return f"{text} {SECURITY_MEANWHILE}" if record.reason == "security" and not repeat else text
+
+
+def _acknowledgement(record: EscalationRecord, *, support_url: str, response_time: str, repeat: bool,
+                     mrkdwn: bool) -> str:
     ref = f"*{record.reference}*" if mrkdwn else record.reference
-    url = escape(support_url) if mrkdwn else support_url
+    url = support_link(support_url, mrkdwn)
     if record.asker.kind == "customer":
         return (f"Your request is recorded with reference {ref}. The privacy team usually answers {response_time}. "
                 f"You can also reach them at {url}: please include what identifies your account or workspace "

@@ -7,6 +7,8 @@ so `<!channel>`, `<!here>` or `<@U…>` typed into a question can never ping any
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from bot.answer import Answer, Citation
@@ -26,9 +28,13 @@ FEEDBACK_BLOCK_ID = "answer_feedback"
 class SlackMessage:
     text: str  # fallback for notifications and clients without Block Kit
     blocks: list[dict]
+    metadata: dict | None = None  # message metadata (an answer's turn: bot/slack/threads.py)
 
     def as_kwargs(self) -> dict:
-        return {"text": self.text, "blocks": self.blocks}
+        kwargs = {"text": self.text, "blocks": self.blocks}
+        if self.metadata:
+            kwargs["metadata"] = self.metadata
+        return kwargs
 
 
 def escape(text: str) -> str:
@@ -63,6 +69,14 @@ def link(url: str | None, label: str) -> str:
     if url and url.startswith(("http://", "https://")):
         return f"<{escape(url)}|{escape(label)}>"
     return escape(label)
+
+
+_URL = re.compile(r"https?://[^\s<>|]+[^\s<>|.,;:!?)\]”’\"']")
+
+
+def linkify(escaped: str) -> str:
+    """Absolute URLs in already-escaped text (e.g. SUPPORT_URL in the core's wording) as mrkdwn links."""
+    return _URL.sub(lambda m: f"<{m.group(0)}|{m.group(0)}>", escaped)
 
 
 def section(mrkdwn: str) -> dict:
@@ -112,6 +126,8 @@ def render_answer(answer: Answer, answer_id: str, *, echo_question: bool = False
     head: list[dict] = []
     if echo_question:
         head.append(context(f"*You asked:* {escape(answer.question.strip()[:500])}"))
+    if answer.answering:  # a follow-up the core rewrote: say which question was answered
+        head.append(context(f"*Answering:* {escape(answer.answering.strip()[:500])}"))
 
     # The core's text already says when the policy does not cover a question; the rendering
     # only points at the button that reaches a person.
@@ -131,7 +147,7 @@ def render_answer(answer: Answer, answer_id: str, *, echo_question: bool = False
                              support_value=support_value)]
 
     room = MAX_BLOCKS - len(head) - len(notes) - len(citations) - len(tail)
-    sections = [section(piece) for piece in split_escaped(answer.answer)] or [section("_(no answer text)_")]
+    sections = [section(linkify(piece)) for piece in split_escaped(answer.answer)] or [section("_(no answer text)_")]
     if len(sections) > room:
         sections = sections[: room - 1] + [section("_(The answer is too long for Slack; it was shortened.)_")]
 
@@ -143,5 +159,7 @@ def fallback_text(answer: Answer) -> str:
     text = escape(answer.answer.strip())
     if len(text) > FALLBACK_LIMIT:
         text = split_escaped(answer.answer, FALLBACK_LIMIT - 1)[0] + "…"
+    if answer.answering:
+        text = f"Answering: {escape(answer.answering.strip()[:500])}\n{text}"
     sources = "; ".join(f"[{c.n}] {escape(c.label())}" for c in answer.citations[:MAX_CITATIONS])
     return f"{text}\n\nSources: {sources}" if sources else text
