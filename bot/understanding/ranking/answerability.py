@@ -15,7 +15,7 @@ import numpy as np
 
 from bot.lexical import GENERIC_WORDS, tokenize
 
-VERIFIER_VERSION = "verifier-features-3"
+VERIFIER_VERSION = "verifier-features-4"
 
 _ASKS = {
     "period": re.compile(r"\bhow long\b|\bretention (period|time)\b|\bhow many (days|weeks|months|years)\b|"
@@ -48,7 +48,7 @@ FACT_KINDS = ("period", "place", "party")
 # its best section — or its whole document — never speaks of is rarely answered by it.
 _CONCEPTS = [
     (r"how long|retain|retention|kept for|purg|forever|backups?|delet\w* after", r"retain|retention|as long as|"
-     r"period|purg|backup|days|months|years"),
+     r"period|purg|days|months|years"),  # a text that merely mentions backups does not say how long
     (r"\bsell|\bsold\b|\bsale\b", r"\bsell|\bsold\b|\bsale\b"),
     (r"advertis|\bads?\b|marketing|newsletter|promotional", r"advertis|\bads?\b|marketing|newsletter|promotional"),
     (r"third[- ]part|partners?\b|affiliates?|subprocessor|vendors?\b|law enforcement|government|police|court",
