@@ -49,11 +49,12 @@ class CustomerDesk:
         self.assistant = assistant
         self._own_store = None
         if escalations is None:  # Slack is off: record hand-offs in the state database all the same
+            from bot.clock import clock_from_settings
             from bot.escalation import Escalations, EscalationStore
             from bot.store import StateStore
 
             self._own_store = StateStore.open(settings.state_db)
-            escalations = Escalations(EscalationStore(self._own_store.db), settings)
+            escalations = Escalations(EscalationStore(self._own_store.db, clock_from_settings(settings)), settings)
         self.escalations = escalations
         self.limiter = RateLimiter(settings.api_rate_per_minute)
         # Answering is CPU-bound (embedding): at most one ask per core, in worker threads.
@@ -71,7 +72,8 @@ class CustomerDesk:
         trace_id = new_trace_id()
 
         def work() -> tuple[Answer, dict | None]:
-            with question_context(trace_id=trace_id, answer_id=answer_id, source=source):
+            with question_context(trace_id=trace_id, answer_id=answer_id, source=source,
+                                  subjects=customer_identifiers(customer)):
                 answer = self.assistant.ask(question, audience=CUSTOMER)
                 escalation = None
                 if answer.escalates:
@@ -113,7 +115,7 @@ class CustomerDesk:
         created = self.escalations.escalate(
             reason=reason, audience=CUSTOMER, asker=asker, reply_to=ReplyTo(reply_kind, conversation_id),
             question=answer.question, sections=[c.label() for c in answer.citations], answer_id=answer_id,
-            dedupe_key=dedupe_key,
+            dedupe_key=dedupe_key, kind=answer.escalation.kind if answer.escalation else None,
         )
         record = created.record
         self.escalations.mark_told(reference=record.reference)  # the response carries the acknowledgement
@@ -122,6 +124,12 @@ class CustomerDesk:
         kind = {"kind": kind} if kind else {}
         return answer, {"reason": record.reason, **kind, "reference": record.reference,
                         "message": self.escalations.acknowledgement(record, mrkdwn=False)}
+
+
+def customer_identifiers(customer: dict[str, str] | None) -> tuple[str, ...]:
+    """A customer's identifiers for `privacy-bot subject` ("customer:cus_981", "email:dana@acme.example")."""
+    customer = customer or {}
+    return tuple(f"{kind}:{customer[key]}" for key, kind in (("id", "customer"), ("email", "email")) if customer.get(key))
 
 
 def dedupe_key(scope: str | None, conversation_id: str | None, question: str) -> str | None:

@@ -1,9 +1,11 @@
-"""Button listeners: feedback votes and Talk to support on answers; Claim/Resolve on support messages."""
+"""Button listeners: feedback votes and Talk to support on answers; Claim, Resolve, Mark identity verified
+and Extend on support messages."""
 
 from slack_bolt import App
 
 from bot.slack.answering import SlackServices
-from bot.slack.listeners.actions import escalation_claim, escalation_resolve, feedback, refresh_index, talk_to_support
+from bot.slack.listeners.actions import (escalation_claim, escalation_extend, escalation_resolve, escalation_verify,
+                                        feedback, refresh_index, talk_to_support)
 from bot.slack.support import SupportTeam
 
 
@@ -14,4 +16,6 @@ def register(app: App, services: SlackServices) -> None:
     team = SupportTeam(services.settings, app.client)
     escalation_claim.register(app, services, team)
     escalation_resolve.register(app, services, team)
+    escalation_verify.register(app, services, team)  # data requests: identity, extension (modals)
+    escalation_extend.register(app, services, team)
     refresh_index.register(app, services)
