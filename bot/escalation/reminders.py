@@ -11,18 +11,19 @@ Exactly-once digest, as the outbox posts records: the process that inserts the d
 `dsar_digests` (state 'posting', committed before the post) posts it, with `DIGEST-<day>` in the
 message metadata. A row left 'posting' by a crash or a failed try is taken over after
 TAKEOVER_S by one process (a guarded UPDATE), which looks the digest up in the channel before
-posting again. A day with nothing due gets an 'empty' row and no message.
+posting again (at once when the owner's process on this host is gone). A day with nothing due gets an 'empty' row and no message.
 """
 
 from __future__ import annotations
 
 import logging
+import socket
 import time
 from datetime import date
 
 from bot.escalation import deadlines
 from bot.escalation.dsar import DataRequests
-from bot.escalation.outbox import DeliveryError, Poster, crash_if
+from bot.escalation.outbox import DeliveryError, Poster, _alive, crash_if
 from bot.escalation.record import EscalationRecord
 from bot.escalation.render import Rendered, escape, kind_label, who
 from bot.escalation.store import EscalationStore
@@ -31,6 +32,13 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 TAKEOVER_S = 120.0  # a 'posting' row older than this (real seconds) was left by a crash or a failure
+
+
+def owner_alive(owner: str) -> bool:
+    """False only when the owner ran on this host and its process is gone (as for the outbox's leases)."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    return not (host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)))
 
 
 def digest_reference(day: date) -> str:
@@ -92,12 +100,13 @@ class Reminders:
                 taken = conn.execute("INSERT OR IGNORE INTO dsar_digests (day, state, owner, started_at, items)"
                                      " VALUES (?, ?, ?, ?, ?)", (day, state, self.owner, time.time(), len(items))).rowcount
                 look_first = False
-            else:  # left 'posting': take it over once it is stale, one process only
-                state = "posting"
-                taken = conn.execute("UPDATE dsar_digests SET owner = ?, started_at = ? WHERE day = ? AND state = 'posting'"
-                                     " AND owner = ? AND started_at = ? AND started_at < ?",
-                                     (self.owner, time.time(), day, rows[0][1], rows[0][2],
-                                      time.time() - TAKEOVER_S)).rowcount
+            else:  # left 'posting': taken over (by one process) once stale or when its owner died on this host
+                state, (_, owner, started_at) = "posting", rows[0]
+                if owner != self.owner and started_at >= time.time() - TAKEOVER_S and owner_alive(owner):
+                    return False
+                taken = conn.execute("UPDATE dsar_digests SET owner = ?, started_at = ? WHERE day = ?"
+                                     " AND state = 'posting' AND owner = ? AND started_at = ?",
+                                     (self.owner, time.time(), day, owner, started_at)).rowcount
                 look_first = True
         if not taken or state == "empty":
             return not taken or state == "empty"
