@@ -57,3 +57,24 @@ def click_support_message(service, action_id: str, reference: str, *, user: str,
                "actions": [{"type": "button", "action_id": action_id, "block_id": "escalation_actions",
                             "value": reference, "action_ts": "1700000002.000000"}]}
     return service.post_signed(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+
+def submit_view(service, callback_id: str, reference: str, values: dict, *, user: str):
+    """A signed view_submission of a modal, as Slack sends it; `values` maps block id -> element state."""
+    payload = {"type": "view_submission", "team": {"id": TEAM_ID}, "user": {"id": user, "team_id": TEAM_ID},
+               "api_app_id": "A0APP", "trigger_id": "4.5.6",
+               "view": {"id": "V0MODAL", "type": "modal", "callback_id": callback_id, "private_metadata": reference,
+                        "hash": "1.abc", "state": {"values": {block: {"value": state} for block, state in values.items()}}}}
+    return service.post_signed(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+
+def text_value(text: str) -> dict:
+    return {"type": "plain_text_input", "value": text}
+
+
+def date_value(day: str) -> dict:
+    return {"type": "datepicker", "selected_date": day}
+
+
+def option_value(value: str) -> dict:
+    return {"type": "static_select", "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}}}
