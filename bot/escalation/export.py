@@ -79,7 +79,7 @@ def rows_csv(rows: list[dict]) -> str:
     writer.writeheader()
     for row in rows:
         # A cell starting with = + - @ is a formula to a spreadsheet: quote it as text.
-        writer.writerow({k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v) for k, v in row.items()})
+        writer.writerow({k: ("'" + v if isinstance(v, str) and v and v[0] in "=+-@" else v) for k, v in row.items()})
     return out.getvalue()
 
 
