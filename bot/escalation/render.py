@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from bot.escalation import deadlines
-from bot.escalation.record import EscalationRecord, reason_label
+from bot.escalation.record import DSAR_KINDS, EscalationRecord, reason_label
 
 ACTION_CLAIM = "escalation_claim"
 ACTION_RESOLVE = "escalation_resolve"  # a data request's Resolve opens the outcome modal
 ACTION_VERIFY = "escalation_verify"
 ACTION_EXTEND = "escalation_extend"
+ACTION_SET_KIND = "escalation_set_kind"  # menus on a data request: option values are "PRV-4821|deletion"
+ACTION_SET_REGIME = "escalation_set_regime"
 ACTIONS_BLOCK_ID = "escalation_actions"
 METADATA_EVENT_TYPE = "privacy_escalation"  # the posted message carries its reference as metadata
 QUESTION_LIMIT = 2500
@@ -79,6 +81,17 @@ def status_line(record: EscalationRecord) -> str:
     if record.status == "claimed":
         return f":raising_hand: *Claimed* by {who(record.claimed_by)} {when(record.claimed_at)}"
     return f":envelope_with_arrow: *Open* since {when(record.created_at)}"
+
+
+def _menu(record: EscalationRecord, action_id: str, placeholder: str, values, current, label) -> dict:
+    """A select on the support message to correct the kind or the regime (support only, audited)."""
+    options = [{"text": {"type": "plain_text", "text": label(v)}, "value": f"{record.reference}|{v}"} for v in values]
+    menu = {"type": "static_select", "action_id": action_id, "options": options,
+            "placeholder": {"type": "plain_text", "text": placeholder}}
+    chosen = [o for o in options if o["value"].endswith(f"|{current}")] if current else []
+    if chosen:
+        menu["initial_option"] = chosen[0]
+    return menu
 
 
 def kind_label(kind: str | None) -> str:
@@ -157,6 +170,10 @@ def support_message(record: EscalationRecord, *, today: date | None = None, remi
     if record.status != "resolved":
         buttons.append({"type": "button", "text": {"type": "plain_text", "text": "Resolve"},
                         "action_id": ACTION_RESOLVE, "value": record.reference})
+    if record.status != "resolved" and record.is_dsar:
+        buttons += [_menu(record, ACTION_SET_KIND, "Kind", DSAR_KINDS, record.kind, kind_label),
+                    _menu(record, ACTION_SET_REGIME, "Regime", tuple(deadlines.DSAR_REGIMES), record.regime,
+                          lambda r: deadlines.DSAR_REGIMES[r]["label"])]
     if buttons:
         blocks.append({"type": "actions", "block_id": ACTIONS_BLOCK_ID, "elements": buttons})
     plain_question = escape(question[:200])

@@ -9,11 +9,11 @@ from datetime import date, timedelta
 from bot.answer import Escalation
 from bot.escalation import ACTION_RESOLVE, deadlines
 from bot.escalation.audit import history
-from bot.escalation.render import ACTION_EXTEND, ACTION_VERIFY
+from bot.escalation.render import ACTION_EXTEND, ACTION_SET_KIND, ACTION_SET_REGIME, ACTION_VERIFY
 from bot.slack.request_modals import EXTEND_MODAL, RESOLVE_MODAL, VERIFY_MODAL
 from bot.store.database import Database
-from tests.escalation.conftest import (OUTSIDER, SUPPORTER, buttons, click_support_message, date_value,
-                                       option_value, records, submit_view, text_value)
+from tests.escalation.conftest import (OUTSIDER, SUPPORTER, buttons, choose_in_menu, click_support_message,
+                                       date_value, option_value, records, submit_view, text_value)
 from tests.escalation.test_slack_flow import dm_replies, wait_record
 from tests.slack.harness import DM_CHANNEL_ID, direct_message
 
@@ -130,3 +130,32 @@ def test_a_closed_or_past_deadline_request_does_not_open_the_extend_form(escalat
     escalating.wait_idle()
     assert not standin.of("views.open")
     assert "before the original deadline" in standin.of("chat.postEphemeral")[-1].args["text"]
+
+
+def test_kind_and_regime_menus_correct_the_record_for_support_only(escalating, standin, assistant):
+    record = _data_request(escalating, standin, assistant)
+    menu = buttons([c for c in standin.of("chat.postMessage") if c.args.get("channel") == "C0SUPPORT"][0])
+    assert menu[ACTION_SET_KIND]["initial_option"]["value"] == f"{record.reference}|deletion"
+    assert menu[ACTION_SET_REGIME]["initial_option"]["value"] == f"{record.reference}|gdpr"
+
+    choose_in_menu(escalating, ACTION_SET_REGIME, f"{record.reference}|ccpa", user=OUTSIDER,
+                   message_ts=record.support_ts)
+    escalating.wait_idle()
+    assert "Only the privacy support team" in standin.of("chat.postEphemeral")[-1].args["text"]
+    assert records(escalating.settings)[0].regime == "gdpr"
+
+    choose_in_menu(escalating, ACTION_SET_REGIME, f"{record.reference}|ccpa", user=SUPPORTER,
+                   message_ts=record.support_ts)
+    choose_in_menu(escalating, ACTION_SET_KIND, f"{record.reference}|portability", user=SUPPORTER,
+                   message_ts=record.support_ts)
+    escalating.wait_idle()
+    changed = wait_record(escalating, lambda r: r.regime == "ccpa" and r.kind == "portability"
+                          and r.support_stale == 0, standin)
+    expected_due = (deadlines.utc_date(record.created_at) + timedelta(days=45)).isoformat()
+    assert changed.due_at == expected_due
+    update = json.dumps(standin.of("chat.update")[-1].args["blocks"])
+    assert f"*Due:* {expected_due}" in update and "CCPA/CPRA" in update and "Confirm receipt by" not in update
+    choose_in_menu(escalating, ACTION_SET_KIND, f"{record.reference}|phishing", user=SUPPORTER,
+                   message_ts=record.support_ts)
+    escalating.wait_idle()
+    assert "not a kind of data_request" in standin.of("chat.postEphemeral")[-1].args["text"]
