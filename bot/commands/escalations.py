@@ -72,7 +72,9 @@ def run(args, settings) -> int:
     database = Database(settings.state_db)
     try:
         store = EscalationStore(database, clock_from_settings(settings))
-        DataRequests(store).apply_retention(settings.dsar_record_retention_months)
+        requests = DataRequests(store)
+        requests.adopt_unclocked(settings.dsar_default_regime)
+        requests.apply_retention(settings.dsar_record_retention_months)
         if args.action in actions.HANDLERS:
             return actions.HANDLERS[args.action](args, settings, store)
         if args.action == "show":

@@ -129,6 +129,21 @@ class DataRequests:
                 " WHERE reason = 'data_request' AND due_at IS NOT NULL AND status != 'resolved'"
                 " AND (badge_day IS NULL OR badge_day != ?)", (today.isoformat(), today.isoformat())).rowcount
 
+    def adopt_unclocked(self, regime: str) -> int:
+        """Data requests recorded before deadlines existed (migration 6) get `regime`'s, from their receipt."""
+        rows = self.db.query("SELECT reference, created_at FROM escalations WHERE reason = 'data_request'"
+                             " AND due_at IS NULL AND erased_at IS NULL")
+        now = self.clock.now()
+        with self.db.transaction() as conn:
+            for reference, created_at in rows:
+                due = deadlines.due_date(deadlines.utc_date(created_at), regime).isoformat()
+                if conn.execute("UPDATE escalations SET regime = ?, due_at = ?, support_stale = support_stale"
+                                " + CASE WHEN delivery = 'delivered' AND status != 'resolved' THEN 1 ELSE 0 END"
+                                " WHERE reference = ? AND due_at IS NULL", (regime, due, reference)).rowcount:
+                    append_event(conn, reference, now, "assistant", "regime", None, f"{regime} due {due}",
+                                 "recorded before deadlines were kept: the default regime applied")
+        return len(rows)
+
     # ---- retention -----------------------------------------------------------------------------
     def apply_retention(self, months: int) -> Retained:
         """Records closed more than `months` ago lose the question and contact details; counts stay."""
@@ -147,8 +162,10 @@ class DataRequests:
         extra = ", extension_reason = NULL" + ("" if keep_refusal_reason else ", outcome_reason = NULL")
         with self.db.transaction() as conn:
             for reference in references:
-                conn.execute(f"UPDATE escalations SET {ERASE_PERSONAL}{extra}, erased_at = ? WHERE reference = ?",
-                             (now, reference))
+                # The support message is re-rendered too (question and asker shown as erased).
+                conn.execute(f"UPDATE escalations SET {ERASE_PERSONAL}{extra}, erased_at = ?, next_attempt_at = 0,"
+                             " support_stale = support_stale + CASE WHEN delivery = 'delivered' THEN 1 ELSE 0 END"
+                             " WHERE reference = ?", (now, reference))
             erase_details(conn, references)
             for reference in references:
                 append_event(conn, reference, now, actor, "erased", None, None, None if not why else why[:200])

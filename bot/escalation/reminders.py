@@ -53,6 +53,7 @@ class Reminders:
         self.settings = settings
         self.owner = owner
         self._retention_day: str | None = None
+        self._adopted = False
 
     def due_now(self) -> date | None:
         """Today (UTC, business clock) once the digest time has passed, else None."""
@@ -63,6 +64,9 @@ class Reminders:
         return today if seconds_into_day >= hour * 3600 + minute * 60 else None
 
     def run_once(self) -> None:
+        if not self._adopted:  # once per process: records from before deadlines were kept get one
+            self.requests.adopt_unclocked(self.settings.dsar_default_regime)
+            self._adopted = True
         today = self.due_now()
         if today is None:
             return

@@ -73,7 +73,7 @@ def planted(start_service, standin, assistant):
 
 
 @pytest.mark.slow
-def test_export_finds_everything_and_erase_leaves_only_the_7101_record(planted, tmp_path):
+def test_export_finds_everything_and_erase_leaves_only_the_7101_record(planted, tmp_path, standin):
     service, env = planted
     who = ["--slack-user", USER_ID, "--email", EMAIL, "--customer-id", CUSTOMER]
     exported = run_cli(["subject", "export", *who], env, tmp_path)
@@ -98,6 +98,9 @@ def test_export_finds_everything_and_erase_leaves_only_the_7101_record(planted, 
     report = json.loads(erased.stdout)
     assert report["erased"] == {"question_events": 5, "escalations": 3, "feedback": 1}
     assert "11 CCR §7101" in " ".join(report["kept"]["escalations"])
+    # The support messages are re-rendered without her question (the running service's outbox).
+    standin.wait_for(lambda calls: len([c for c in calls if c.method == "chat.update"
+                                        and "(erased)" in json.dumps(c.args.get("blocks"))]) >= 2)
 
     again = json.loads(run_cli(["subject", "export", *who], env, tmp_path).stdout)["stores"]
     assert again == {"escalations": [], "feedback": [], "question_events": []}

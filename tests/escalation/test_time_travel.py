@@ -176,3 +176,17 @@ def test_the_audit_trail_is_append_only(world):
         with store.db.transaction() as conn:
             conn.execute("UPDATE escalation_events SET actor = 'someone else' WHERE reference = ?", (record.reference,))
     assert len(history(store.db, record.reference)) == 1
+
+
+def test_data_requests_recorded_before_deadlines_existed_get_the_default_regime(world):
+    settings, clock, store, poster, outbox, escalations = world
+    old = store.create(reason="data_request", audience="employee", asker=Asker.employee("U0OLD"), reply_to=None,
+                       question="Delete me", sections=[], answer_id=None, dedupe_key=None,
+                       support_channel=SUPPORT).record  # as written before migration 6: no regime, no due date
+    assert old.due_at is None and not old.is_dsar
+    clock.set("2026-02-10T08:00:00Z")  # before the digest time: adoption does not wait for it
+    outbox.run_once()
+    adopted = store.get(old.reference)
+    assert (adopted.regime, adopted.due_at) == ("gdpr", "2026-02-28") and adopted.is_dsar
+    assert history(store.db, old.reference)[-1].to_value == "gdpr due 2026-02-28"
+    assert "*Due:* 2026-02-28" in poster.posts[-1][1]
