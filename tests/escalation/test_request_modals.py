@@ -15,7 +15,7 @@ from bot.store.database import Database
 from tests.escalation.conftest import (OUTSIDER, SUPPORTER, buttons, choose_in_menu, click_support_message,
                                        date_value, option_value, records, submit_view, text_value)
 from tests.escalation.test_slack_flow import dm_replies, wait_record
-from tests.slack.harness import DM_CHANNEL_ID, direct_message
+from tests.slack.harness import direct_message
 
 
 def _data_request(escalating, standin, assistant):
