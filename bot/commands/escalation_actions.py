@@ -91,8 +91,11 @@ def _apply(args, settings, store, change) -> int:
         print(f"privacy-bot: {error}", file=sys.stderr)
         return USAGE_EXIT
     if not transition.changed:
-        print(f"{record.reference}: nothing changed ({transition.problem or 'already so'}; "
-              f"status {transition.record.status}).")
+        now = transition.record
+        if now.status == "resolved":
+            print(f"{now.reference} was already resolved by {now.resolved_by}; nothing changed.")
+        else:
+            print(f"{now.reference}: nothing changed (it is {now.status}; the change was already made).")
         return 0
     print(f"{record.reference}: {args.action} done.")
     return _deliver(settings, store, record.reference)

@@ -211,7 +211,7 @@ def acknowledgement_message(record: EscalationRecord, *, support_url: str, respo
 
 
 OUTCOME_WORDS = {
-    "fulfilled": "The privacy team has completed your request {ref}.",
+    "fulfilled": "The privacy team has resolved your request {ref}: it has been carried out.",
     "refused": "The privacy team could not fulfil your request {ref}.",
     "withdrawn": "Your request {ref} is closed as withdrawn.",
     "duplicate": "Your request {ref} is closed as a duplicate of an earlier request, which the team handles.",
