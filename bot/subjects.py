@@ -121,7 +121,7 @@ class EscalationData:
 
 
 class FeedbackData:
-    """👍/👎 votes and Talk to support clicks, keyed by Slack user id."""
+    """👍/👎 votes and Talk to support clicks, keyed by Slack user id (web chat votes: the chat's visitor id)."""
 
     name = "feedback"
 
@@ -129,7 +129,7 @@ class FeedbackData:
         self.db = db
 
     def find(self, subject: Subject) -> list[dict]:
-        where, args = _in("user_id", subject.slack_users)
+        where, args = _in("user_id", subject.slack_users | subject.customer_ids)
         votes = self.db.query(f"SELECT answer_id, user_id, vote, created_at FROM feedback WHERE {where}", args)
         clicks = self.db.query(f"SELECT answer_id, user_id, channel_id, message_ts, created_at FROM support_requests"
                                f" WHERE {where}", args)
@@ -142,7 +142,7 @@ class FeedbackData:
         return {row["answer_id"] for row in self.find(subject)}
 
     def erase(self, subject: Subject) -> Erasure:
-        where, args = _in("user_id", subject.slack_users)
+        where, args = _in("user_id", subject.slack_users | subject.customer_ids)
         with self.db.transaction() as conn:
             erased = conn.execute(f"DELETE FROM feedback WHERE {where}", args).rowcount
             erased += conn.execute(f"DELETE FROM support_requests WHERE {where}", args).rowcount
