@@ -64,6 +64,8 @@ def planted(start_service, standin, assistant):
     with httpx.Client(base_url=service.url) as browser:
         browser.get("/")
         asked = browser.post("/chat/ask", json={"question": "How long do you keep chats? Dana"}).json()
+        assert browser.post("/chat/feedback", json={"answer_id": asked["answer_id"], "vote": "not_helpful"},
+                            headers={"Origin": service.url}).status_code == 200
         support = browser.post("/chat/support", json={"answer_id": asked["answer_id"], "email": EMAIL})
         assert support.status_code == 200, support.text
     service.wait_idle()
@@ -82,7 +84,8 @@ def test_export_finds_everything_and_erase_leaves_only_the_7101_record(planted, 
     stores = data["stores"]
     assert sorted(r["reply_to"]["kind"] for r in stores["escalations"]) == ["api", "slack", "web"]
     assert all(r["history"] for r in stores["escalations"])
-    assert [(f["table"], f["vote"]) for f in stores["feedback"]] == [("feedback", "helpful")]
+    assert sorted((f["table"], f["vote"]) for f in stores["feedback"]) == [("feedback", "helpful"),
+                                                                           ("feedback", "not_helpful")]
     sources = sorted(e["source"] for e in stores["question_events"])
     assert sources == ["api", "api", "slack", "slack", "web"]  # the web chat's row found through her email
     assert not any("partners" in e["question"] for e in stores["question_events"])  # not someone else's
@@ -96,7 +99,7 @@ def test_export_finds_everything_and_erase_leaves_only_the_7101_record(planted, 
     erased = run_cli(["subject", "erase", "--include-open", *who], env, tmp_path)
     assert erased.returncode == 0, erased.stderr
     report = json.loads(erased.stdout)
-    assert report["erased"] == {"question_events": 5, "escalations": 3, "feedback": 1}
+    assert report["erased"] == {"question_events": 5, "escalations": 3, "feedback": 2}
     assert "11 CCR §7101" in " ".join(report["kept"]["escalations"])
     # The support messages are re-rendered without her question (the running service's outbox).
     standin.wait_for(lambda calls: len([c for c in calls if c.method == "chat.update"
