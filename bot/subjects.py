@@ -181,6 +181,58 @@ class AnalyticsData:
         return Erasure(self.name, erased)
 
 
+class ConversationData:
+    """Conversation context of the API and the web chat (`conversation_turns`, kept CONVERSATION_TTL_MINUTES),
+    keyed by conversation: found through the person's hand-offs (their conversation id or chat session) and
+    the web chat ids given."""
+
+    name = "conversation_turns"
+
+    def __init__(self, db: Database, clock=None):
+        self.db = db
+        self.escalations = EscalationData(db, clock)
+
+    def _patterns(self, subject: Subject) -> list[str]:
+        """LIKE patterns of the person's conversation keys ("web:<session>", "api:<token>:<conversation id>")."""
+        def literal(text: str) -> str:
+            return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+        patterns = set()
+        for r in self.escalations.records(subject):
+            if r.reply_to and r.reply_to.channel and r.reply_to.kind == "web":
+                patterns.add(f"web:{literal(r.reply_to.channel)}")
+            elif r.reply_to and r.reply_to.channel and r.reply_to.kind == "api":
+                patterns.add(f"api:%:{literal(r.reply_to.channel)}")
+        for customer in subject.customer_ids:  # "web-chat:<first 12 characters of the session id>"
+            if customer.startswith("web-chat:") and len(customer) > len("web-chat:"):
+                patterns.add(f"web:{literal(customer[len('web-chat:'):])}%")
+        return sorted(patterns)
+
+    def _where(self, subject: Subject) -> tuple[str, list]:
+        patterns = self._patterns(subject)
+        return (" OR ".join("conversation_key LIKE ? ESCAPE '\\'" for _ in patterns) or "0"), patterns
+
+    def find(self, subject: Subject) -> list[dict]:
+        if not _has_table(self.db, "conversation_turns"):
+            return []
+        where, args = self._where(subject)
+        rows = self.db.query(f"SELECT conversation_key, created_at, question FROM conversation_turns WHERE {where}"
+                             " ORDER BY created_at", args)
+        return [{"conversation": key, "created_at": at, "question": question} for key, at, question in rows]
+
+    def erase(self, subject: Subject) -> Erasure:
+        if not _has_table(self.db, "conversation_turns"):
+            return Erasure(self.name)
+        where, args = self._where(subject)
+        with self.db.transaction() as conn:
+            erased = conn.execute(f"DELETE FROM conversation_turns WHERE {where}", args).rowcount
+        return Erasure(self.name, erased)
+
+
+def _has_table(db: Database, name: str) -> bool:
+    return bool(db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)))
+
+
 # Stores checked and found to hold nothing keyed to a person (said in every report).
 HOLDS_NOTHING = {
     "processed_events": "Slack event ids and arrival times only (retry dedupe), kept a day",
@@ -194,6 +246,7 @@ SUBJECT_STORES: dict[str, Callable] = {
     "escalations": lambda db, settings, clock: EscalationData(db, clock),
     "feedback": lambda db, settings, clock: FeedbackData(db),
     "question_events": lambda db, settings, clock: AnalyticsData(db),
+    "conversation_turns": lambda db, settings, clock: ConversationData(db, clock),
 }
 
 
@@ -216,8 +269,8 @@ def export(db: Database, settings, given: Subject, clock=None) -> dict:
 
 def erase(db: Database, settings, given: Subject, clock=None) -> dict:
     subject = resolve_subject(db, given, clock)
-    # Analytics first: the escalation records' answer ids lead to rows, and erasure keeps those ids.
-    order = sorted(stores(db, settings, clock), key=lambda s: s.name != "question_events")
+    # Escalation records last: they lead to the other stores' rows (answer ids, conversations).
+    order = sorted(stores(db, settings, clock), key=lambda s: s.name == "escalations")
     results = [store.erase(subject) for store in order]
     return {"subject": _described(subject), "erased": {r.store: r.erased for r in results},
             "kept": {r.store: r.kept for r in results if r.kept},

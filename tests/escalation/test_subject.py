@@ -99,14 +99,14 @@ def test_export_finds_everything_and_erase_leaves_only_the_7101_record(planted, 
     erased = run_cli(["subject", "erase", "--include-open", *who], env, tmp_path)
     assert erased.returncode == 0, erased.stderr
     report = json.loads(erased.stdout)
-    assert report["erased"] == {"question_events": 5, "escalations": 3, "feedback": 2}
+    assert report["erased"] == {"question_events": 5, "escalations": 3, "feedback": 2, "conversation_turns": 0}
     assert "11 CCR §7101" in " ".join(report["kept"]["escalations"])
     # The support messages are re-rendered without her question (the running service's outbox).
     standin.wait_for(lambda calls: len([c for c in calls if c.method == "chat.update"
                                         and "(erased)" in json.dumps(c.args.get("blocks"))]) >= 2)
 
     again = json.loads(run_cli(["subject", "export", *who], env, tmp_path).stdout)["stores"]
-    assert again == {"escalations": [], "feedback": [], "question_events": []}
+    assert again == {"escalations": [], "feedback": [], "question_events": [], "conversation_turns": []}
     text = all_text(service.settings.state_db)
     for trace in TRACES:
         assert trace not in text, trace
