@@ -115,6 +115,10 @@ def clock_line(record: EscalationRecord, today: date, reminder_days: int) -> str
     if record.extended_until:
         line += (f"\n*Extended* from {record.due_at} by {who(record.extended_by)}: "
                  f"{escape((record.extension_reason or '')[:NOTE_LIMIT])}")
+        if record.reply_to is None or record.reply_to.kind != "slack":
+            # The law requires telling the person; outside Slack that is the support tool's job.
+            line += (f"\n:warning: The requester is not in Slack ({escape(where_line(record))}): tell them the new "
+                     "date and the reason there.")
     confirm = deadlines.confirm_by(received, record.regime) if record.regime in deadlines.DSAR_REGIMES else None
     if confirm and not record.asker_told:
         line += f"\n*Confirm receipt by:* {confirm.isoformat()}"

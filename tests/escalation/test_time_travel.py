@@ -190,3 +190,14 @@ def test_data_requests_recorded_before_deadlines_existed_get_the_default_regime(
     assert (adopted.regime, adopted.due_at) == ("gdpr", "2026-02-28") and adopted.is_dsar
     assert history(store.db, old.reference)[-1].to_value == "gdpr due 2026-02-28"
     assert "*Due:* 2026-02-28" in poster.posts[-1][1]
+
+
+def test_an_extension_for_a_requester_outside_slack_tells_support_to_notify_them(world):
+    settings, clock, store, poster, outbox, escalations = world
+    record = escalations.escalate(reason="data_request", asker=Asker.customer("cus_1", "a@b.example"),
+                                  reply_to=ReplyTo("api", "zd-7"), question="Export my data").record
+    outbox.run_once()
+    escalations.extend(record.reference, "U0SUPPORT", date(2026, 3, 31), "Export spans three systems")
+    outbox.run_once()
+    assert "not in Slack" in poster.updates[-1][2] and "tell them the new date" in poster.updates[-1][2]
+    assert [p for p in poster.posts if p[0] != SUPPORT] == []  # nothing sent to a place the outbox cannot reach
