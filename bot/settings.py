@@ -71,6 +71,11 @@ class Settings:
     web_chat_enabled: bool = True
     web_chat_frame_ancestors: str = "*"
     web_session_secret: str | None = None
+    # Conversations (bot/store/conversations.py, bot/slack/threads.py): how long API and web chat turns
+    # are kept for follow-ups, and whether the bot answers follow-ups in its own Slack threads without
+    # a new mention (needs message.channels / message.groups events; off by default).
+    conversation_ttl_minutes: int = 60
+    slack_thread_follow_ups: bool = False
     # Data-subject requests (bot/escalation/deadlines.py, reminders.py): the regime a record gets
     # unless support sets another, reminder horizon, the daily digest's time (UTC), retention
     # after closing. dsar_test_clock_file: tests only (a file holding the "current" time), honoured
@@ -184,6 +189,8 @@ class Settings:
             web_chat_enabled=boolean("WEB_CHAT_ENABLED", True),
             web_chat_frame_ancestors=" ".join((text("WEB_CHAT_FRAME_ANCESTORS") or "*").split()),
             web_session_secret=text("WEB_SESSION_SECRET"),
+            conversation_ttl_minutes=integer("CONVERSATION_TTL_MINUTES", 60, 1, 7 * 24 * 60),
+            slack_thread_follow_ups=boolean("SLACK_THREAD_FOLLOW_UPS", False),
             dsar_default_regime=(text("DSAR_DEFAULT_REGIME") or "gdpr").lower(),
             dsar_reminder_days=integer("DSAR_REMINDER_DAYS", 7, 0, 90),
             dsar_digest_time=text("DSAR_DIGEST_TIME") or "09:00",

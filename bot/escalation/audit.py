@@ -1,4 +1,4 @@
-"""The audit trail of escalations: `escalation_events` (migration 6), append-only.
+"""The audit trail of escalations: `escalation_events` (migration 8), append-only.
 
 Every state change appends one row — who, when, what, from/to — in the same transaction as the
 change itself, so the trail can never miss a change or record one that did not happen. Triggers

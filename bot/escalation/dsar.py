@@ -20,7 +20,7 @@ from bot.escalation.store import _SELECT, EscalationStore, Transition
 # reaches the person. What stays is the §7101 skeleton: dates, kind, regime, channel, outcome.
 ERASE_PERSONAL = ("question = '', asker_user_id = NULL, asker_team_id = NULL, customer_id = NULL,"
                   " customer_email = NULL, customer_workspace = NULL, reply_channel = NULL, reply_thread_ts = NULL,"
-                  " resolution_note = NULL, verified_how = NULL, sections = '[]', dedupe_key = NULL")
+                  " resolution_note = NULL, verified_how = NULL, sections = '[]', dedupe_key = NULL, turns = '[]'")
 KEPT_FIELDS = ("reference", "received_at", "reason", "kind", "regime", "due_at", "extended_until", "channel",
                "closed_at", "outcome", "outcome_reason", "who on the team acted and when")
 
@@ -130,7 +130,7 @@ class DataRequests:
                 " AND (badge_day IS NULL OR badge_day != ?)", (today.isoformat(), today.isoformat())).rowcount
 
     def adopt_unclocked(self, regime: str) -> int:
-        """Data requests recorded before deadlines existed (migration 6) get `regime`'s, from their receipt."""
+        """Data requests recorded before deadlines existed (migration 8) get `regime`'s, from their receipt."""
         rows = self.db.query("SELECT reference, created_at FROM escalations WHERE reason = 'data_request'"
                              " AND due_at IS NULL AND erased_at IS NULL")
         now = self.clock.now()

@@ -117,7 +117,9 @@ class EscalationRecord:
     support_stale: int = 0
     asker_told: bool = False
     resolution_notice: str = "none"
-    # Data-subject requests (migration 6): dates are ISO dates (UTC), times Unix seconds.
+    # The conversation's earlier turns (oldest first), each {"question", "sections", "escalation"}.
+    turns: list[dict] = field(default_factory=list)
+    # Data-subject requests (migration 8): dates are ISO dates (UTC), times Unix seconds.
     kind: str | None = None
     regime: str | None = None
     due_at: str | None = None
@@ -139,9 +141,9 @@ class EscalationRecord:
         " customer_email, customer_workspace, reply_kind, reply_channel, reply_thread_ts, question, sections,"
         " answer_id, dedupe_key, status, claimed_by, claimed_at, resolved_by, resolved_at, resolution_note,"
         " support_channel, delivery, support_ts, attempts, next_attempt_at, last_error, delivered_at,"
-        " support_stale, asker_told, resolution_notice, kind, regime, due_at, extended_until, extension_reason,"
-        " extended_by, extended_at, extension_notice, verified_by, verified_at, verified_how, outcome,"
-        " outcome_reason, badge_day, erased_at"
+        " support_stale, asker_told, resolution_notice, turns, kind, regime, due_at, extended_until,"
+        " extension_reason, extended_by, extended_at, extension_notice, verified_by, verified_at, verified_how,"
+        " outcome, outcome_reason, badge_day, erased_at"
     )
 
     @classmethod
@@ -149,7 +151,7 @@ class EscalationRecord:
         (reference, created_at, reason, audience, asker_kind, user_id, team_id, customer_id, email, workspace,
          reply_kind, reply_channel, reply_thread_ts, question, sections, answer_id, dedupe_key, status,
          claimed_by, claimed_at, resolved_by, resolved_at, note, support_channel, delivery, support_ts,
-         attempts, next_attempt_at, last_error, delivered_at, stale, told, notice, *dsar) = row
+         attempts, next_attempt_at, last_error, delivered_at, stale, told, notice, turns, *dsar) = row
         (kind, regime, due_at, extended_until, extension_reason, extended_by, extended_at, extension_notice,
          verified_by, verified_at, verified_how, outcome, outcome_reason, badge_day, erased_at) = dsar
         return cls(
@@ -161,6 +163,7 @@ class EscalationRecord:
             resolved_at=resolved_at, resolution_note=note, support_channel=support_channel, delivery=delivery,
             support_ts=support_ts, attempts=attempts, next_attempt_at=next_attempt_at, last_error=last_error,
             delivered_at=delivered_at, support_stale=stale, asker_told=bool(told), resolution_notice=notice,
+            turns=json.loads(turns or "[]"),
             kind=kind, regime=regime, due_at=due_at, extended_until=extended_until, extension_reason=extension_reason,
             extended_by=extended_by, extended_at=extended_at, extension_notice=extension_notice,
             verified_by=verified_by, verified_at=verified_at, verified_how=verified_how, outcome=outcome,
@@ -200,7 +203,7 @@ class EscalationRecord:
             "resolved_by": self.resolved_by, "resolved_at": self.resolved_at, "resolution_note": self.resolution_note,
             "delivery": self.delivery, "support_channel": self.support_channel, "support_ts": self.support_ts,
             "attempts": self.attempts, "last_error": self.last_error, "asker_told": self.asker_told,
-            "resolution_notice": self.resolution_notice,
+            "resolution_notice": self.resolution_notice, "turns": list(self.turns),
             "kind": self.kind, "regime": self.regime, "received_at": _iso(self.created_at), "due_at": self.due_at,
             "extended_until": self.extended_until, "extension_reason": self.extension_reason,
             "verified": None if self.verified_at is None else {"by": self.verified_by, "at": _iso(self.verified_at),

@@ -42,7 +42,8 @@ class EscalationStore:
     # ---- creating and reading -------------------------------------------------------------
     def create(self, *, reason: str, audience: str, asker, reply_to, question: str, sections: list[str],
                answer_id: str | None, dedupe_key: str | None, support_channel: str | None,
-               kind: str | None = None, regime: str | None = None, due_at: str | None = None) -> Created:
+               kind: str | None = None, regime: str | None = None, due_at: str | None = None,
+               turns: list[dict] | None = None) -> Created:
         now = self.clock.now()
         if regime and due_at is None:  # a data-subject request: its clock starts on the day it is received
             from bot.escalation.deadlines import due_date, utc_date
@@ -74,6 +75,9 @@ class EscalationStore:
                 append_event(conn, reference, now, "assistant", "received", None, "open",
                              " ".join(f"{k}={v}" for k, v in (("reason", reason), ("kind", kind), ("regime", regime),
                                                               ("due", due_at)) if v))
+                if turns:  # in the same transaction: the outbox never sees the record without them
+                    conn.execute("UPDATE escalations SET turns = ? WHERE reference = ?",
+                                 (json.dumps(turns, ensure_ascii=False), reference))
                 row = conn.execute(f"{_SELECT} WHERE reference = ?", (reference,)).fetchone()
                 return Created(EscalationRecord.from_row(row), True)
         raise RuntimeError("could not draw a free escalation reference")

@@ -182,7 +182,7 @@ def test_data_requests_recorded_before_deadlines_existed_get_the_default_regime(
     settings, clock, store, poster, outbox, escalations = world
     old = store.create(reason="data_request", audience="employee", asker=Asker.employee("U0OLD"), reply_to=None,
                        question="Delete me", sections=[], answer_id=None, dedupe_key=None,
-                       support_channel=SUPPORT).record  # as written before migration 6: no regime, no due date
+                       support_channel=SUPPORT).record  # as written before migration 8: no regime, no due date
     assert old.due_at is None and not old.is_dsar
     clock.set("2026-02-10T08:00:00Z")  # before the digest time: adoption does not wait for it
     outbox.run_once()
