@@ -1,5 +1,5 @@
-"""Subject stores in isolation: conversation context found through the person's hand-offs and chat ids,
-with LIKE wildcards in ids taken literally; a store that is not there yet holds nothing."""
+"""Subject stores in isolation: conversation context (`conversation_turns`, migration 6) found through the
+person's hand-offs and web chat ids, with LIKE wildcards in ids taken literally."""
 
 from __future__ import annotations
 
@@ -8,21 +8,15 @@ from bot.settings import Settings
 from bot.store.database import Database
 from bot.subjects import ConversationData, Subject, erase, export
 
-# The shape of the conversation-context table (issue 12), created here as that migration creates it.
-CONVERSATION_TURNS = ("CREATE TABLE conversation_turns (conversation_key TEXT NOT NULL, seq INTEGER NOT NULL,"
-                      " created_at REAL NOT NULL, question TEXT NOT NULL, sections TEXT NOT NULL DEFAULT '[]',"
-                      " escalation TEXT, PRIMARY KEY (conversation_key, seq))")
-
 
 def test_conversation_turns_are_found_through_hand_offs_and_chat_ids_and_erased(tmp_path):
     settings = Settings.from_mapping({"DATA_DIR": str(tmp_path)})
     db = Database(settings.state_db)
-    assert ConversationData(db).find(Subject(emails=frozenset({"dana@acme.example"}))) == []  # no table: nothing
+    assert ConversationData(db).find(Subject(emails=frozenset({"dana@acme.example"}))) == []
     escalations = Escalations(EscalationStore(db), settings)
     escalations.escalate(reason="data_request", asker=Asker.customer("cus_1", "dana@acme.example"),
                          reply_to=ReplyTo("api", "zd_1"), question="Delete me")
     with db.transaction() as conn:
-        conn.execute(CONVERSATION_TURNS)
         for key, question in (("api:0:zd_1", "Dana: what do you keep?"), ("api:1:zd_1", "Dana again"),
                               ("api:0:zdX1", "someone else's"),  # '_' must not match any character
                               ("web:abc_def123456789", "Dana in the chat"), ("web:abcXdef999", "another visitor")):
