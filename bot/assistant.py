@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from bot.answer import AUDIENCES, Answer, Citation, Escalation, human_date
 from bot.conversation import Turn
 from bot.errors import InputRejected
-from bot.intents import escalation_intent, looks_off_topic, mentions_privacy
+from bot.intents import mentions_privacy
 from bot.retrieval import Retriever, SectionHit
 from bot.settings import MAX_QUESTION_CHARS
+from bot.understanding.router import RouterHandle
 
 # Calibrated on knowledge/golden.yaml (see README "How `covered` is decided"): the midpoint
 # between the lowest-scoring answerable question and the highest-scoring unanswerable one.
@@ -54,9 +55,11 @@ class AskOptions:
 
 
 class Assistant:
-    def __init__(self, retriever: Retriever, options: AskOptions | None = None):
+    def __init__(self, retriever: Retriever, options: AskOptions | None = None, router: RouterHandle | None = None):
         self.retriever = retriever
         self.options = options or AskOptions()
+        # Without settings: the shipped router (repo corpus) for the retriever's model, refused if it does not match.
+        self.router = router or RouterHandle(retriever.embeddings.model_id)
         self._contact_cache: dict[tuple[str, str, str], list[SectionHit]] = {}
 
     @classmethod
@@ -66,44 +69,53 @@ class Assistant:
 
         embeddings = embeddings or load_embeddings(settings.embedding_model)
         retriever = Retriever(VectorStore.from_settings(settings), embeddings)
-        return cls(retriever, AskOptions(support_url=settings.support_url))
+        router = RouterHandle.from_settings(settings, embeddings.model_id)
+        return cls(retriever, AskOptions(support_url=settings.support_url), router)
 
     def ask(self, question: str, audience: str = "employee", context: Sequence[Turn] | None = None) -> Answer:
         """`context`: this conversation's earlier turns, oldest first (bot/conversation.py)."""
         question = validate_question(question)
         if audience not in AUDIENCES:
             raise InputRejected(f"audience must be one of {', '.join(AUDIENCES)}", code="audience")
-        hits = self.retriever.search(question, audience)
-        intent = escalation_intent(question)
-        if intent:
-            return self._escalation(question, audience, intent, hits)
+        # Encoded once: retrieval and the request router (bot/understanding/) read the same vector.
+        query_vector = self.retriever.embeddings.encode_query(question)
+        hits = self.retriever.search(question, audience, query_vector=query_vector)
+        route = self.router.route(question, query_vector)
+        if route.escalates:
+            return self._escalation(question, audience, route.reason, hits, kind=route.kind)
         top = hits[0] if hits else None
         evidence = top.evidence if top else 0.0
         confidence = self._confidence(evidence)
-        if looks_off_topic(question) or (evidence < self.options.threshold and not mentions_privacy(question)):
+        if route.action == "decline" or (evidence < self.options.threshold and not mentions_privacy(question)):
             return Answer(question, OFF_TOPIC_TEXT, False, min(confidence, 0.05), audience)
+        if route.label == "process_question":
+            # "How do I get a copy of my data?": what the policy says about reaching a person, and the offer.
+            answer = self._escalation(question, audience, route.reason, hits, framing=False)
+            if answer.citations:
+                return replace(answer, escalation=None, offer=route.offer)
         if evidence < self.options.threshold:
             text = (
                 "The privacy policy does not cover this question. Support can help: contact Kimss AI "
                 f"through {self.options.support_url}."
             )
-            return Answer(question, text, False, confidence, audience, [], Escalation("not_covered"))
+            return Answer(question, text, False, confidence, audience, [], Escalation("not_covered"), offer=route.offer)
         cited = [top] + [
             h for h in hits[1:MAX_CITATIONS]
             if h.evidence >= max(self.options.threshold, top.evidence - SECOND_SECTION_MARGIN)
         ]
         citations = self._citations(cited)
-        return Answer(question, self._compose(citations), True, confidence, audience, citations)
+        return Answer(question, self._compose(citations), True, confidence, audience, citations, offer=route.offer)
 
-    def _escalation(self, question: str, audience: str, reason: str, hits: list[SectionHit]) -> Answer:
+    def _escalation(self, question: str, audience: str, reason: str, hits: list[SectionHit], *,
+                    kind: str | None = None, framing: bool = True) -> Answer:
         cited: list[SectionHit] = self._contact_section(reason, audience)
         own = [h for h in hits[:1] if h.evidence >= self.options.threshold and h.section_id not in
                {c.section_id for c in cited}]
         citations = self._citations(cited + own)
-        text = FRAMING[reason] + ("\n" + self._compose(citations) if citations else "")
+        lines = ([FRAMING[reason]] if framing else []) + ([self._compose(citations)] if citations else [])
         evidence = max((h.evidence for h in cited + own), default=0.0)
-        return Answer(question, text, bool(citations), self._confidence(evidence), audience, citations,
-                      Escalation(reason))
+        return Answer(question, "\n".join(lines), bool(citations), self._confidence(evidence), audience, citations,
+                      Escalation(reason, kind=kind))
 
     def _contact_section(self, reason: str, audience: str) -> list[SectionHit]:
         """What the policy says about reaching a person; the same for every question, so cached per index."""

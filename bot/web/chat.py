@@ -160,8 +160,9 @@ def chat_routes(desk: CustomerDesk) -> list:
             if email and not valid_email(email):
                 raise ApiError(422, "invalid_field", "That is not an email address.", field="email")
             customer = _visitor(session) | ({"email": email} if email else {})
-            reason = (answer.escalation.reason if answer.escalates
-                      else "not_covered" if not answer.covered else "user_request")
+            # An offered hand-off (Answer.offer) goes to the team as what the router suspected it was.
+            reason = (answer.escalation.reason if answer.escalates else answer.offer
+                      or ("not_covered" if not answer.covered else "user_request"))
             # The same key as an automatic hand-off of this question: one record, one reference.
             updated, escalation = await desk.hand_over(answer, answer_id, reason, customer, "web", session.sid,
                                                        dedupe_key("web", session.sid, answer.question))

@@ -92,16 +92,24 @@
     if (data.escalation && data.escalation.reference) {
       renderReference(article, data.escalation);
     } else {
-      article.appendChild(supportForm(data.answer_id, article));
+      article.appendChild(supportForm(data.answer_id, article, data.offer));
     }
     return article;
   }
 
-  function supportForm(answerId, article) {
+  function supportForm(answerId, article, offer) {
     const fragment = supportTemplate.content.cloneNode(true);
     const supportForm = fragment.querySelector("form");
     const email = supportForm.querySelector("input[name=email]");
     const submit = supportForm.querySelector("button");
+    if (offer) {
+      // The assistant answered but this may be a request for the team to act on (data request,
+      // security, a person): the same hand-off, offered in so many words.
+      supportForm.classList.add("offer");
+      supportForm.setAttribute("data-offer", offer);
+      supportForm.querySelector(".support-lead").textContent = "Do you want the privacy team to act on this?";
+      submit.textContent = "Yes, hand it to the privacy team";
+    }
     supportForm.addEventListener("submit", async function (event) {
       event.preventDefault();
       submit.disabled = true;
