@@ -42,8 +42,20 @@ HELDOUT = ROOT / "tests" / "heldout" / "router.jsonl"
 
 def load_heldout(path: Path) -> list[dict]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [{"text": r.get("text") or r.get("question") or r.get("utterance"), "label": r["label"],
-             "kind": r.get("kind")} for r in rows]
+    return [{"text": r["text"], "label": r["label"], "kind": r.get("kind"), "register": r.get("register", "?"),
+             "pair": r.get("pair")} for r in rows]
+
+
+def routed_right(label: str, action: str, reason: str | None) -> bool:
+    """What the person needed: requests escalated to their reason, questions answered (an offer is fine),
+    process questions answered with the offer, off-topic and instructions declined."""
+    if label in REQUEST_LABELS:
+        return action == "escalate" and reason == label
+    if label == "question":
+        return action in ("answer", "offer")
+    if label == "process_question":
+        return action == "offer"
+    return action == "decline"
 
 
 def rules_decisions(texts: list[str]) -> tuple[list[str], list[str]]:
@@ -166,6 +178,24 @@ def main() -> None:
              if r["kind"] and route.action == "escalate" and route.reason == r["label"]]
     if kinds:
         print(f"  kind right when escalated to the right reason: {np.mean([a == b for a, b in kinds]):.3f} ({len(kinds)})")
+    right = [routed_right(r["label"], route.action, route.reason) for r, route in zip(heldout, routes)]
+    rule_right = [routed_right(r["label"], a, l if a == "escalate" else None)
+                  for r, a, l in zip(heldout, rule_actions, rule_labels)]
+    print(f"  routed right overall                     {np.mean(right):.3f} | {np.mean(rule_right):.3f}")
+    pairs: dict[str, list[int]] = {}
+    for i, r in enumerate(heldout):
+        if r["pair"]:
+            pairs.setdefault(r["pair"], []).append(i)
+    if pairs:
+        both = sum(all(right[i] for i in rows) for rows in pairs.values())
+        both_rules = sum(all(rule_right[i] for i in rows) for rows in pairs.values())
+        print(f"  tricky pairs with both members right     {both}/{len(pairs)} | {both_rules}/{len(pairs)}")
+    print("Requests escalated to the right reason, by register (router | rules):")
+    for register in sorted({r["register"] for r in heldout}):
+        rows = [i for i, r in enumerate(heldout) if r["register"] == register and r["label"] in REQUEST_LABELS]
+        if rows:
+            print(f"  {register:17s} {np.mean([right[i] for i in rows]):.3f} | "
+                  f"{np.mean([rule_right[i] for i in rows]):.3f}  ({len(rows)})")
     print("Actions by true label:")
     for label in LABELS:
         got = [a for t, a in zip(truth, actions) if t == label]

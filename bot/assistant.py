@@ -86,7 +86,11 @@ class Assistant:
         top = hits[0] if hits else None
         evidence = top.evidence if top else 0.0
         confidence = self._confidence(evidence)
-        if route.action == "decline" or (evidence < self.options.threshold and not mentions_privacy(question)):
+        # "Off-topic" is trusted only where the policy has nothing on it: a privacy-worded question the
+        # policy covers is answered (an answer with citations costs little; a wrong brush-off does not).
+        covered_privacy = evidence >= self.options.threshold and mentions_privacy(question)
+        declined = route.action == "decline" and not (route.label == "off_topic" and covered_privacy)
+        if declined or (evidence < self.options.threshold and not mentions_privacy(question)):
             return Answer(question, OFF_TOPIC_TEXT, False, min(confidence, 0.05), audience)
         if route.label == "process_question":
             # "How do I get a copy of my data?": what the policy says about reaching a person, and the offer.
