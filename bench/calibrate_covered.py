@@ -29,7 +29,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_policyqa import load_policies, paragraph_of, write_policy  # noqa: E402
 
 from bot.assistant import COVERED_THRESHOLD, Assistant  # noqa: E402
-from bot.intents import escalation_intent  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from indexer.build import build_index  # noqa: E402
 from indexer.embedding import load_embeddings  # noqa: E402
@@ -48,7 +47,7 @@ def main() -> None:
         build_index(settings, embeddings=embeddings)
         assistant = Assistant.from_settings(settings, embeddings=embeddings)
         for item in yaml.safe_load((ROOT / "knowledge" / "golden.yaml").read_text()):
-            if "escalation" in item or escalation_intent(item["question"]):
+            if "escalation" in item or assistant.ask(item["question"]).escalates:
                 continue
             hits = assistant.retriever.search(item["question"], "employee")
             top = hits[0] if hits else None
