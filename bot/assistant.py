@@ -86,10 +86,10 @@ class Assistant:
         top = hits[0] if hits else None
         evidence = top.evidence if top else 0.0
         confidence = self._confidence(evidence)
-        # "Off-topic" is trusted only where the policy has nothing on it: a privacy-worded question the
-        # policy covers is answered (an answer with citations costs little; a wrong brush-off does not).
-        covered_privacy = evidence >= self.options.threshold and mentions_privacy(question)
-        declined = route.action == "decline" and not (route.label == "off_topic" and covered_privacy)
+        # "Off-topic" is trusted only where the documents have nothing on it: a question they cover (an
+        # internal runbook's "which laptop profile…?") is answered; a wrong brush-off costs more than a
+        # cited answer. Instructions to the bot are always declined.
+        declined = route.action == "decline" and not (route.label == "off_topic" and evidence >= self.options.threshold)
         if declined or (evidence < self.options.threshold and not mentions_privacy(question)):
             return Answer(question, OFF_TOPIC_TEXT, False, min(confidence, 0.05), audience)
         if route.label == "process_question":

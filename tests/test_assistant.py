@@ -24,7 +24,7 @@ def test_answer_quotes_the_policy_verbatim_with_numbered_citations(shipped_assis
 
 
 def test_every_word_apart_from_framing_comes_from_the_policy(shipped_assistant):
-    answer = shipped_assistant.ask("What data do you collect about me?")
+    answer = shipped_assistant.ask("What kinds of data do you collect?")
     framing, *quoted = answer.answer.split("\n")
     assert framing == "According to the Privacy Policy (updated April 30, 2026):"
     for line in quoted:
