@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -91,7 +92,19 @@ def test_planted_personal_data_never_reaches_the_database_or_the_logs(team_servi
 
     files = [p for p in Path(team_env["DATA_DIR"]).rglob("*") if p.is_file()]
     assert any(p.name == "state.sqlite3" for p in files)
-    blobs = {str(p): p.read_bytes() for p in files}
+    blobs = {str(p): p.read_bytes() for p in files if not p.name.startswith("state.sqlite3")}
+    # The state database holds escalation records, which keep the question as asked (support needs it to
+    # act, README "Question analytics"): a question the router hands to a person ("what information do
+    # you collect about me? my email is …" reads as an access request) is there by design. Every other
+    # table must be free of it.
+    state = sqlite3.connect(Path(team_env["DATA_DIR"]) / "state.sqlite3")
+    try:
+        tables = [name for (name,) in state.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        blobs["state.sqlite3 (all tables but escalations)"] = "\n".join(
+            repr(row) for table in tables if table != "escalations"
+            for row in state.execute(f'SELECT * FROM "{table}"')).encode()
+    finally:
+        state.close()
     logs = captured_logs.getvalue() + cli.stderr
     for value in VALUES:
         for form in {value, value.replace(" ", ""), value.replace("-", "")}:
