@@ -16,6 +16,7 @@ from typing import Sequence
 from bot.answer import AUDIENCES, Answer, Citation, Escalation, human_date
 from bot.conversation import Turn
 from bot.errors import InputRejected
+from bot.followup import standalone_question
 from bot.intents import mentions_privacy
 from bot.retrieval import Retriever, SectionHit
 from bot.settings import MAX_QUESTION_CHARS
@@ -79,6 +80,9 @@ class Assistant:
         question = validate_question(question)
         if audience not in AUDIENCES:
             raise InputRejected(f"audience must be one of {', '.join(AUDIENCES)}", code="audience")
+        standalone = standalone_question(question, context)  # a follow-up, rewritten (bot/followup.py)
+        if standalone:
+            return replace(self.ask(standalone, audience), question=question, answering=standalone)
         # Encoded once: retrieval and the request router (bot/understanding/) read the same vector.
         query_vector = self.retriever.embeddings.encode_query(question)
         hits = self.retriever.search(question, audience, query_vector=query_vector)

@@ -124,8 +124,9 @@ def test_planted_personal_data_never_reaches_the_database_or_the_logs(team_servi
     assert report.returncode == 0, report.stderr
     data = json.loads(report.stdout)
     assert data["questions"] == 50 and data["personal_data_redacted"] == 50
-    assert data["outcomes"]["escalated"] == 0
     db = Database(Path(team_env["DATA_DIR"]) / "state.sqlite3")
+    # Only what the router handed to a person counts as escalated, and each has its record.
+    assert data["outcomes"]["escalated"] == db.query("SELECT COUNT(*) FROM escalations")[0][0]
     stored = [row[0] for row in db.query("SELECT question FROM question_events")]
     assert len(stored) == 50 and all("[" in q for q in stored)
     db.close()
@@ -175,9 +176,10 @@ DAY1 = datetime(2026, 5, 4, 9, 0, tzinfo=timezone.utc).timestamp()
 
 
 def _seeded(tmp_path, with_escalations: bool = True) -> tuple[Database, QuestionEvents]:
-    # Our migrations without the escalation flow's own (4): the escalations table below is a minimal
-    # stand-in with the columns the report reads, so this test does not depend on that schema.
-    db = Database(tmp_path / "state.sqlite3", [m for m in MIGRATIONS if m.number != 4])
+    # Our migrations without the escalation flow's own (4, and later ones altering its table): the escalations
+    # table below is a minimal stand-in with the columns the report reads, so this test does not depend on that schema.
+    db = Database(tmp_path / "state.sqlite3",
+                  [m for m in MIGRATIONS if m.number != 4 and "ALTER TABLE escalations" not in m.sql])
     events = QuestionEvents(db)
     store = StateStore(db)
     plan = [  # (day, section, covered, escalation, question)
