@@ -7,7 +7,9 @@ one question is handled, in this thread or task only.
 
 Question text never belongs in a log. As a second line of defence every message and every
 exception text passes through the analytics redaction before it is written, so an email address
-or card number that reached an error message is still not written out.
+or card number that reached an error message is still not written out; identifiers (trace, answer,
+event ids, Slack ts) are kept as they are, and uvicorn's access log carries the path without its
+query string (bot/log_redaction.py).
 """
 
 from __future__ import annotations
@@ -63,22 +65,22 @@ class JsonFormatter(logging.Formatter):
     """{"time", "level", "logger", "message", "trace_id"?, ...extra fields, "exception"?}."""
 
     def format(self, record: logging.LogRecord) -> str:
-        from bot.analytics.redact import redact_text
+        from bot.log_redaction import safe_exception, safe_field, safe_message
 
         data: dict[str, object] = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
-            "message": redact_text(record.getMessage()),
+            "message": safe_message(record),
         }
         context = _context.get()
         if context.trace_id:
             data["trace_id"] = context.trace_id
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
-                data[key] = value if isinstance(value, (int, float, bool, type(None))) else redact_text(str(value))
+                data[key] = safe_field(key, value)  # ids kept, text redacted
         if record.exc_info:
-            data["exception"] = redact_text(self.formatException(record.exc_info))
+            data["exception"] = safe_exception(self.formatException(record.exc_info))
         return json.dumps(data, ensure_ascii=False)
 
 
@@ -96,4 +98,7 @@ def configure_logging(level: str = "INFO", stream=None) -> logging.Handler:
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+    from bot.log_redaction import install_filters
+
+    install_filters()  # access log without query strings; no request bodies from slack_bolt
     return handler

@@ -6,6 +6,7 @@ before anything serves, with the variable's name in the message (`ConfigError`).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -56,6 +57,14 @@ class Settings:
     web_chat_enabled: bool = True
     web_chat_frame_ancestors: str = "*"
     web_session_secret: str | None = None
+    # Hardening (bot/web/guard.py, README "Security"): proxies whose X-Forwarded-For/-Proto are believed
+    # (addresses or CIDR ranges; empty = none), seconds a client has to send its request body, new chat
+    # sessions and chat questions per client address per minute, and hand-offs to support from the web
+    # chat per client address (and per chat session) per hour.
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1",)
+    request_read_timeout: int = 10
+    web_rate_per_address_per_minute: int = 120
+    handoffs_per_hour: int = 10
 
     @property
     def chroma_server(self) -> str | None:
@@ -146,6 +155,10 @@ class Settings:
             web_chat_enabled=boolean("WEB_CHAT_ENABLED", True),
             web_chat_frame_ancestors=" ".join((text("WEB_CHAT_FRAME_ANCESTORS") or "*").split()),
             web_session_secret=text("WEB_SESSION_SECRET"),
+            trusted_proxies=tuple(env.get("TRUSTED_PROXIES", "127.0.0.1").replace(",", " ").split()),
+            request_read_timeout=integer("REQUEST_READ_TIMEOUT", 10, 1, 300),
+            web_rate_per_address_per_minute=integer("WEB_RATE_PER_ADDRESS_PER_MINUTE", 120, 1, 100000),
+            handoffs_per_hour=integer("HANDOFFS_PER_HOUR", 10, 1, 10000),
         )
         settings._validate()
         return settings
@@ -196,6 +209,12 @@ class Settings:
                                   f"expected 'self', 'none', * or origins such as https://support.example.com, got {part!r}")
         if self.web_session_secret is not None and len(self.web_session_secret) < 32:
             raise ConfigError("WEB_SESSION_SECRET", "use at least 32 random characters")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ConfigError("TRUSTED_PROXIES", f"expected IP addresses or CIDR ranges such as 10.0.0.0/8, "
+                                                     f"got {proxy!r}") from None
 
     def redacted(self) -> dict[str, object]:
         """Settings for logs and /healthz: secrets never leave as text."""

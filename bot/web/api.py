@@ -56,6 +56,8 @@ class CustomerDesk:
             escalations = Escalations(EscalationStore(self._own_store.db), settings)
         self.escalations = escalations
         self.limiter = RateLimiter(settings.api_rate_per_minute)
+        # Hand-offs from the anonymous web chat, per client address and per session (HandoffGate).
+        self.handoffs = RateLimiter(settings.handoffs_per_hour, window_s=3600.0)
         # Answering is CPU-bound (embedding): at most one ask per core, in worker threads.
         self.ask_slots = anyio.CapacityLimiter(os.cpu_count() or 1)
 
@@ -65,7 +67,8 @@ class CustomerDesk:
             self._own_store = None
 
     async def ask(self, question: str, *, source: str, customer: dict[str, str], reply_kind: str,
-                  conversation_id: str | None = None, dedupe_scope: str | None = None) -> tuple[Answer, str, dict | None]:
+                  conversation_id: str | None = None, dedupe_scope: str | None = None,
+                  gate: "HandoffGate | None" = None) -> tuple[Answer, str, dict | None]:
         """(answer, answer_id, escalation dict or None); raises ApiError for what the caller must be told."""
         answer_id = uuid.uuid4().hex[:16]
         trace_id = new_trace_id()
@@ -77,7 +80,7 @@ class CustomerDesk:
                 if answer.escalates:
                     key = dedupe_key(dedupe_scope, conversation_id, question)
                     answer, escalation = self._hand_over(answer, answer_id, answer.escalation.reason, customer,
-                                                         reply_kind, conversation_id, key)
+                                                         reply_kind, conversation_id, key, gate)
                 return answer, escalation
 
         try:
@@ -99,14 +102,22 @@ class CustomerDesk:
         return answer, answer_id, escalation
 
     async def hand_over(self, answer: Answer, answer_id: str, reason: str, customer: dict[str, str], reply_kind: str,
-                        conversation_id: str | None, dedupe_key: str | None) -> tuple[Answer, dict]:
+                        conversation_id: str | None, dedupe_key: str | None,
+                        gate: "HandoffGate | None" = None) -> tuple[Answer, dict]:
         """A hand-off the customer asked for (the chat's Contact support), off the event loop."""
         return await anyio.to_thread.run_sync(
-            lambda: self._hand_over(answer, answer_id, reason, customer, reply_kind, conversation_id, dedupe_key))
+            lambda: self._hand_over(answer, answer_id, reason, customer, reply_kind, conversation_id, dedupe_key, gate))
 
     def _hand_over(self, answer: Answer, answer_id: str, reason: str, customer: dict[str, str], reply_kind: str,
-                   conversation_id: str | None, dedupe_key: str | None) -> tuple[Answer, dict]:
+                   conversation_id: str | None, dedupe_key: str | None,
+                   gate: "HandoffGate | None" = None) -> tuple[Answer, dict]:
+        """Record and post a hand-off; past the gate's cap, nothing is recorded and the dict has no reference."""
         from bot.escalation import Asker, ReplyTo
+
+        repeat = dedupe_key is not None and self.escalations.store.by_key(dedupe_key) is not None
+        if gate is not None and not repeat and not gate.allows():
+            kind = answer.escalation.kind if answer.escalation else None
+            return answer, {"reason": reason, **({"kind": kind} if kind else {}), "message": gate.capped_message}
 
         asker = (Asker.customer(customer.get("id"), customer.get("email"), customer.get("workspace"))
                  if customer else Asker(CUSTOMER))
@@ -116,12 +127,33 @@ class CustomerDesk:
             dedupe_key=dedupe_key,
         )
         record = created.record
+        if gate is not None and created.created:
+            gate.count()
         self.escalations.mark_told(reference=record.reference)  # the response carries the acknowledgement
         kind = answer.escalation.kind if answer.escalation else None
         answer = replace(answer, escalation=Escalation(record.reason, record.reference, kind))
         kind = {"kind": kind} if kind else {}
         return answer, {"reason": record.reason, **kind, "reference": record.reference,
                         "message": self.escalations.acknowledgement(record, mrkdwn=False)}
+
+
+class HandoffGate:
+    """HANDOFFS_PER_HOUR new hand-offs per key (the web chat's address and session); repeats are free."""
+
+    def __init__(self, limiter: RateLimiter, keys: tuple[str, ...], capped_message: str):
+        self.limiter, self.keys, self.capped_message = limiter, keys, capped_message
+
+    def allows(self) -> bool:
+        return all(self.limiter.check(key) is None for key in self.keys)
+
+    def count(self) -> None:
+        for key in self.keys:
+            self.limiter.note(key)
+
+
+def capped_message(settings: Settings) -> str:
+    return (f"Support has already received several requests from you in the last hour, so this one was not sent. "
+            f"To reach the privacy team another way, use {settings.support_url}.")
 
 
 def dedupe_key(scope: str | None, conversation_id: str | None, question: str) -> str | None:
