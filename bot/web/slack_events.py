@@ -31,8 +31,9 @@ def slack_events_endpoint(bolt_app: App, signing_secret: str):
 
     async def slack_events(request: Request) -> Response:
         body = await request.body()
-        if not verifier.is_valid(body, request.headers.get("x-slack-request-timestamp", ""),
-                                 request.headers.get("x-slack-signature", "")):
+        timestamp = request.headers.get("x-slack-request-timestamp", "").strip()
+        signature = request.headers.get("x-slack-signature", "")
+        if not (timestamp.isdigit() and len(timestamp) <= 12 and verifier.is_valid(body, timestamp, signature)):
             log.info("Slack request refused: invalid or expired signature (body not logged)")
             return JSONResponse({"error": "invalid_signature", "message": "The request signature is not valid."},
                                 status_code=401)
