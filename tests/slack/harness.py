@@ -76,8 +76,8 @@ class RunningService(SignedClient):
         self.settings = settings
         self.app = create_asgi_app(settings, assistant)
         # proxy_headers=False as `privacy-bot serve` runs it: TRUSTED_PROXIES is applied by the app itself.
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=0, lifespan="on", log_level="warning",
-                                proxy_headers=False, **(uvicorn_options or {}))
+        options = {"log_level": "warning", "proxy_headers": False, **(uvicorn_options or {})}
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=0, lifespan="on", **options)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
