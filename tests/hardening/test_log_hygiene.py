@@ -76,3 +76,15 @@ def test_an_id_field_holding_text_is_redacted_all_the_same():
 def test_a_huge_message_is_cut_before_it_is_written():
     line = json.loads(JsonFormatter().format(record("%s", "A" * 70_000)))
     assert len(line["message"]) < 10_000 and "more characters" in line["message"]
+
+
+def test_bolts_failed_verification_line_never_carries_the_body(caplog):
+    from bot.log_redaction import install_filters
+
+    install_filters()
+    caplog.set_level(logging.INFO)
+    # What slack_bolt's RequestVerification writes when a signature fails, with the request's body.
+    logging.getLogger("slack_bolt.RequestVerification").info(
+        "Invalid request signature detected (signature: v0=abc, timestamp: 1, body: {\"text\": \"CANARY pat@x.example\"})")
+    [entry] = [r for r in caplog.records if r.name == "slack_bolt.RequestVerification"]
+    assert entry.getMessage() == "Invalid request signature detected (body not logged)"
