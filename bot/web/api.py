@@ -44,16 +44,19 @@ CUSTOMER = "customer"
 class CustomerDesk:
     """Customers' questions (API and web chat): ask as "customer" off the event loop, hand over when needed."""
 
-    def __init__(self, settings: Settings, assistant, escalations=None):
+    def __init__(self, settings: Settings, assistant, escalations=None, store=None):
         self.settings = settings
         self.assistant = assistant
         self._own_store = None
-        if escalations is None:  # Slack is off: record hand-offs in the state database all the same
-            from bot.escalation import Escalations, EscalationStore
+        if store is None:  # Slack is off: the desk opens the state database itself
             from bot.store import StateStore
 
-            self._own_store = StateStore.open(settings.state_db)
-            escalations = Escalations(EscalationStore(self._own_store.db), settings)
+            store = self._own_store = StateStore.open(settings.state_db)
+        self.store = store  # the web chat's 👍/👎 are stored here, like Slack's
+        if escalations is None:  # record hand-offs in the state database all the same
+            from bot.escalation import Escalations, EscalationStore
+
+            escalations = Escalations(EscalationStore(store.db), settings)
         self.escalations = escalations
         self.limiter = RateLimiter(settings.api_rate_per_minute)
         # Hand-offs from the anonymous web chat, per client address and per session (HandoffGate).

@@ -48,7 +48,8 @@ def create_asgi_app(settings: Settings, assistant: AssistantLike) -> Starlette:
     # Customers: the API and the web chat share one desk (audience "customer", hand-offs through bot/escalation/).
     from bot.web.api import CustomerDesk, api_routes
 
-    desk = CustomerDesk(settings, assistant, escalations=slack.escalations if slack is not None else None)
+    desk = CustomerDesk(settings, assistant, escalations=slack.escalations if slack is not None else None,
+                        store=slack.store if slack is not None else None)
     routes += api_routes(desk)
     if settings.web_chat_enabled:
         from bot.web.chat import chat_routes

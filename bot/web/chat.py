@@ -4,6 +4,11 @@
     GET  /chat/static/...  its script and style
     POST /chat/ask         {"question"} -> the answer JSON, as the API gives it (audience "customer")
     POST /chat/support     {"answer_id", "email"?} -> {"reference", "message"}: Contact support
+    POST /chat/feedback    {"answer_id", "vote"} -> 👍/👎 stored like Slack's (bot/web/chat_feedback.py)
+    GET  /policy[/<name>]  the public policy as a readable page (bot/web/policy_page.py)
+
+The page (bot/web/chat_page.py fills in SUPPORT_URL and the full policy's link) greets the visitor,
+suggests questions, and has one Contact support action for the conversation.
 
 The browser never holds an API token: the page talks to these same-origin endpoints, which
 find the visitor's server-side session from a cookie signed with WEB_SESSION_SECRET (a random
@@ -29,14 +34,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import anyio
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.answer import Answer
 from bot.web.api import CustomerDesk, HandoffGate, answer_json, capped_message, dedupe_key
+from bot.web.chat_feedback import feedback_endpoint
+from bot.web.chat_page import ChatPage
 from bot.web.guard import client_address
+from bot.web.policy_page import PublicPolicy, policy_routes
 from bot.web.requests import (ApiError, RateLimiter, optional_text, parse_json_object, read_body, require_text,
                               retry_after_error, valid_email)
 
@@ -155,16 +164,18 @@ def chat_routes(desk: CustomerDesk) -> list:
     sessions = Sessions(settings.web_session_secret)
     headers = page_headers(settings)
     per_address = RateLimiter(settings.web_rate_per_address_per_minute)
+    policy = PublicPolicy(settings.knowledge_dir)
+    chat_page = ChatPage((STATIC_DIR / "chat.html").read_text(encoding="utf-8"), settings.support_url, policy)
 
     async def page(request: Request) -> Response:
-        if sessions.verify(request.cookies.get(COOKIE)) is not None:
-            return FileResponse(STATIC_DIR / "chat.html", media_type="text/html; charset=utf-8", headers=headers)
-        # A new session is a new allowance: count them per client address.
-        wait = per_address.take(f"new-session:{client_address(request)}")
-        if wait is not None:
-            return retry_after_error(wait, "address").response()
-        response = FileResponse(STATIC_DIR / "chat.html", media_type="text/html; charset=utf-8", headers=headers)
-        set_session_cookie(request, response, sessions.sign(sessions.new()))
+        new_session = sessions.verify(request.cookies.get(COOKIE)) is None
+        if new_session:  # a new session is a new allowance: count them per client address
+            wait = per_address.take(f"new-session:{client_address(request)}")
+            if wait is not None:
+                return retry_after_error(wait, "address").response()
+        response = HTMLResponse(await anyio.to_thread.run_sync(chat_page.html), headers=headers)
+        if new_session:
+            set_session_cookie(request, response, sessions.sign(sessions.new()))
         return response
 
     async def session_of(request: Request) -> tuple[ChatSession, dict]:
@@ -197,7 +208,8 @@ def chat_routes(desk: CustomerDesk) -> list:
                 question, source="web", customer=_visitor(session), reply_kind="web", conversation_id=session.sid,
                 dedupe_scope="web", gate=handoff_gate(request, session))
             sessions.remember(session, answer_id, answer)
-            return JSONResponse(answer_json(answer, answer_id, escalation), headers={"Cache-Control": "no-store"})
+            body = chat_page.link_citations(answer_json(answer, answer_id, escalation))
+            return JSONResponse(body, headers={"Cache-Control": "no-store"})
         except ApiError as error:
             return error.response()
 
@@ -214,7 +226,7 @@ def chat_routes(desk: CustomerDesk) -> list:
             if email and not valid_email(email):
                 raise ApiError(422, "invalid_field", "That is not an email address.", field="email")
             customer = _visitor(session) | ({"email": email} if email else {})
-            reason = (answer.escalation.reason if answer.escalates
+            reason = (answer.escalation.reason if answer.escalates else answer.offer if answer.offer
                       else "not_covered" if not answer.covered else "user_request")
             # The same key as an automatic hand-off of this question: one record, one reference.
             updated, escalation = await desk.hand_over(answer, answer_id, reason, customer, "web", session.sid,
@@ -231,7 +243,10 @@ def chat_routes(desk: CustomerDesk) -> list:
         Route("/", page, methods=["GET"]),
         Route("/chat/ask", ask, methods=["POST"]),
         Route("/chat/support", support, methods=["POST"]),
+        Route("/chat/feedback", feedback_endpoint(session_of, lambda s: _visitor(s)["id"], desk.store, desk.limiter),
+              methods=["POST"]),
         Mount("/chat/static", app=StaticFiles(directory=STATIC_DIR), name="chat-static"),
+        *policy_routes(policy, headers),
     ]
 
 

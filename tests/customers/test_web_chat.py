@@ -13,6 +13,7 @@ from bot.answer import Escalation
 from tests.customers.conftest import SUPPORT_CHANNEL
 from tests.escalation.conftest import records, wait_support_posts
 from tests.slack.fakes import POLICY_URL
+from tests.slack.harness import SUPPORT_URL
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -48,27 +49,31 @@ def test_ask_see_the_cited_answer_and_contact_support_in_chromium(chat, standin,
     page.goto(chat.url + "/")
     expect(page).to_have_title("Kimss AI privacy questions")
 
-    # Keyboard only: the labelled box has focus after a Tab, Enter sends.
+    # Keyboard only: Tab reaches the labelled box, Enter sends.
     question = page.get_by_label("Your question")
-    page.keyboard.press("Tab")
-    expect(question).to_be_focused()
+    tab_to(page, question)
     page.keyboard.type("How is my data protected?")
     page.keyboard.press("Enter")
 
     answer = page.get_by_role("article", name="Answer")
     expect(answer).to_contain_text("administrative, technical, and organizational safeguards")
-    link = answer.get_by_role("link", name="Security Measures — Privacy Policy, updated 2026-04-30")
+    link = answer.get_by_role("link", name="Security Measures — Privacy Policy, updated April 30, 2026")
     expect(link).to_have_attribute("href", f"{POLICY_URL}#security-measures")
     expect(answer.locator("blockquote")).to_have_count(1)
     assert recording_assistant.asked == [("How is my data protected?", "customer")]
 
-    # Contact support: the hand-off is recorded, posted to the support channel, and its reference shown.
-    email = answer.get_by_label("Email (optional, so they can reach you)")
-    email.fill("pat@acme.example")
+    # Contact support, the conversation's one action: the hand-off is recorded, posted to the support
+    # channel, and its reference shown. No form sits under the answer.
+    expect(answer.get_by_role("button", name="Contact support")).to_have_count(0)
+    page.get_by_role("button", name="Contact support").click()
+    panel = page.get_by_role("region", name="Contact support")
+    email = panel.get_by_label("Email (optional, so they can reach you)")
+    expect(email).to_be_focused()
+    page.keyboard.type("pat@acme.example")
     page.keyboard.press("Tab")
-    expect(answer.get_by_role("button", name="Contact support")).to_be_focused()
+    expect(panel.get_by_role("button", name="Send to the privacy team")).to_be_focused()
     page.keyboard.press("Enter")
-    reference = answer.locator("[data-reference]")
+    reference = panel.locator("[data-reference]")
     expect(reference).to_contain_text("Reference: PRV-")
     shown = reference.get_attribute("data-reference")
     [record] = records(chat.settings)
@@ -77,7 +82,22 @@ def test_ask_see_the_cited_answer_and_contact_support_in_chromium(chat, standin,
     [post] = wait_support_posts(standin)
     assert shown in post.dump()
     expect(page.get_by_role("status")).to_contain_text(shown)
+    # SUPPORT_URL in the acknowledgement is a link.
+    expect(panel.locator("[data-reference] + p").get_by_role("link", name=SUPPORT_URL)).to_have_attribute(
+        "href", SUPPORT_URL)
+    # Escape closes the panel and gives focus back to the button that opened it.
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    expect(page.get_by_role("button", name="Contact support")).to_be_focused()
     assert errors == []
+
+
+def tab_to(page, locator, limit: int = 20) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("node => node === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {locator}")
 
 
 def test_question_and_answer_text_are_never_parsed_as_html(chat, recording_assistant, browser):

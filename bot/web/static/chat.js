@@ -1,31 +1,32 @@
-// Kimss privacy chat. Every piece of text from a question or an answer is set with textContent:
-// nothing typed by a person or quoted from a document is ever parsed as HTML.
+// Kimss privacy chat: asking, the one Contact support panel, and 👍/👎. Rendering lives in
+// chat-render.js; every text from a question or an answer is set with textContent, never as HTML.
 "use strict";
 
 (function () {
+  const K = window.KimssChat;
   const log = document.getElementById("log");
   const form = document.getElementById("ask-form");
   const input = document.getElementById("question");
-  const button = document.getElementById("ask-button");
+  const askButton = document.getElementById("ask-button");
   const status = document.getElementById("status");
-  const supportTemplate = document.getElementById("support-template");
-
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-
-  function safeUrl(url) {
-    if (typeof url !== "string") return null;
-    try {
-      const parsed = new URL(url, window.location.href);
-      return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
-    } catch (e) {
-      return null;
-    }
-  }
+  const suggestions = document.getElementById("suggestions");
+  const supportUrl = document.body.getAttribute("data-support-url") || "";
+  const panel = {
+    root: document.getElementById("support-panel"),
+    open: document.getElementById("support-open"),
+    title: document.getElementById("support-title"),
+    ask: document.getElementById("support-ask"),
+    first: document.getElementById("support-first"),
+    done: document.getElementById("support-done"),
+    form: document.getElementById("support-form"),
+    email: document.getElementById("support-email"),
+    send: document.getElementById("support-send"),
+    close: document.getElementById("support-close"),
+  };
+  let lastAnswerId = null;
+  let supportTarget = null; // the answer the privacy team will get
+  let returnFocus = null;
+  const references = {}; // answer id -> the hand-off made for it (automatic or asked for)
 
   async function post(path, body) {
     const response = await fetch(path, {
@@ -36,90 +37,108 @@
     });
     let data = null;
     try { data = await response.json(); } catch (e) { data = null; }
-    if (!response.ok) {
-      const message = (data && data.message) || "Something went wrong. Please try again.";
-      const error = new Error(message);
-      error.status = response.status;
-      throw error;
-    }
+    if (!response.ok) throw new Error((data && data.message) || "Something went wrong. Please try again.");
     return data;
   }
 
-  function citationLabel(c) {
-    let label = c.section + " — " + c.title;
-    if (c.updated) label += ", updated " + c.updated;
-    return label;
+  // ---- Contact support: one panel for the whole conversation ----------------------------------
+  function showDone(escalation) {
+    panel.done.replaceChildren(K.renderReference(escalation, supportUrl));
   }
 
-  function renderReference(container, escalation) {
-    const box = el("div", "reference-box");
-    const ref = el("p", "reference", "Reference: " + escalation.reference);
-    ref.setAttribute("data-reference", escalation.reference);
-    box.appendChild(ref);
-    if (escalation.message) box.appendChild(el("p", null, escalation.message));
-    container.appendChild(box);
+  function openSupport(answerId, opener) {
+    supportTarget = answerId || lastAnswerId;
+    returnFocus = opener || panel.open;
+    const escalation = supportTarget ? references[supportTarget] : null;
+    panel.ask.hidden = !supportTarget || !!escalation;
+    panel.first.hidden = !!supportTarget;
+    panel.done.hidden = !escalation;
+    if (escalation) showDone(escalation);
+    panel.root.hidden = false;
+    panel.open.setAttribute("aria-expanded", "true");
+    (panel.ask.hidden ? panel.title : panel.email).focus();
   }
 
-  function renderAnswer(data) {
-    const article = el("article", "msg answer");
-    article.setAttribute("aria-label", "Answer");
-    const lines = String(data.answer || "").split("\n");
-    // A framing line, then the policy's own words (“…” [n]), which stand out as quotes.
-    lines.forEach(function (line) {
-      const quoted = line.charAt(0) === "\u201c";
-      article.appendChild(el(quoted ? "blockquote" : "p", quoted ? "quote" : null, line));
+  function closeSupport() {
+    panel.root.hidden = true;
+    panel.open.setAttribute("aria-expanded", "false");
+    if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
+  }
+
+  panel.open.addEventListener("click", function () {
+    if (panel.root.hidden) openSupport(null, panel.open); else closeSupport();
+  });
+  panel.close.addEventListener("click", closeSupport);
+  panel.root.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") closeSupport();
+  });
+  panel.form.addEventListener("submit", async function (event) {
+    event.preventDefault();
+    panel.send.disabled = true;
+    status.textContent = "Contacting support…";
+    try {
+      const escalation = await post("/chat/support",
+        { answer_id: supportTarget, email: panel.email.value.trim() || null });
+      references[supportTarget] = escalation;
+      panel.ask.hidden = true;
+      panel.done.hidden = false;
+      showDone(escalation);
+      panel.title.focus();
+      status.textContent = "Support has your request: reference " + escalation.reference + ".";
+    } catch (error) {
+      status.textContent = error.message;
+    } finally {
+      panel.send.disabled = false;
+    }
+  });
+
+  // ---- 👍 / 👎 ---------------------------------------------------------------------------------
+  async function vote(answerId, choice, group) {
+    try {
+      await post("/chat/feedback", { answer_id: answerId, vote: choice });
+    } catch (error) {
+      status.textContent = error.message;
+      return;
+    }
+    group.querySelectorAll("button[data-vote]").forEach(function (b) {
+      b.setAttribute("aria-pressed", String(b.getAttribute("data-vote") === choice));
     });
-    if (data.citations && data.citations.length) {
-      const list = el("ol", "citations");
-      list.setAttribute("aria-label", "Sources");
-      data.citations.forEach(function (c) {
-        const item = el("li");
-        item.value = c.n;
-        const url = safeUrl(c.url);
-        if (url) {
-          const a = el("a", "citation", citationLabel(c));
-          a.href = url;
-          a.target = "_blank";
-          a.rel = "noopener noreferrer";
-          item.appendChild(a);
-        } else {
-          item.appendChild(el("span", "citation", citationLabel(c)));
-        }
-        list.appendChild(item);
+    status.textContent = "Thanks for your feedback.";
+    if (choice === "not_helpful" && !group.querySelector(".after-vote") && !references[answerId]) {
+      const offer = K.button("Ask the privacy team", "secondary after-vote", function (event) {
+        openSupport(answerId, event.currentTarget);
       });
-      article.appendChild(list);
+      group.appendChild(offer);
     }
-    if (data.escalation && data.escalation.reference) {
-      renderReference(article, data.escalation);
-    } else {
-      article.appendChild(supportForm(data.answer_id, article));
-    }
-    return article;
   }
 
-  function supportForm(answerId, article) {
-    const fragment = supportTemplate.content.cloneNode(true);
-    const supportForm = fragment.querySelector("form");
-    const email = supportForm.querySelector("input[name=email]");
-    const submit = supportForm.querySelector("button");
-    supportForm.addEventListener("submit", async function (event) {
-      event.preventDefault();
-      submit.disabled = true;
-      status.textContent = "Contacting support…";
-      try {
-        const escalation = await post("/chat/support", { answer_id: answerId, email: email.value.trim() || null });
-        supportForm.remove();
-        renderReference(article, escalation);
-        status.textContent = "Support has your request: reference " + escalation.reference + ".";
-      } catch (error) {
-        submit.disabled = false;
-        status.textContent = error.message;
-      }
-    });
-    return fragment;
+  // ---- asking ------------------------------------------------------------------------------------
+  const actions = { supportUrl: supportUrl, vote: vote, contactSupport: openSupport };
+
+  async function ask(question) {
+    if (suggestions) suggestions.remove(); // they are for starting; the conversation goes on below
+    const asked = log.appendChild(K.el("div", "msg question", question));
+    askButton.disabled = true;
+    status.textContent = "Looking that up…";
+    try {
+      const data = await post("/chat/ask", { question: question });
+      if (data.escalation && data.escalation.reference) references[data.answer_id] = data.escalation;
+      lastAnswerId = data.answer_id || lastAnswerId;
+      const article = K.renderAnswer(data, actions);
+      log.appendChild(article);
+      // Show the answer from its question down; scrolling only the log, never an embedding page.
+      log.scrollTop = asked.offsetTop - 8;
+      status.textContent = "";
+    } catch (error) {
+      log.appendChild(K.el("div", "msg error", error.message));
+      status.textContent = "";
+    } finally {
+      askButton.disabled = false;
+      input.focus();
+    }
   }
 
-  form.addEventListener("submit", async function (event) {
+  form.addEventListener("submit", function (event) {
     event.preventDefault();
     const question = input.value.trim();
     if (!question) {
@@ -127,22 +146,8 @@
       input.focus();
       return;
     }
-    log.appendChild(el("div", "msg question", question));
     input.value = "";
-    button.disabled = true;
-    status.textContent = "Looking that up…";
-    try {
-      const data = await post("/chat/ask", { question: question });
-      log.appendChild(renderAnswer(data));
-      status.textContent = "";
-    } catch (error) {
-      log.appendChild(el("div", "msg error", error.message));
-      status.textContent = "";
-    } finally {
-      button.disabled = false;
-      input.focus();
-      log.scrollTop = log.scrollHeight;
-    }
+    ask(question);
   });
 
   input.addEventListener("keydown", function (event) {
@@ -151,4 +156,10 @@
       form.requestSubmit();
     }
   });
+
+  if (suggestions) {
+    suggestions.querySelectorAll("button.suggestion").forEach(function (b) {
+      b.addEventListener("click", function () { ask(b.textContent.trim()); });
+    });
+  }
 })();
