@@ -14,6 +14,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q $(TORCH)
 	$(PIP) install -q -e '.[test]'
+	$(PY) -m indexer.onnx_embedding  # export the bundled model to ONNX once, so no command waits for torch
 	touch $@
 
 setup: $(VENV)/.installed

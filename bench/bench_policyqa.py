@@ -86,10 +86,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("dataset", type=Path)
     parser.add_argument("--limit", type=int, help="only the first N policies")
+    parser.add_argument("--backend", default="auto", choices=["auto", "onnx", "sentence-transformers"],
+                        help="embedding backend (EMBEDDING_BACKEND); auto = ONNX Runtime for the bundled model")
     args = parser.parse_args()
 
-    embeddings = load_embeddings(None)
-    model = embeddings.inner._client
+    embeddings = load_embeddings(None, args.backend)
     policies = load_policies(args.dataset)[: args.limit]
     product, dense, lexical = Scores(), Scores(), Scores()
     ask_seconds = index_seconds = 0.0
@@ -104,7 +105,7 @@ def main() -> None:
             index_seconds += report.seconds
             assistant = Assistant.from_settings(settings, embeddings=embeddings)
 
-            vectors = model.encode(policy["paragraphs"], batch_size=32, normalize_embeddings=True)
+            vectors = np.asarray(embeddings.embed_documents(policy["paragraphs"]), dtype=np.float32)
             bm25 = BM25([plain_tokens(p) for p in policy["paragraphs"]])
             for question, gold in policy["questions"].items():
                 started = time.perf_counter()
@@ -113,7 +114,7 @@ def main() -> None:
                 ranking = [paragraph_of(h.section_id) for h in assistant.retriever.search(question, "employee")]
                 asked += 1
                 product.add(ranking, gold)
-                q = model.encode(question, normalize_embeddings=True, show_progress_bar=False)
+                q = embeddings.encode_query(question)
                 dense.add(list(np.argsort(-(vectors @ q))), gold)
                 lexical.add(list(np.argsort(-bm25.scores({t: 1.0 for t in plain_tokens(question)}))), gold)
         print(f"  {policy['title']}: {len(policy['paragraphs'])} paragraphs, {len(policy['questions'])} questions",

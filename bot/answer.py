@@ -16,6 +16,8 @@ AUDIENCES: tuple[str, ...] = ("employee", "customer")
 EscalationReason = Literal["data_request", "security", "user_request", "not_covered"]
 # Reasons that always hand the conversation to a person; "not_covered" only offers it.
 ESCALATING_REASONS = frozenset({"data_request", "security", "user_request"})
+# What to do while a person looks at a security report: one sentence, said by every adapter.
+SECURITY_MEANWHILE = "Meanwhile, change your Kimss AI password and revoke any API key or token that may be exposed."
 # The finer kind of each escalating reason (issue 10's router decides it; issue 15's DSAR clock uses it).
 ESCALATION_KINDS: dict[str, tuple[str, ...]] = {
     "data_request": ("access", "deletion", "correction", "portability", "objection", "do_not_sell_or_share",

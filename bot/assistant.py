@@ -36,10 +36,12 @@ ESCALATION_QUERIES = {
     "security": "security-related concerns: how to contact Kimss AI",
     "user_request": "privacy questions: how to contact Kimss AI support",
 }
+# Adapter-neutral: whether the request was recorded (Slack, API) or not (CLI) is said by the adapter,
+# so the core never claims a hand-off that did not happen.
 FRAMING = {
     "data_request": "This is a data request, which is handled by a person. What the policy says:",
-    "security": "This sounds like a security concern; I'm handing it to the team. What the policy says:",
-    "user_request": "I'll hand this to a person. What the policy says:",
+    "security": "This sounds like a security concern, which a person at Kimss AI should look at. What the policy says:",
+    "user_request": "A person can help with this. What the policy says:",
 }
 OFF_TOPIC_TEXT = (
     "I answer questions about Kimss AI's privacy policy: what information is collected, how it is used "
@@ -64,7 +66,7 @@ class Assistant:
         from indexer.embedding import load_embeddings
         from indexer.store import VectorStore
 
-        embeddings = embeddings or load_embeddings(settings.embedding_model)
+        embeddings = embeddings or load_embeddings(settings.embedding_model, settings.embedding_backend)
         retriever = Retriever(VectorStore.from_settings(settings), embeddings)
         return cls(retriever, AskOptions(support_url=settings.support_url))
 

@@ -8,11 +8,11 @@ import sys
 from bot.commands import USAGE_EXIT, ask, index, serve
 from bot.commands import eval as eval_command
 from bot.commands import report
-from bot.commands import escalations
+from bot.commands import doctor, escalations
 from bot.errors import InputRejected, PrivacyBotError
 
 # Add a command: a module in bot/commands/ with register(subparsers), then list it here.
-COMMANDS = [index, ask, serve, eval_command, report, escalations]
+COMMANDS = [index, ask, serve, eval_command, report, escalations, doctor]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.logging_setup import configure_logging
 
         settings = Settings.load()
-        configure_logging(settings.log_level)  # JSON lines on stderr, trace id per question
+        configure_logging(settings.log_level, log_format=settings.log_format)  # JSON unless a terminal
         return args.handler(args, settings)
     except PrivacyBotError as error:
         print(f"privacy-bot: {error}", file=sys.stderr)

@@ -1,7 +1,9 @@
-"""Structured JSON logs, one object per line, with the trace id of the question being handled.
+"""Structured logs with the trace id of the question being handled: JSON lines for machines,
+readable lines on a terminal.
 
-`configure_logging(level)` installs the JSON formatter on the root logger (the CLI calls it for
-every command, so `privacy-bot serve` logs JSON too, uvicorn included). `question_context(...)`
+`configure_logging(level, log_format=...)` installs the formatter on the root logger (the CLI calls
+it for every command, uvicorn included): JSON when stderr is not a terminal or LOG_FORMAT=json,
+one readable line per record on a terminal or with LOG_FORMAT=text. `question_context(...)`
 binds a trace id (and, for analytics, the answer id and the adapter) to everything logged while
 one question is handled, in this thread or task only.
 
@@ -25,7 +27,8 @@ from dataclasses import dataclass, replace
 from typing import Iterator
 
 # LogRecord attributes that are not "extra" fields passed by the caller.
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName"}
+# uvicorn's color_message repeats the message with terminal colour codes.
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName", "color_message"}
 
 
 @dataclass(frozen=True)
@@ -84,10 +87,41 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False)
 
 
-def configure_logging(level: str = "INFO", stream=None) -> logging.Handler:
-    """JSON lines on stderr at `level` (LOG_LEVEL); replaces handlers set up earlier."""
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(JsonFormatter())
+class HumanFormatter(logging.Formatter):
+    """One readable line for a person at a terminal: `15:07:53 INFO  logger: message  key=value [trace]`.
+
+    The same redaction as the JSON lines; only the layout differs."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from bot.log_redaction import safe_exception, safe_field, safe_message
+
+        line = (f"{time.strftime('%H:%M:%S', time.localtime(record.created))} {record.levelname:<5} "
+                f"{record.name}: {safe_message(record)}")
+        extras = [f"{key}={safe_field(key, value)}"  # ids kept, text redacted
+                  for key, value in vars(record).items() if key not in _STANDARD and not key.startswith("_")]
+        if extras:
+            line += "  " + " ".join(extras)
+        context = _context.get()
+        if context.trace_id:
+            line += f"  [trace {context.trace_id}]"
+        if record.exc_info:
+            line += "\n" + safe_exception(self.formatException(record.exc_info))
+        return line
+
+
+def wants_json(log_format: str, stream) -> bool:
+    """LOG_FORMAT=auto: JSON for machines (pipes, files, CI, containers), readable lines on a terminal."""
+    if log_format in ("json", "text"):
+        return log_format == "json"
+    isatty = getattr(stream, "isatty", None)
+    return not (isatty and isatty())
+
+
+def configure_logging(level: str = "INFO", stream=None, log_format: str = "auto") -> logging.Handler:
+    """Log lines on stderr at `level` (LOG_LEVEL), JSON or readable (LOG_FORMAT); replaces earlier handlers."""
+    stream = stream or sys.stderr
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter() if wants_json(log_format, stream) else HumanFormatter())
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

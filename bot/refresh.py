@@ -28,7 +28,7 @@ def refresh(settings, *, knowledge_dir: Path | None = None, full: bool = False, 
     if embeddings is None:
         from indexer.embedding import load_embeddings
 
-        embeddings = load_embeddings(settings.embedding_model)
+        embeddings = load_embeddings(settings.embedding_model, settings.embedding_backend)
     store = store or VectorStore.from_settings(settings)
     path = golden or default_golden_path(settings, knowledge_dir)
     # An explicitly named golden file must exist; the default one is used when present.

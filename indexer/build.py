@@ -90,7 +90,7 @@ def build_index(settings, *, knowledge_dir: Path | None = None, full: bool = Fal
     if embeddings is None:
         from indexer.embedding import load_embeddings
 
-        embeddings = load_embeddings(settings.embedding_model)
+        embeddings = load_embeddings(settings.embedding_model, settings.embedding_backend)
     store = store or VectorStore.from_settings(settings)
 
     with _build_lock(Path(settings.data_dir), dry_run):

@@ -1,5 +1,12 @@
 """The embedding model: the bundled all-MiniLM-L6-v2 by default, EMBEDDING_MODEL to override.
 
+Two backends give the same vectors (cosine >= 0.999, tests/test_onnx_embedding.py), so an index
+built with one is served by the other and the index records only the model:
+- `onnx` (the bundled model's default): ONNX Runtime + `tokenizers`, no torch import; starts in
+  well under a second (indexer/onnx_embedding.py).
+- `sentence-transformers`: any other EMBEDDING_MODEL, and the reference for the bundled one
+  (EMBEDDING_BACKEND=sentence-transformers).
+
 Nothing is ever downloaded at run time: the Hugging Face hub is switched to offline mode before
 sentence-transformers is imported, so an unknown model name fails at once with a clear error.
 """
@@ -7,13 +14,14 @@ sentence-transformers is imported, so an unknown model name fails at once with a
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Callable
-
-from langchain_core.embeddings import Embeddings
 
 from bot.errors import ConfigError
 
 BUNDLED_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
+BUNDLED_DIMENSION = 384
+BACKENDS = ("auto", "onnx", "sentence-transformers")
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -23,7 +31,7 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
 def model_id(embedding_model: str | None) -> str:
-    """The name recorded in the index: stable across machines for the bundled model."""
+    """The name recorded in the index: stable across machines (and backends) for the bundled model."""
     return embedding_model or BUNDLED_MODEL_ID
 
 
@@ -35,7 +43,36 @@ def resolve_model_path(embedding_model: str | None) -> str:
     return embedding_model
 
 
-def load_embeddings(embedding_model: str | None) -> "SentenceEmbeddings":
+def resolve_backend(embedding_model: str | None, backend: str = "auto") -> str:
+    """ONNX serves the bundled model; any other model goes through sentence-transformers."""
+    if backend == "auto":
+        return "onnx" if not embedding_model else "sentence-transformers"
+    if backend == "onnx" and embedding_model:
+        raise ConfigError("EMBEDDING_BACKEND", "onnx serves the bundled model only; unset EMBEDDING_MODEL "
+                                               "or use EMBEDDING_BACKEND=sentence-transformers")
+    return backend
+
+
+def onnx_ready(embedding_model: str | None, backend: str = "auto") -> bool:
+    """False when loading would first export the model (torch, ~10-20 s): callers show a spinner."""
+    if resolve_backend(embedding_model, backend) != "onnx":
+        return False
+    from indexer.onnx_embedding import model_file
+
+    return model_file(Path(resolve_model_path(None))).is_file()
+
+
+def load_embeddings(embedding_model: str | None, backend: str = "auto"):
+    """`SentenceEmbeddings` or `OnnxEmbeddings`: embed_documents, embed_query, encode_query, model_id, dimension."""
+    if resolve_backend(embedding_model, backend) == "onnx":
+        from indexer.onnx_embedding import OnnxEmbeddings, ensure_model
+
+        model_dir = Path(resolve_model_path(None))
+        return OnnxEmbeddings(model_dir, ensure_model(model_dir), BUNDLED_MODEL_ID)
+    return _load_sentence_transformers(embedding_model)
+
+
+def _load_sentence_transformers(embedding_model: str | None) -> "SentenceEmbeddings":
     import logging
 
     import transformers
@@ -57,10 +94,12 @@ def load_embeddings(embedding_model: str | None) -> "SentenceEmbeddings":
     return SentenceEmbeddings(embeddings, model_id(embedding_model))
 
 
-class SentenceEmbeddings(Embeddings):
+class SentenceEmbeddings:
     """LangChain embeddings plus what the index must record about the model."""
 
-    def __init__(self, inner: Embeddings, model_id: str):
+    backend = "sentence-transformers"
+
+    def __init__(self, inner, model_id: str):
         self.inner = inner
         self.model_id = model_id
         client = getattr(inner, "_client", None)
@@ -85,10 +124,10 @@ class SentenceEmbeddings(Embeddings):
         return np.asarray(self.embed_query(text), dtype="float32")
 
 
-class ReusingEmbeddings(Embeddings):
+class ReusingEmbeddings:
     """Embeds only texts whose content hash is not already known; counts what it computed."""
 
-    def __init__(self, inner: Embeddings, known: dict[str, list[float]], hash_of: Callable[[str], str],
+    def __init__(self, inner, known: dict[str, list[float]], hash_of: Callable[[str], str],
                  on_batch: Callable[[int], None] | None = None):
         self.inner = inner
         self.known = known

@@ -18,6 +18,7 @@ def register(commands) -> None:
 
 
 def run(args, settings) -> int:
+    from_stdin = not args.question
     if args.question:
         questions = [" ".join(args.question)]
     elif sys.stdin.isatty():
@@ -34,6 +35,11 @@ def run(args, settings) -> int:
     from bot.logging_setup import question_context
     from bot.render_text import render_answer
 
+    if sys.stderr.isatty() and settings.log_format == "auto":
+        import logging
+
+        # A person at a terminal reads the answer; the per-question analytics line is for log collectors.
+        logging.getLogger("bot.questions").setLevel(logging.WARNING)
     events = open_events(settings)
     assistant = recording(assistant_with_index(settings), events, source="cli")
     status = 0
@@ -51,5 +57,7 @@ def run(args, settings) -> int:
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
         else:
-            print(("\n" if n else "") + render_answer(answer, settings.support_url), flush=True)
+            # Several questions from stdin: each is printed above its answer, so the output reads on its own.
+            heading = f"Q: {question}\n\n" if from_stdin else ""
+            print(("\n" if n else "") + heading + render_answer(answer, settings.support_url), flush=True)
     return status

@@ -20,10 +20,16 @@ def register(commands) -> None:
 
 
 def run(args, settings) -> int:
+    from bot.commands import load_embeddings_with_spinner, progress_bar
+    from bot.errors import KnowledgeError
     from bot.refresh import refresh
 
+    directory = args.knowledge or settings.knowledge_dir
+    if not directory.is_dir():  # before the model loads
+        raise KnowledgeError(f"knowledge directory {directory} does not exist (set KNOWLEDGE_DIR or pass --knowledge)")
     report = refresh(settings, knowledge_dir=args.knowledge, full=args.full, dry_run=args.dry_run,
-                     golden=args.golden, force=args.force, progress=_progress_bar())
+                     golden=args.golden, force=args.force, progress=progress_bar("Embedding"),
+                     embeddings=load_embeddings_with_spinner(settings))
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(report.summary())
@@ -35,21 +41,3 @@ def run(args, settings) -> int:
         return 1
     return 0
 
-
-def _progress_bar():
-    """A tqdm bar on stderr when it is a terminal; silent otherwise (CI logs, pipes)."""
-    if not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
-
-    bar = None
-
-    def update(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = tqdm(total=total, unit="record", desc="Embedding", file=sys.stderr)
-        bar.update(done - bar.n)
-        if done >= total:
-            bar.close()
-
-    return update

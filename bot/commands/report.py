@@ -49,7 +49,7 @@ def _embedder(settings):
         if model is None:
             from indexer.embedding import load_embeddings
 
-            model = load_embeddings(settings.embedding_model)
+            model = load_embeddings(settings.embedding_model, settings.embedding_backend)
         return model.embed_documents(texts)
 
     return embed

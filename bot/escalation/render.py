@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from bot.answer import SECURITY_MEANWHILE
 from bot.escalation.record import EscalationRecord, reason_label
 
 ACTION_CLAIM = "escalation_claim"
@@ -114,11 +115,27 @@ def support_message(record: EscalationRecord) -> Rendered:
 
 
 # ---- the asker's side ------------------------------------------------------------------------
+def support_link(support_url: str, mrkdwn: bool = True) -> str:
+    """SUPPORT_URL as a Slack link when it is absolute (Slack cannot open a relative path); plain otherwise."""
+    if not mrkdwn:
+        return support_url
+    if support_url.startswith(("http://", "https://")):
+        return f"<{escape(support_url)}|{escape(support_url)}>"
+    return escape(support_url)
+
+
 def acknowledgement(record: EscalationRecord, *, support_url: str, response_time: str, repeat: bool = False,
                     mrkdwn: bool = True) -> str:
     """The reference, what happens next and by when; customers are pointed to SUPPORT_URL."""
+    text = _acknowledgement(record, support_url=support_url, response_time=response_time, repeat=repeat,
+                            mrkdwn=mrkdwn)
+    return f"{text} {SECURITY_MEANWHILE}" if record.reason == "security" and not repeat else text
+
+
+def _acknowledgement(record: EscalationRecord, *, support_url: str, response_time: str, repeat: bool,
+                     mrkdwn: bool) -> str:
     ref = f"*{record.reference}*" if mrkdwn else record.reference
-    url = escape(support_url) if mrkdwn else support_url
+    url = support_link(support_url, mrkdwn)
     if record.asker.kind == "customer":
         return (f"Your request is recorded with reference {ref}. The privacy team usually answers {response_time}. "
                 f"You can also reach them at {url}: please include what identifies your account or workspace "

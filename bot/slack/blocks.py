@@ -7,6 +7,8 @@ so `<!channel>`, `<!here>` or `<@U…>` typed into a question can never ping any
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from bot.answer import Answer, Citation
@@ -63,6 +65,14 @@ def link(url: str | None, label: str) -> str:
     if url and url.startswith(("http://", "https://")):
         return f"<{escape(url)}|{escape(label)}>"
     return escape(label)
+
+
+_URL = re.compile(r"https?://[^\s<>|]+[^\s<>|.,;:!?)\]”’\"']")
+
+
+def linkify(escaped: str) -> str:
+    """Absolute URLs in already-escaped text (e.g. SUPPORT_URL in the core's wording) as mrkdwn links."""
+    return _URL.sub(lambda m: f"<{m.group(0)}|{m.group(0)}>", escaped)
 
 
 def section(mrkdwn: str) -> dict:
@@ -131,7 +141,7 @@ def render_answer(answer: Answer, answer_id: str, *, echo_question: bool = False
                              support_value=support_value)]
 
     room = MAX_BLOCKS - len(head) - len(notes) - len(citations) - len(tail)
-    sections = [section(piece) for piece in split_escaped(answer.answer)] or [section("_(no answer text)_")]
+    sections = [section(linkify(piece)) for piece in split_escaped(answer.answer)] or [section("_(no answer text)_")]
     if len(sections) > room:
         sections = sections[: room - 1] + [section("_(The answer is too long for Slack; it was shortened.)_")]
 

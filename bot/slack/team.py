@@ -47,7 +47,7 @@ def embeddings_provider(assistant, settings) -> Callable[[], object]:
             if loaded is None:
                 from indexer.embedding import load_embeddings
 
-                loaded = load_embeddings(settings.embedding_model)
+                loaded = load_embeddings(settings.embedding_model, settings.embedding_backend)
             return loaded
 
     return get

@@ -31,8 +31,10 @@ from bot.web.slack_events import slack_events_endpoint
 log = logging.getLogger(__name__)
 
 
-def create_asgi_app(settings: Settings, assistant: AssistantLike) -> Starlette:
-    """Build the service. With Slack configured this calls auth.test, so a bad token fails here."""
+def create_asgi_app(settings: Settings, assistant: AssistantLike, *, print_urls: bool = False) -> Starlette:
+    """Build the service. With Slack configured this calls auth.test, so a bad token fails here.
+
+    `print_urls`: print the URLs and the Slack mode at start (`privacy-bot serve`)."""
     from bot.analytics import open_events
     from bot.analytics.events import RetentionPurger
     from bot.analytics.recording import recording
@@ -60,9 +62,14 @@ def create_asgi_app(settings: Settings, assistant: AssistantLike) -> Starlette:
     async def lifespan(app: Starlette):
         purger.start()  # retention: now, then daily
         if slack is None:
-            log.info("Slack is off (SLACK_BOT_TOKEN is not set); serving /healthz only")
+            served = (["the web chat"] if settings.web_chat_enabled else []) + ["the customers' API", "/healthz"]
+            log.info("Slack is off (SLACK_BOT_TOKEN is not set); serving %s", ", ".join(served))
         else:
             slack.start()
+        if print_urls:
+            from bot.web.banner import print_banner
+
+            print_banner(settings, slack.mode if slack else "off")
         try:
             yield
         finally:

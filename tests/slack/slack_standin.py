@@ -22,6 +22,8 @@ BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-1-test-token"
 BOT_USER_ID = "UBOT"
 TEAM_ID = "T0001"
+MANIFEST_SCOPES = ("app_mentions:read", "chat:write", "commands", "im:history", "reactions:write", "channels:history",
+                   "groups:history", "channels:read", "groups:read", "users:read")
 
 
 @dataclass
@@ -52,6 +54,10 @@ class SlackStandIn:
     posted: list[dict] = field(default_factory=list)  # chat.postMessage results: channel, ts, metadata
     users: dict[str, dict | str] = field(default_factory=dict)  # users.info, by user id (str: the error)
     shared_channels: set[str] = field(default_factory=set)  # conversations.info: is_ext_shared (Slack Connect)
+    # What the bot token was granted: sent as Slack does, in the x-oauth-scopes header of every answer.
+    scopes: tuple[str, ...] = MANIFEST_SCOPES
+    outside_channels: set[str] = field(default_factory=set)  # conversations.info: the bot is not a member
+    unknown_channels: set[str] = field(default_factory=set)  # conversations.info: channel_not_found
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
@@ -141,7 +147,8 @@ class SlackStandIn:
             with self._changed:
                 self.calls.append(call)
                 self._changed.notify_all()
-        self._reply(request, status, body)
+        bot_call = method not in ("response_url", "apps.connections.open")
+        self._reply(request, status, body, {"x-oauth-scopes": ",".join(self.scopes)} if bot_call else None)
 
     def _next_failure(self, method: str, channel: str | None = None) -> Failure | None:
         queue = self._failures.get(method) or []
@@ -167,6 +174,8 @@ class SlackStandIn:
             if isinstance(user, str):
                 return 200, {"ok": False, "error": user}
             return 200, {"ok": True, "user": {"id": args.get("user"), **user}}
+        if method == "conversations.info" and args.get("channel") in self.unknown_channels:
+            return 200, {"ok": False, "error": "channel_not_found"}
         if method == "conversations.history":  # newest first, with metadata, as Slack returns it
             with self._changed:
                 messages = [{"type": "message", "ts": m["ts"], "text": m["text"],
@@ -181,7 +190,8 @@ class SlackStandIn:
                                  "message": {"text": args.get("text"), "ts": ts}},
             "chat.postEphemeral": {"ok": True, "message_ts": ts},
             "chat.update": {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")},
-            "conversations.info": {"ok": True, "channel": {"id": args.get("channel"),
+            "conversations.info": {"ok": True, "channel": {"id": args.get("channel"), "name": "privacy-support",
+                                                           "is_member": args.get("channel") not in self.outside_channels,
                                                            "is_ext_shared": args.get("channel") in self.shared_channels}},
             "conversations.members": {"ok": True, "members": self.members.get(args.get("channel"), []),
                                       "response_metadata": {"next_cursor": ""}},
