@@ -60,6 +60,11 @@ class Settings:
     web_chat_enabled: bool = True
     web_chat_frame_ancestors: str = "*"
     web_session_secret: str | None = None
+    # Conversations (bot/store/conversations.py, bot/slack/threads.py): how long API and web chat turns
+    # are kept for follow-ups, and whether the bot answers follow-ups in its own Slack threads without
+    # a new mention (needs message.channels / message.groups events; off by default).
+    conversation_ttl_minutes: int = 60
+    slack_thread_follow_ups: bool = False
     # Hardening (bot/web/guard.py, README "Security"): proxies whose X-Forwarded-For/-Proto are believed
     # (addresses or CIDR ranges; empty = none), seconds a client has to send its request body, new chat
     # sessions and chat questions per client address per minute, and hand-offs to support from the web
@@ -172,6 +177,8 @@ class Settings:
             web_chat_enabled=boolean("WEB_CHAT_ENABLED", True),
             web_chat_frame_ancestors=" ".join((text("WEB_CHAT_FRAME_ANCESTORS") or "*").split()),
             web_session_secret=text("WEB_SESSION_SECRET"),
+            conversation_ttl_minutes=integer("CONVERSATION_TTL_MINUTES", 60, 1, 7 * 24 * 60),
+            slack_thread_follow_ups=boolean("SLACK_THREAD_FOLLOW_UPS", False),
             trusted_proxies=tuple(env.get("TRUSTED_PROXIES", "127.0.0.1").replace(",", " ").split()),
             request_read_timeout=integer("REQUEST_READ_TIMEOUT", 10, 1, 300),
             web_rate_per_address_per_minute=integer("WEB_RATE_PER_ADDRESS_PER_MINUTE", 120, 1, 100000),

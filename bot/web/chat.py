@@ -206,7 +206,8 @@ def chat_routes(desk: CustomerDesk) -> list:
             require_text(question, "question")
             answer, answer_id, escalation = await desk.ask(
                 question, source="web", customer=_visitor(session), reply_kind="web", conversation_id=session.sid,
-                dedupe_scope="web", gate=handoff_gate(request, session))
+                dedupe_scope="web", conversation_key=f"web:{session.sid}",  # follow-ups in context
+                gate=handoff_gate(request, session))
             sessions.remember(session, answer_id, answer)
             body = chat_page.link_citations(answer_json(answer, answer_id, escalation))
             return JSONResponse(body, headers={"Cache-Control": "no-store"})
@@ -231,6 +232,7 @@ def chat_routes(desk: CustomerDesk) -> list:
             # The same key as an automatic hand-off of this question: one record, one reference.
             updated, escalation = await desk.hand_over(answer, answer_id, reason, customer, "web", session.sid,
                                                        dedupe_key("web", session.sid, answer.question),
+                                                       conversation_key=f"web:{session.sid}",
                                                        gate=handoff_gate(request, session))
             if escalation.get("reference") is None:  # the cap: nothing was recorded or posted
                 raise ApiError(429, "handoff_limit", escalation["message"], extra={"support_url": settings.support_url})
