@@ -62,7 +62,15 @@ def ensure_model(model_dir: Path, on_export=None) -> Path:
 
 def export(model_dir: Path, target: Path) -> None:
     """torch.onnx.export of the transformer (pooling stays in numpy); written atomically with provenance."""
-    import torch
+    try:
+        import onnx  # noqa: F401  (torch.onnx.export writes with it)
+        import torch
+    except ImportError as missing:
+        from bot.errors import ConfigError
+
+        raise ConfigError("EMBEDDING_BACKEND", f"the ONNX export of the bundled model is not made yet and cannot be "
+                                               f"made here ({missing.name} is not installed): run `make setup`, or "
+                                               "set EMBEDDING_BACKEND=sentence-transformers") from None
     import transformers
     from transformers import AutoModel
 
