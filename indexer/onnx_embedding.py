@@ -123,6 +123,9 @@ class OnnxEmbeddings:
         options = ort.SessionOptions()
         options.log_severity_level = 3  # warnings about unused initialisers are noise
         options.intra_op_num_threads = min(4, os.cpu_count() or 1)
+        # Idle threads sleep instead of spin-waiting: on a small shared machine spinning takes CPU from
+        # the web server, Chroma and the other workers between two encodes.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
         self.dimension = int(self.session.get_outputs()[0].shape[-1] or 384)
 
