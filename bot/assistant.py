@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from bot.answer import AUDIENCES, Answer, Citation, Escalation, human_date
 from bot.conversation import Turn
 from bot.errors import InputRejected
+from bot.followup import standalone_question
 from bot.intents import escalation_intent, looks_off_topic, mentions_privacy
 from bot.retrieval import Retriever, SectionHit
 from bot.settings import MAX_QUESTION_CHARS
@@ -75,6 +76,9 @@ class Assistant:
         question = validate_question(question)
         if audience not in AUDIENCES:
             raise InputRejected(f"audience must be one of {', '.join(AUDIENCES)}", code="audience")
+        standalone = standalone_question(question, context)  # a follow-up, rewritten (bot/followup.py)
+        if standalone:
+            return replace(self.ask(standalone, audience), question=question, answering=standalone)
         hits = self.retriever.search(question, audience)
         intent = escalation_intent(question)
         if intent:

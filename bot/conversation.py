@@ -18,3 +18,18 @@ class Turn:
     sections: tuple[str, ...] = ()  # section ids (or "Section — Title" labels) the answer cited
     escalation: str | None = None  # the answer's escalation reason, if any
     answer: str | None = None  # the reply text, when the adapter has it (Slack threads do)
+
+
+def turn_of(answer, max_answer_chars: int = 1500) -> Turn:
+    """The turn an `Answer` adds to its conversation (the standalone question when one was rewritten)."""
+    return Turn(
+        question=answer.answering or answer.question,
+        sections=tuple(c.section for c in answer.citations),
+        escalation=answer.escalation.reason if answer.escalation else None,
+        answer=(answer.answer or "")[:max_answer_chars] or None,
+    )
+
+
+def recent(turns, limit: int = MAX_CONTEXT_TURNS) -> list[Turn]:
+    """The last `limit` turns, oldest first: all a follow-up needs, and all that is ever kept."""
+    return list(turns)[-limit:] if limit > 0 else []

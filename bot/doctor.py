@@ -15,8 +15,10 @@ from bot.settings import Settings
 # The manifest's bot scopes (tests/test_doctor.py keeps this list and manifest.yaml in step).
 REQUIRED_SCOPES = {
     "app_mentions:read": "mentions in channels", "chat:write": "answers", "commands": "/privacy",
-    "im:history": "direct messages", "reactions:write": "the 👀 working signal",
-    "channels:history": "finding a posted escalation after a crash", "groups:history": "the same, private channel",
+    "im:history": "direct messages and their threads", "reactions:write": "the 👀 working signal",
+    "channels:history": "thread follow-ups; finding a posted escalation after a crash",
+    "groups:history": "the same, private channel", "mpim:history": "thread follow-ups in group DMs",
+    "assistant:write": "agent messaging: suggested prompts and thread titles",
     "channels:read": "support channel members, Slack Connect channels", "groups:read": "the same, private channel",
     "users:read": "telling customers and guests from employees",
 }

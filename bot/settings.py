@@ -59,6 +59,11 @@ class Settings:
     web_chat_enabled: bool = True
     web_chat_frame_ancestors: str = "*"
     web_session_secret: str | None = None
+    # Conversations (bot/store/conversations.py, bot/slack/threads.py): how long API and web chat turns
+    # are kept for follow-ups, and whether the bot answers follow-ups in its own Slack threads without
+    # a new mention (needs message.channels / message.groups events; off by default).
+    conversation_ttl_minutes: int = 60
+    slack_thread_follow_ups: bool = False
 
     @property
     def chroma_server(self) -> str | None:
@@ -163,6 +168,8 @@ class Settings:
             web_chat_enabled=boolean("WEB_CHAT_ENABLED", True),
             web_chat_frame_ancestors=" ".join((text("WEB_CHAT_FRAME_ANCESTORS") or "*").split()),
             web_session_secret=text("WEB_SESSION_SECRET"),
+            conversation_ttl_minutes=integer("CONVERSATION_TTL_MINUTES", 60, 1, 7 * 24 * 60),
+            slack_thread_follow_ups=boolean("SLACK_THREAD_FOLLOW_UPS", False),
         )
         settings._validate()
         return settings

@@ -112,13 +112,15 @@ class EscalationRecord:
     support_stale: int = 0
     asker_told: bool = False
     resolution_notice: str = "none"
+    # The conversation's earlier turns (oldest first), each {"question", "sections", "escalation"}.
+    turns: list[dict] = field(default_factory=list)
 
     COLUMNS = (
         "reference, created_at, reason, audience, asker_kind, asker_user_id, asker_team_id, customer_id,"
         " customer_email, customer_workspace, reply_kind, reply_channel, reply_thread_ts, question, sections,"
         " answer_id, dedupe_key, status, claimed_by, claimed_at, resolved_by, resolved_at, resolution_note,"
         " support_channel, delivery, support_ts, attempts, next_attempt_at, last_error, delivered_at,"
-        " support_stale, asker_told, resolution_notice"
+        " support_stale, asker_told, resolution_notice, turns"
     )
 
     @classmethod
@@ -126,7 +128,7 @@ class EscalationRecord:
         (reference, created_at, reason, audience, asker_kind, user_id, team_id, customer_id, email, workspace,
          reply_kind, reply_channel, reply_thread_ts, question, sections, answer_id, dedupe_key, status,
          claimed_by, claimed_at, resolved_by, resolved_at, note, support_channel, delivery, support_ts,
-         attempts, next_attempt_at, last_error, delivered_at, stale, told, notice) = row
+         attempts, next_attempt_at, last_error, delivered_at, stale, told, notice, turns) = row
         return cls(
             reference=reference, created_at=created_at, reason=reason, audience=audience,
             asker=Asker(asker_kind, user_id, team_id, customer_id, email, workspace),
@@ -136,6 +138,7 @@ class EscalationRecord:
             resolved_at=resolved_at, resolution_note=note, support_channel=support_channel, delivery=delivery,
             support_ts=support_ts, attempts=attempts, next_attempt_at=next_attempt_at, last_error=last_error,
             delivered_at=delivered_at, support_stale=stale, asker_told=bool(told), resolution_notice=notice,
+            turns=json.loads(turns or "[]"),
         )
 
     def to_dict(self) -> dict:
@@ -153,5 +156,5 @@ class EscalationRecord:
             "resolved_by": self.resolved_by, "resolved_at": self.resolved_at, "resolution_note": self.resolution_note,
             "delivery": self.delivery, "support_channel": self.support_channel, "support_ts": self.support_ts,
             "attempts": self.attempts, "last_error": self.last_error, "asker_told": self.asker_told,
-            "resolution_notice": self.resolution_notice,
+            "resolution_notice": self.resolution_notice, "turns": list(self.turns),
         }

@@ -19,6 +19,7 @@ ACTION_RESOLVE = "escalation_resolve"
 ACTIONS_BLOCK_ID = "escalation_actions"
 METADATA_EVENT_TYPE = "privacy_escalation"  # the posted message carries its reference as metadata
 QUESTION_LIMIT = 2500
+TURN_LIMIT = 300  # each earlier turn is shown shortened: the whole post stays within a Slack section
 NOTE_LIMIT = 1000
 _SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,}")
 
@@ -92,6 +93,8 @@ def support_message(record: EscalationRecord) -> Rendered:
         ]},
         {"type": "section", "text": {"type": "mrkdwn", "text": f"*Question:*\n{quoted}"}},
     ]
+    if record.turns:
+        blocks.insert(2, {"type": "section", "text": {"type": "mrkdwn", "text": conversation_text(record.turns)}})
     if record.sections:
         cited = "; ".join(escape(s) for s in record.sections[:10])
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"*Cited:* {cited}"}]})
@@ -112,6 +115,23 @@ def support_message(record: EscalationRecord) -> Rendered:
     text = (f"Privacy escalation {record.reference} ({reason_label(record.reason)}) from {asker_line(record)}: "
             f"{plain_question} [{record.status}]")
     return Rendered(text=text, blocks=blocks)
+
+
+def conversation_text(turns: list[dict]) -> str:
+    """The turns before the hand-off, escaped: what was asked and what the answers cited."""
+    lines = ["*Earlier in the conversation:*"]
+    for n, turn in enumerate(turns, start=1):
+        question = str(turn.get("question", "")).strip()
+        if len(question) > TURN_LIMIT:
+            question = question[:TURN_LIMIT].rstrip() + "…"
+        line = f"{n}. {escape(' '.join(question.split()))}"
+        cited = "; ".join(escape(str(s)) for s in (turn.get("sections") or [])[:3])
+        if cited:
+            line += f" _(cited: {cited})_"
+        if turn.get("escalation"):
+            line += f" _({escape(reason_label(str(turn['escalation'])))})_"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 # ---- the asker's side ------------------------------------------------------------------------

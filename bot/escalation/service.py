@@ -19,6 +19,7 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 4000
+MAX_TURNS = 5  # the turns that led to a hand-off; older ones add little for support
 
 
 class Escalations:
@@ -29,12 +30,13 @@ class Escalations:
 
     def escalate(self, *, reason: str, asker: Asker, question: str, audience: str | None = None,
                  reply_to: ReplyTo | None = None, sections: list[str] | None = None,
-                 answer_id: str | None = None, dedupe_key: str | None = None) -> Created:
+                 answer_id: str | None = None, dedupe_key: str | None = None, turns=None) -> Created:
         """Record a hand-off (once per `dedupe_key`) and queue its delivery to the support channel.
 
         For a customer: `asker=Asker.customer(id, email, workspace)`, `audience="customer"`, and a
         `reply_to` of the support chat's own kind (the outbox leaves kinds it cannot deliver to
-        for that adapter), then tell them `acknowledgement(record, mrkdwn=False)`.
+        for that adapter), then tell them `acknowledgement(record, mrkdwn=False)`. `turns`: the
+        conversation's earlier turns (bot.conversation.Turn), recorded so support does not ask again.
         """
         if reason not in REASONS:
             raise ValueError(f"unknown escalation reason {reason!r}")
@@ -42,6 +44,8 @@ class Escalations:
             reason=reason, audience=audience or asker.kind, asker=asker, reply_to=reply_to,
             question=question.strip()[:MAX_QUESTION_CHARS], sections=list(sections or []), answer_id=answer_id,
             dedupe_key=dedupe_key, support_channel=self.settings.support_channel_id,
+            turns=[{"question": t.question[:MAX_QUESTION_CHARS], "sections": list(t.sections), "escalation": t.escalation}
+                   for t in (turns or [])[-MAX_TURNS:]],
         )
         if created.created:
             log.info("escalation %s recorded reason=%s asker=%s delivery=%s", created.record.reference, reason,

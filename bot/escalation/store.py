@@ -38,7 +38,8 @@ class EscalationStore:
 
     # ---- creating and reading -------------------------------------------------------------
     def create(self, *, reason: str, audience: str, asker, reply_to, question: str, sections: list[str],
-               answer_id: str | None, dedupe_key: str | None, support_channel: str | None) -> Created:
+               answer_id: str | None, dedupe_key: str | None, support_channel: str | None,
+               turns: list[dict] | None = None) -> Created:
         now = time.time()
         for attempt in range(40):
             reference = new_reference(4 if attempt < 20 else 6)
@@ -61,6 +62,9 @@ class EscalationStore:
                     )
                 except sqlite3.IntegrityError:
                     continue  # the reference is taken: draw another
+                if turns:  # in the same transaction: the outbox never sees the record without them
+                    conn.execute("UPDATE escalations SET turns = ? WHERE reference = ?",
+                                 (json.dumps(turns, ensure_ascii=False), reference))
                 row = conn.execute(f"{_SELECT} WHERE reference = ?", (reference,)).fetchone()
                 return Created(EscalationRecord.from_row(row), True)
         raise RuntimeError("could not draw a free escalation reference")

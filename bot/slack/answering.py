@@ -12,22 +12,24 @@ import os
 import re
 import threading
 import uuid
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass, field, replace
+from typing import Callable, Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.answer import Answer
+from bot.conversation import turn_of
 from bot.errors import InputRejected, PrivacyBotError
 from bot.logging_setup import question_context
 from bot.settings import Settings
-from bot.slack import messages
+from bot.slack import agent, messages
 from bot.slack.audience import CUSTOMER, Decision
 from bot.slack.background import BackgroundWork, new_trace_id
 from bot.slack.blocks import SlackMessage, render_answer
 from bot.slack.client import respond
 from bot.slack.escalating import SlackAsk, dedupe_key, escalate_answer, support_value
+from bot.slack.threads import ThreadTurns, answer_metadata
 from bot.store import StateStore
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,7 @@ class SlackServices:
     escalations: object | None = None  # bot.escalation.Escalations, when the service runs the outbox
     refresher: object | None = None  # bot.refresh.Refresher: the privacy team's index refresh (bot/slack/team.py)
     audiences: object | None = None  # bot.slack.audience.AudienceResolver; without one, everyone is a customer
+    threads: ThreadTurns = field(default_factory=ThreadTurns)  # earlier turns of a thread (follow-ups)
 
 
 def decide_audience(services: SlackServices, user: str | None, payload: dict | None) -> Decision:
@@ -80,14 +83,16 @@ def question_text(raw: str, bot_user_id: str | None) -> str:
 
 
 def compose_reply(services: SlackServices, question: str, trace_id: str, *, echo_question: bool = False,
-                  ask: SlackAsk | None = None, audience: str = CUSTOMER) -> SlackMessage:
+                  ask: SlackAsk | None = None, audience: str = CUSTOMER, context=None,
+                  on_answer: Callable[[Answer], None] | None = None) -> SlackMessage:
+    """`context`: the thread's earlier turns (bot/slack/threads.py); `on_answer` sees the final answer."""
     if question.lower() in HELP_WORDS:
         return messages.usage()
     answer_id = uuid.uuid4().hex[:16]
     try:
         # The ids go with the question into logs and analytics (bot/analytics/recording.py).
         with services.ask_slots, question_context(trace_id=trace_id, answer_id=answer_id, source="slack"):
-            answer = services.assistant.ask(question, audience=audience)
+            answer = services.assistant.ask(question, audience=audience, **({"context": context} if context else {}))
     except InputRejected as rejection:
         if rejection.code == "empty":
             return messages.usage()
@@ -107,9 +112,11 @@ def compose_reply(services: SlackServices, question: str, trace_id: str, *, echo
     note = None
     if ask is not None:
         try:  # record first: the reply then carries the reference (bot/slack/escalating.py)
-            answer, note = escalate_answer(services, answer, answer_id, ask)
+            answer, note = escalate_answer(services, answer, answer_id, ask, turns=context)
         except Exception:
             log.exception("recording the escalation failed trace_id=%s", trace_id)
+    if on_answer is not None:
+        on_answer(answer)
     value = support_value(answer, answer_id, ask.source_key(answer_id) if ask else None)
     return render_answer(answer, answer_id, echo_question=echo_question, escalation_note=note, support_value=value)
 
@@ -117,10 +124,19 @@ def compose_reply(services: SlackServices, question: str, trace_id: str, *, echo
 def reply_in_conversation(
     services: SlackServices, client: WebClient, *, channel: str, message_ts: str, thread_ts: str | None, question: str,
     user: str | None = None, team: str | None = None, payload: dict | None = None, shared: bool | None = None,
+    bot_user_id: str | None = None, title_thread: bool = False,
 ) -> None:
-    """Answer a mention or DM where it was asked, with 👀 on the question while working."""
+    """Answer a mention or DM where it was asked, with 👀 on the question and a status in the thread while
+    working. A question inside a thread where the bot has answered gets that thread's turns as context;
+    `title_thread` names a new agent-messaging thread after its first question."""
     trace_id = new_trace_id()
     reacted = _reaction(client, "add", channel, message_ts, trace_id)
+    if thread_ts:
+        agent.show_working(client, channel, thread_ts, trace_id)
+        if title_thread:
+            agent.set_title(client, channel, thread_ts, question, trace_id)
+    # Earlier turns only exist in a thread the question did not start.
+    context = services.threads.turns(client, channel, thread_ts, bot_user_id) if thread_ts and thread_ts != message_ts else []
     decision = decide_audience(services, user, payload)
     ask = SlackAsk(user, team, channel, message_ts, channel, thread_ts, **decision.ask_fields()) if user else None
     # Everyone in the channel reads the answer: in a Slack Connect channel it is written for customers.
@@ -128,8 +144,15 @@ def reply_in_conversation(
     if audience != CUSTOMER and _shared(services, channel, shared):
         audience = CUSTOMER
     try:
-        reply = compose_reply(services, question, trace_id, ask=ask, audience=audience)
+        answered: list[Answer] = []
+        reply = compose_reply(services, question, trace_id, ask=ask, audience=audience, context=context,
+                              on_answer=answered.append)
+        turn = turn_of(answered[0]) if answered and thread_ts else None
+        if turn is not None:  # the post carries its turn, so the thread can be read back (threads.py)
+            reply = replace(reply, metadata=answer_metadata(turn))
         _post(client, services.settings, channel, thread_ts, reply, trace_id)
+        if turn is not None:
+            services.threads.remember(channel, thread_ts, turn, context)
         _told(services, ask)
     finally:
         if reacted:

@@ -28,9 +28,13 @@ FEEDBACK_BLOCK_ID = "answer_feedback"
 class SlackMessage:
     text: str  # fallback for notifications and clients without Block Kit
     blocks: list[dict]
+    metadata: dict | None = None  # message metadata (an answer's turn: bot/slack/threads.py)
 
     def as_kwargs(self) -> dict:
-        return {"text": self.text, "blocks": self.blocks}
+        kwargs = {"text": self.text, "blocks": self.blocks}
+        if self.metadata:
+            kwargs["metadata"] = self.metadata
+        return kwargs
 
 
 def escape(text: str) -> str:
@@ -122,6 +126,8 @@ def render_answer(answer: Answer, answer_id: str, *, echo_question: bool = False
     head: list[dict] = []
     if echo_question:
         head.append(context(f"*You asked:* {escape(answer.question.strip()[:500])}"))
+    if answer.answering:  # a follow-up the core rewrote: say which question was answered
+        head.append(context(f"*Answering:* {escape(answer.answering.strip()[:500])}"))
 
     # The core's text already says when the policy does not cover a question; the rendering
     # only points at the button that reaches a person.
@@ -153,5 +159,7 @@ def fallback_text(answer: Answer) -> str:
     text = escape(answer.answer.strip())
     if len(text) > FALLBACK_LIMIT:
         text = split_escaped(answer.answer, FALLBACK_LIMIT - 1)[0] + "…"
+    if answer.answering:
+        text = f"Answering: {escape(answer.answering.strip()[:500])}\n{text}"
     sources = "; ".join(f"[{c.n}] {escape(c.label())}" for c in answer.citations[:MAX_CITATIONS])
     return f"{text}\n\nSources: {sources}" if sources else text

@@ -54,8 +54,9 @@ def dedupe_key(team_id: str | None, source_key: str, user_id: str) -> str:
     return f"slack:{team_id or '-'}:{source_key}:{user_id}"
 
 
-def escalate_answer(services, answer: Answer, answer_id: str, ask: SlackAsk) -> tuple[Answer, str | None]:
-    """Record the hand-off an answer requires; returns the answer with its reference and the note to show."""
+def escalate_answer(services, answer: Answer, answer_id: str, ask: SlackAsk, turns=None) -> tuple[Answer, str | None]:
+    """Record the hand-off an answer requires; returns the answer with its reference and the note to show.
+    `turns`: the thread's earlier turns, recorded with it."""
     escalations = getattr(services, "escalations", None)
     if escalations is None or not answer.escalates:
         return answer, None
@@ -63,7 +64,7 @@ def escalate_answer(services, answer: Answer, answer_id: str, ask: SlackAsk) -> 
         reason=answer.escalation.reason, audience=answer.audience, asker=ask.asker(),
         reply_to=ReplyTo("slack", ask.reply_channel, ask.reply_thread_ts), question=answer.question,
         sections=[c.label() for c in answer.citations], answer_id=answer_id,
-        dedupe_key=dedupe_key(ask.team_id, ask.source_key(answer_id), ask.user_id),
+        dedupe_key=dedupe_key(ask.team_id, ask.source_key(answer_id), ask.user_id), turns=turns,
     )
     record = created.record
     answer = replace(answer, escalation=Escalation(answer.escalation.reason, record.reference,

@@ -142,6 +142,35 @@ MIGRATIONS: list[Migration] = [
             FROM question_events e;
         """,
     ),
+    Migration(
+        6,
+        "conversation_turns",
+        """
+        -- The last few turns of API and web chat conversations (bot/store/conversations.py), so a
+        -- follow-up is answered in context by any replica sharing this database. Conversation text is
+        -- personal data: rows older than CONVERSATION_TTL_MINUTES are purged, and only the last few
+        -- turns of a conversation are ever kept.
+        CREATE TABLE conversation_turns (
+            conversation_key TEXT NOT NULL,
+            seq              INTEGER NOT NULL,
+            created_at       REAL NOT NULL,
+            question         TEXT NOT NULL,
+            sections         TEXT NOT NULL DEFAULT '[]',
+            escalation       TEXT,
+            PRIMARY KEY (conversation_key, seq)
+        );
+        CREATE INDEX conversation_turns_created_at ON conversation_turns (created_at);
+        """,
+    ),
+    Migration(
+        7,
+        "escalation_turns",
+        """
+        -- A hand-off made after several turns keeps the turns that led to it (JSON list of
+        -- {question, sections, escalation}), so support does not ask again.
+        ALTER TABLE escalations ADD COLUMN turns TEXT NOT NULL DEFAULT '[]';
+        """,
+    ),
 ]
 # Appended out of order by parallel work is fine: they are applied by number.
 MIGRATIONS.sort(key=lambda m: m.number)

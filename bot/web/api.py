@@ -29,6 +29,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.answer import Answer, Escalation
+from bot.conversation import turn_of
 from bot.errors import InputRejected, PrivacyBotError
 from bot.logging_setup import new_trace_id, question_context
 from bot.settings import Settings
@@ -58,29 +59,45 @@ class CustomerDesk:
 
             escalations = Escalations(EscalationStore(store.db), settings)
         self.escalations = escalations
+        # Follow-ups: the last turns of each conversation, bounded and with a TTL (bot/store/conversations.py).
+        from bot.store.conversations import ConversationStore, Periodic
+        from bot.store.database import Database
+
+        ttl = settings.conversation_ttl_minutes * 60
+        self.conversations = ConversationStore(Database(settings.state_db), ttl)
+        self._purger = Periodic(self.conversations.purge, min(ttl, 300), "conversation-purge").start()
         self.limiter = RateLimiter(settings.api_rate_per_minute)
         # Answering is CPU-bound (embedding): at most one ask per core, in worker threads.
         self.ask_slots = anyio.CapacityLimiter(os.cpu_count() or 1)
 
     def close(self) -> None:
+        self._purger.stop()
+        self.conversations.db.close()
         if self._own_store is not None:
             self._own_store.close()
             self._own_store = None
 
     async def ask(self, question: str, *, source: str, customer: dict[str, str], reply_kind: str,
-                  conversation_id: str | None = None, dedupe_scope: str | None = None) -> tuple[Answer, str, dict | None]:
-        """(answer, answer_id, escalation dict or None); raises ApiError for what the caller must be told."""
+                  conversation_id: str | None = None, dedupe_scope: str | None = None,
+                  conversation_key: str | None = None) -> tuple[Answer, str, dict | None]:
+        """(answer, answer_id, escalation dict or None); raises ApiError for what the caller must be told.
+
+        `conversation_key`: where this conversation's turns are kept; the question is answered in their
+        context and becomes one of them."""
         answer_id = uuid.uuid4().hex[:16]
         trace_id = new_trace_id()
 
         def work() -> tuple[Answer, dict | None]:
             with question_context(trace_id=trace_id, answer_id=answer_id, source=source):
-                answer = self.assistant.ask(question, audience=CUSTOMER)
+                turns = self.conversations.recent(conversation_key) if conversation_key else []
+                answer = self.assistant.ask(question, audience=CUSTOMER, context=turns or None)
                 escalation = None
                 if answer.escalates:
                     key = dedupe_key(dedupe_scope, conversation_id, question)
                     answer, escalation = self._hand_over(answer, answer_id, answer.escalation.reason, customer,
-                                                         reply_kind, conversation_id, key)
+                                                         reply_kind, conversation_id, key, turns)
+                if conversation_key:
+                    self.conversations.append(conversation_key, turn_of(answer))
                 return answer, escalation
 
         try:
@@ -102,13 +119,19 @@ class CustomerDesk:
         return answer, answer_id, escalation
 
     async def hand_over(self, answer: Answer, answer_id: str, reason: str, customer: dict[str, str], reply_kind: str,
-                        conversation_id: str | None, dedupe_key: str | None) -> tuple[Answer, dict]:
+                        conversation_id: str | None, dedupe_key: str | None,
+                        conversation_key: str | None = None) -> tuple[Answer, dict]:
         """A hand-off the customer asked for (the chat's Contact support), off the event loop."""
-        return await anyio.to_thread.run_sync(
-            lambda: self._hand_over(answer, answer_id, reason, customer, reply_kind, conversation_id, dedupe_key))
+        def work() -> tuple[Answer, dict]:
+            turns = self.conversations.recent(conversation_key) if conversation_key else []
+            if turns and turns[-1].question in (answer.answering, answer.question):
+                turns = turns[:-1]  # the answered question itself is the record's question
+            return self._hand_over(answer, answer_id, reason, customer, reply_kind, conversation_id, dedupe_key, turns)
+
+        return await anyio.to_thread.run_sync(work)
 
     def _hand_over(self, answer: Answer, answer_id: str, reason: str, customer: dict[str, str], reply_kind: str,
-                   conversation_id: str | None, dedupe_key: str | None) -> tuple[Answer, dict]:
+                   conversation_id: str | None, dedupe_key: str | None, turns=()) -> tuple[Answer, dict]:
         from bot.escalation import Asker, ReplyTo
 
         asker = (Asker.customer(customer.get("id"), customer.get("email"), customer.get("workspace"))
@@ -116,7 +139,7 @@ class CustomerDesk:
         created = self.escalations.escalate(
             reason=reason, audience=CUSTOMER, asker=asker, reply_to=ReplyTo(reply_kind, conversation_id),
             question=answer.question, sections=[c.label() for c in answer.citations], answer_id=answer_id,
-            dedupe_key=dedupe_key,
+            dedupe_key=dedupe_key, turns=list(turns),
         )
         record = created.record
         self.escalations.mark_told(reference=record.reference)  # the response carries the acknowledgement
@@ -158,7 +181,9 @@ def api_routes(desk: CustomerDesk) -> list[Route]:
             question, conversation_id, customer = validate_ask(parse_json_object(await read_body(request)))
             answer, answer_id, escalation = await desk.ask(
                 question, source="api", customer=customer, reply_kind="api", conversation_id=conversation_id,
-                dedupe_scope=f"api:{index}")
+                dedupe_scope=f"api:{index}",
+                # Turns are kept per token: another client's same conversation_id is another conversation.
+                conversation_key=f"api:{index}:{conversation_id}" if conversation_id else None)
             body = answer_json(answer, answer_id, escalation)
             if conversation_id:
                 body["conversation_id"] = conversation_id

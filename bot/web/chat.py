@@ -149,7 +149,7 @@ def chat_routes(desk: CustomerDesk) -> list:
                 raise ApiError(422, "invalid_field", "Type a question first.", field="question")
             answer, answer_id, escalation = await desk.ask(
                 question, source="web", customer=_visitor(session), reply_kind="web", conversation_id=session.sid,
-                dedupe_scope="web")
+                dedupe_scope="web", conversation_key=f"web:{session.sid}")  # follow-ups in context
             with session.lock:
                 session.answers[answer_id] = answer
                 while len(session.answers) > ANSWERS_PER_SESSION:
@@ -176,7 +176,8 @@ def chat_routes(desk: CustomerDesk) -> list:
                       else "not_covered" if not answer.covered else "user_request")
             # The same key as an automatic hand-off of this question: one record, one reference.
             updated, escalation = await desk.hand_over(answer, answer_id, reason, customer, "web", session.sid,
-                                                       dedupe_key("web", session.sid, answer.question))
+                                                       dedupe_key("web", session.sid, answer.question),
+                                                       conversation_key=f"web:{session.sid}")
             with session.lock:
                 session.answers[answer_id] = updated
             return JSONResponse(escalation, headers={"Cache-Control": "no-store"})

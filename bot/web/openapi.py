@@ -49,8 +49,10 @@ def openapi_schema() -> dict:
                 "AskRequest": {"type": "object", "additionalProperties": False, "required": ["question"], "properties": {
                     "question": {"type": "string", "minLength": 1, "maxLength": MAX_QUESTION_CHARS},
                     "conversation_id": {"type": ["string", "null"], "maxLength": MAX_CONVERSATION_ID_CHARS,
-                                        "description": "The support chat's conversation; a retried request with the "
-                                                       "same conversation and question is one hand-off"},
+                                        "description": "The support chat's conversation: its last turns (kept "
+                                                       "CONVERSATION_TTL_MINUTES) answer follow-ups in context; a "
+                                                       "retried request with the same conversation and question is "
+                                                       "one hand-off"},
                     "customer": {"type": ["object", "null"], "additionalProperties": False,
                                  "description": "Who asks: shown to the privacy team on a hand-off",
                                  "properties": {k: {"type": "string", "maxLength": MAX_FIELD_CHARS}

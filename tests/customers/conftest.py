@@ -42,10 +42,10 @@ class AudienceRecordingAssistant(FakeAssistant):
         self.asked: list[tuple[str, str]] = []
         self._asked_lock = threading.Lock()
 
-    def ask(self, question: str, audience: str = "employee") -> Answer:
+    def ask(self, question: str, audience: str = "employee", context=None) -> Answer:
         with self._asked_lock:
             self.asked.append((question, audience))
-        return super().ask(question, audience)
+        return super().ask(question, audience, context)
 
     def audience_of(self, question: str) -> str:
         [audience] = [a for q, a in self.asked if q == question]

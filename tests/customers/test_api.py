@@ -200,11 +200,11 @@ class BlockingAssistant(AudienceRecordingAssistant):
         self.started = threading.Event()
         self.release = threading.Event()
 
-    def ask(self, question: str, audience: str = "employee") -> Answer:
+    def ask(self, question: str, audience: str = "employee", context=None) -> Answer:
         if question == "slow":
             self.started.set()
             assert self.release.wait(60)
-        return super().ask(question, audience)
+        return super().ask(question, audience, context)
 
 
 def test_an_answer_in_progress_does_not_block_the_event_loop(start_service):

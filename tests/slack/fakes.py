@@ -30,11 +30,13 @@ class FakeAssistant:
         self.covered = True
         self.escalation: Escalation | None = None
         self.healthy = True
+        self.contexts: list[list] = []  # the conversation turns passed with each question ([] when none)
         self._lock = threading.Lock()
 
-    def ask(self, question: str, audience: str = "employee") -> Answer:
+    def ask(self, question: str, audience: str = "employee", context=None) -> Answer:
         with self._lock:
             self.questions.append(question)
+            self.contexts.append(list(context or []))
         if not question.strip():
             raise InputRejected("Ask a question about Kimss AI's privacy policy.", code="empty")
         if len(question) > 4000:

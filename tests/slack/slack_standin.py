@@ -5,7 +5,10 @@ next calls of a method with 500 or 429 + Retry-After, serves response_url posts,
 a Socket Mode URL from apps.connections.open. For escalations it keeps what was posted
 (conversations.history returns it with its metadata) and answers conversations.members from
 `members`. users.info answers from `users` (a user object, or an error code such as
-"user_not_found"), else as for a plain member of the app's team.
+"user_not_found"), else as for a plain member of the app's team. conversations.replies returns a
+thread's posted messages (with their metadata) after any `thread_messages` a test put there, and
+the agent-messaging methods (assistant.threads.setStatus / setSuggestedPrompts / setTitle) are
+recorded and answered ok, refusing what Slack refuses (no channel_id; setStatus without thread_ts).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ APP_TOKEN = "xapp-1-test-token"
 BOT_USER_ID = "UBOT"
 TEAM_ID = "T0001"
 MANIFEST_SCOPES = ("app_mentions:read", "chat:write", "commands", "im:history", "reactions:write", "channels:history",
-                   "groups:history", "channels:read", "groups:read", "users:read")
+                   "groups:history", "channels:read", "groups:read", "users:read", "mpim:history", "assistant:write")
 
 
 @dataclass
@@ -54,6 +57,7 @@ class SlackStandIn:
     posted: list[dict] = field(default_factory=list)  # chat.postMessage results: channel, ts, metadata
     users: dict[str, dict | str] = field(default_factory=dict)  # users.info, by user id (str: the error)
     shared_channels: set[str] = field(default_factory=set)  # conversations.info: is_ext_shared (Slack Connect)
+    thread_messages: dict[tuple[str, str], list[dict]] = field(default_factory=dict)  # (channel, thread_ts): people's
     # What the bot token was granted: sent as Slack does, in the x-oauth-scopes header of every answer.
     scopes: tuple[str, ...] = MANIFEST_SCOPES
     outside_channels: set[str] = field(default_factory=set)  # conversations.info: the bot is not a member
@@ -121,7 +125,7 @@ class SlackStandIn:
             args = json.loads(raw or "{}")
         else:
             args = {k: v[0] for k, v in parse_qs(raw).items()}
-        for key in ("blocks", "view", "metadata"):
+        for key in ("blocks", "view", "metadata", "prompts", "loading_messages"):
             if isinstance(args.get(key), str):
                 args[key] = json.loads(args[key])
         if path.startswith("/respond/"):
@@ -174,6 +178,16 @@ class SlackStandIn:
             if isinstance(user, str):
                 return 200, {"ok": False, "error": user}
             return 200, {"ok": True, "user": {"id": args.get("user"), **user}}
+        if method == "conversations.replies":  # the thread, oldest first; metadata only when asked for
+            return 200, self._replies(args)
+        if method.startswith("assistant.threads."):
+            if not args.get("channel_id"):
+                return 200, {"ok": False, "error": "invalid_arguments"}
+            if method == "assistant.threads.setStatus" and not args.get("thread_ts"):
+                return 200, {"ok": False, "error": "invalid_arguments"}
+            if method in ("assistant.threads.setStatus", "assistant.threads.setSuggestedPrompts",
+                          "assistant.threads.setTitle"):
+                return 200, {"ok": True}
         if method == "conversations.info" and args.get("channel") in self.unknown_channels:
             return 200, {"ok": False, "error": "channel_not_found"}
         if method == "conversations.history":  # newest first, with metadata, as Slack returns it
@@ -205,6 +219,22 @@ class SlackStandIn:
         if method not in answers:
             return 200, {"ok": False, "error": "unknown_method"}
         return 200, answers[method]
+
+    def _replies(self, args: dict) -> dict:
+        channel, ts = args.get("channel"), args.get("ts")
+        if not channel or not ts:
+            return {"ok": False, "error": "invalid_arguments"}
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        with self._changed:
+            posted = [{"type": "message", "ts": m["ts"], "text": m["text"], "user": BOT_USER_ID, "bot_id": "BBOT",
+                       "thread_ts": m["thread_ts"],
+                       **({"metadata": m["metadata"]} if m["metadata"] and with_metadata else {})}
+                      for m in self.posted if m["channel"] == channel and ts in (m["thread_ts"], m["ts"])]
+            messages = list(self.thread_messages.get((channel, ts), [])) + posted
+        messages.sort(key=lambda m: m["ts"])
+        limit = int(args.get("limit") or 1000)
+        return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit,
+                "response_metadata": {"next_cursor": ""}}
 
     @staticmethod
     def _reply(request: BaseHTTPRequestHandler, status: int, body: dict, headers: dict | None = None) -> None:

@@ -58,10 +58,11 @@ def test_follow_up_mention_in_a_thread_is_answered_in_that_thread(service, stand
 
 
 def test_direct_message_is_answered_in_the_dm_and_thread_replies_in_their_thread(service, standin, assistant):
+    # Agent messaging (agent_view): each question in the Messages tab is a thread, answered inside it.
     service.send_event(direct_message("what do you collect?", ts="1700000000.000200"))
     [reply] = posted(standin)
     assert reply.args["channel"] == DM_CHANNEL_ID
-    assert reply.args.get("thread_ts") is None
+    assert reply.args.get("thread_ts") == "1700000000.000200"
 
     service.send_event(direct_message("and why?", ts="1700000000.000250", thread_ts="1700000000.000200"))
     second = posted(standin, 2)[1]

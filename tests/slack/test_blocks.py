@@ -76,3 +76,7 @@ def test_the_manifest_subscribes_to_exactly_what_the_listeners_handle():
     assert manifest["features"]["app_home"]["messages_tab_enabled"]
     assert {"app_mentions:read", "chat:write", "commands", "im:history", "reactions:write"} <= set(
         manifest["oauth_config"]["scopes"]["bot"])
+    # Conversations: agent messaging (agent_view replaced assistant_view), thread history for follow-ups.
+    assert manifest["features"]["agent_view"]["agent_description"] and "assistant_view" not in manifest["features"]
+    assert {"assistant:write", "channels:history", "groups:history", "mpim:history"} <= set(
+        manifest["oauth_config"]["scopes"]["bot"])

@@ -1,11 +1,12 @@
-"""App Home tab → what the assistant does, example questions, policy date and index status."""
+"""App Home tab → what the assistant does, example questions, policy date and index status.
+Messages tab (agent messaging) → suggested prompts above the composer (bot/slack/agent.py)."""
 
 import logging
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack import messages, team
+from bot.slack import agent, messages, team
 from bot.slack.answering import SlackServices, decide_audience
 from bot.slack.background import new_trace_id
 
@@ -15,8 +16,12 @@ log = logging.getLogger(__name__)
 def register(app: App, services: SlackServices) -> None:
     @app.event("app_home_opened")
     def show_home(event: dict, context: BoltContext) -> None:
+        if event.get("tab") == "messages" and event.get("channel"):
+            # Agent messaging: opening the DM replaced assistant_thread_started; no thread_ts is needed.
+            services.work.submit(agent.suggest_prompts, context.client, event["channel"], new_trace_id())
+            return
         if event.get("tab", "home") != "home":
-            return  # opening the Messages tab fires this event too
+            return
         services.work.submit(publish_home, services, context.client, event["user"])
 
 

@@ -1,4 +1,5 @@
-"""@mention in a channel → the answer in the mention's thread (follow-ups there need a mention too)."""
+"""@mention in a channel → the answer in the mention's thread; a mention inside a thread where the bot
+answered is a follow-up, answered with the thread's earlier turns (bot/slack/threads.py)."""
 
 from slack_bolt import App, BoltContext
 
@@ -23,4 +24,5 @@ def register(app: App, services: SlackServices) -> None:
             team=context.team_id or event.get("team"),
             payload=event,  # Slack Connect: the author's team (bot/slack/audience.py)
             shared=body.get("is_ext_shared_channel"),  # a shared channel is read by customers
+            bot_user_id=context.bot_user_id,
         )

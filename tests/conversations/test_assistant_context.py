@@ -1,0 +1,46 @@
+"""The real core (bundled model, embedded Chroma) answering within a conversation."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.assistant import OFF_TOPIC_TEXT
+from bot.conversation import Turn, turn_of
+from tests.conftest import KNOWLEDGE
+from tests.golden import failure, load_golden
+
+GOLDEN = load_golden(KNOWLEDGE / "golden.yaml")
+
+
+def test_a_follow_up_is_answered_about_the_previous_topic(shipped_assistant):
+    first = shipped_assistant.ask("What do you do with my chat logs?", "customer")
+    alone = shipped_assistant.ask("and how long do you keep it?", "customer")
+    assert alone.answer == OFF_TOPIC_TEXT  # what a new user saw before (issue 12)
+
+    follow = shipped_assistant.ask("and how long do you keep it?", "customer", context=[turn_of(first)])
+    assert follow.question == "and how long do you keep it?"
+    assert follow.answering == "How long do you keep my chat logs?"
+    # The policy says nothing about retention: said so, and support offered, rather than off-topic.
+    assert not follow.covered and follow.escalation and follow.escalation.reason == "not_covered"
+    assert follow.to_dict()["answering"] == "How long do you keep my chat logs?"
+
+
+def test_a_follow_up_pointing_at_a_covered_topic_cites_it(shipped_assistant):
+    first = shipped_assistant.ask("How do you protect my data?", "customer")
+    follow = shipped_assistant.ask("is it encrypted?", "customer", context=[turn_of(first)])
+    assert follow.covered and follow.citations[0].section == "Security Measures"
+    assert follow.answering == "Is my data encrypted?"
+
+
+def test_a_request_after_a_question_goes_to_a_person(shipped_assistant):
+    first = shipped_assistant.ask("Do you keep my chat logs?", "customer")
+    follow = shipped_assistant.ask("Can you erase them?", "customer", context=[turn_of(first)])
+    assert follow.escalation and follow.escalation.reason == "data_request"
+
+
+@pytest.mark.parametrize("item", GOLDEN, ids=[g["question"][:60] for g in GOLDEN])
+def test_golden_questions_are_unaffected_inside_a_conversation(shipped_assistant, item):
+    context = [Turn("What do you do with my chat logs?", ("Data Collection",))]
+    answer = shipped_assistant.ask(item["question"], context=context)
+    assert answer.answering is None
+    assert failure(item, answer) is None, failure(item, answer)

@@ -1,0 +1,75 @@
+"""The follow-up resolver: which messages need the previous turn, and the standalone question built."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.conversation import Turn, recent, turn_of
+from bot.followup import WEIGHTS_FILE, follow_up_probability, needs_context, rewrite, standalone_question, topic_phrase
+
+
+@pytest.mark.parametrize("message", [
+    "and how long do you keep it?", "what about billing records?", "does that include files?",
+    "who else sees them?", "why?", "Can you erase them?", "is it encrypted?", "and for customers?",
+])
+def test_messages_that_point_back_need_the_previous_turn(message):
+    assert needs_context(message), follow_up_probability(message)
+
+
+@pytest.mark.parametrize("message", [
+    "Is traffic to your service encrypted?", "Do you sell customer data to advertisers?",
+    "Where should I send a privacy question?", "I think someone logged into my account without my permission.",
+    "What's the weather in Berlin tomorrow?", "What kinds of information does Kimss gather about me?",
+])
+def test_self_contained_questions_stand_alone(message):
+    assert not needs_context(message), follow_up_probability(message)
+    assert standalone_question(message, [Turn("What do you do with my chat logs?")]) is None
+
+
+def test_the_pronoun_becomes_the_previous_topic():
+    assert rewrite("and how long do you keep it?", "What do you do with my chat logs?") == \
+        "How long do you keep my chat logs?"
+    assert rewrite("does that include files?", "What information do you collect?") == \
+        "Does the information you collect include files?"
+    assert rewrite("is it encrypted?", "How do you protect my data?") == "Is my data encrypted?"
+
+
+def test_a_fragment_with_its_own_topic_takes_the_previous_topics_place():
+    assert rewrite("what about billing records?", "Do you share my chat logs?") == "Do you share my billing records?"
+
+
+def test_a_fragment_without_a_topic_is_added_to_the_previous_question():
+    assert rewrite("and for customers?", "What do you do with my chat logs?") == \
+        "What do you do with my chat logs — for customers?"
+
+
+def test_the_askers_own_data_stays_theirs():
+    assert topic_phrase("What personal data do you hold about me?") == "my personal data"
+    assert rewrite("Please delete it.", "What personal data do you hold about me?") == "Please delete my personal data."
+
+
+def test_only_the_last_turn_is_used_and_no_context_means_no_rewrite():
+    turns = [Turn("How do you protect my data?"), Turn("What do you do with my chat logs?")]
+    assert standalone_question("who else sees them?", turns) == "Who else sees my chat logs?"
+    assert standalone_question("who else sees them?", []) is None
+    assert standalone_question("who else sees them?", None) is None
+
+
+def test_turns_are_bounded_and_carry_the_standalone_question():
+    from bot.answer import Answer, Citation, Escalation
+
+    citation = Citation(1, "privacy-policy.md", "Privacy Policy", "Usage", "quote", None, "2026-04-30", 0.5)
+    answer = Answer("why?", "text", True, 0.9, "customer", [citation], Escalation("not_covered"),
+                    answering="What data do you collect — why?")
+    turn = turn_of(answer)
+    assert (turn.question, turn.sections, turn.escalation) == ("What data do you collect — why?", ("Usage",),
+                                                              "not_covered")
+    assert recent(list(range(10)), 3) == [7, 8, 9]
+
+
+def test_the_weights_artifact_records_its_provenance():
+    artifact = json.loads(WEIGHTS_FILE.read_text())
+    assert artifact["data"]["sha256"] and artifact["data"]["examples"] > 50
+    assert "tests/heldout" not in " ".join(artifact["data"]["files"])

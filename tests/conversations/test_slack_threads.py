@@ -1,0 +1,129 @@
+"""Follow-ups in Slack threads and the agent messaging experience, over real HTTP with signed requests,
+the Web API stand-in and the real core."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.escalation.conftest import records
+from tests.slack.harness import CHANNEL_ID, DM_CHANNEL_ID, USER_ID, direct_message, mention
+from tests.slack.slack_standin import BOT_USER_ID
+
+ROOT = "1700000000.000100"
+
+
+def posted(standin, n: int = 1, channel: str | None = None):
+    def mine(calls):
+        return [c for c in calls if c.method == "chat.postMessage" and channel in (None, c.args.get("channel"))]
+
+    return mine(standin.wait_for(lambda calls: len(mine(calls)) >= n))
+
+
+def answering(call) -> str | None:
+    """The "Answering: …" line the reply shows when a follow-up was rewritten."""
+    for block in call.args["blocks"]:
+        for element in block.get("elements", []):
+            if block["type"] == "context" and element.get("text", "").startswith("*Answering:*"):
+                return element["text"][len("*Answering:* "):]
+    return None
+
+
+@pytest.fixture
+def slack(start_service, shipped_assistant):
+    return start_service(shipped_assistant)
+
+
+def test_a_follow_up_mention_in_the_thread_is_answered_in_context_and_a_topic_change_alone(
+        slack, start_service, shipped_assistant, standin):
+    slack.send_event(mention("What do you do with my chat logs?", ts=ROOT))
+    [first] = posted(standin)
+    assert first.args["thread_ts"] == ROOT and answering(first) is None
+    assert first.args["metadata"]["event_type"] == "privacy_answer"  # the turn travels with the post
+
+    # Another replica (or a restart) has no cache: it reads the thread back from Slack.
+    slack.stop()
+    other = start_service(shipped_assistant)
+    other.send_event(mention("and how long do you keep it?", ts="1700000000.000300", thread_ts=ROOT))
+    second = posted(standin, 2)[1]
+    assert second.args["thread_ts"] == ROOT
+    assert answering(second) == "How long do you keep my chat logs?"
+    assert "does not cover" in second.args["text"]
+    [replies] = standin.of("conversations.replies")
+    assert (replies.args["channel"], replies.args["ts"]) == (CHANNEL_ID, ROOT)
+
+    other.send_event(mention("Is traffic to your service encrypted?", ts="1700000000.000400", thread_ts=ROOT))
+    third = posted(standin, 3)[2]
+    assert answering(third) is None and "Security Measures" in third.args["text"]
+    assert len(standin.of("conversations.replies")) == 1  # the thread's turns are cached and kept current
+
+
+def test_a_mention_in_a_thread_the_bot_never_answered_is_answered_alone(slack, standin):
+    standin.thread_messages[(CHANNEL_ID, ROOT)] = [
+        {"type": "message", "user": "U0OTHER", "ts": ROOT, "text": "Do we keep chat logs?"}]
+    slack.send_event(mention("and how long do you keep it?", ts="1700000000.000500", thread_ts=ROOT))
+    [reply] = posted(standin)
+    assert answering(reply) is None
+    assert "I answer questions about Kimss AI's privacy policy" in reply.args["text"]
+
+
+def test_opening_the_messages_tab_suggests_prompts(slack, standin):
+    slack.send_event({"type": "app_home_opened", "user": USER_ID, "channel": DM_CHANNEL_ID, "tab": "messages",
+                      "event_ts": "1700000000.000050"})
+    standin.wait_for(lambda calls: any(c.method == "assistant.threads.setSuggestedPrompts" for c in calls))
+    [call] = standin.of("assistant.threads.setSuggestedPrompts")
+    assert call.args["channel_id"] == DM_CHANNEL_ID and "thread_ts" not in call.args  # agent_view: no thread
+    prompts = call.args["prompts"]
+    assert 1 <= len(prompts) <= 4 and all(p["title"] and p["message"] for p in prompts)
+    assert "How do I request a copy of my data?" in [p["message"] for p in prompts]
+    slack.wait_idle()
+    assert standin.of("views.publish") == []  # the Home tab is not published for the Messages tab
+
+
+def test_a_dm_shows_a_status_then_answers_in_its_thread_and_follow_ups_there_have_context(slack, standin):
+    slack.send_event(direct_message("How do you protect my data?", ts="1700000000.000200"))
+    [reply] = posted(standin)
+    methods = [c.method for c in standin.calls]
+    assert methods.index("assistant.threads.setStatus") < methods.index("chat.postMessage")
+    [status] = standin.of("assistant.threads.setStatus")
+    assert (status.args["channel_id"], status.args["thread_ts"]) == (DM_CHANNEL_ID, "1700000000.000200")
+    assert "reading the policy" in status.args["status"]
+    [title] = standin.of("assistant.threads.setTitle")
+    assert title.args["title"] == "How do you protect my data?" and title.args["thread_ts"] == "1700000000.000200"
+    assert (reply.args["channel"], reply.args["thread_ts"]) == (DM_CHANNEL_ID, "1700000000.000200")
+
+    slack.send_event(direct_message("is it encrypted?", ts="1700000000.000250", thread_ts="1700000000.000200"))
+    second = posted(standin, 2)[1]
+    assert second.args["thread_ts"] == "1700000000.000200"
+    assert answering(second) == "Is my data encrypted?" and "Security Measures" in second.args["text"]
+    assert len(standin.of("assistant.threads.setTitle")) == 1  # titled once, from the first question
+
+
+def test_a_hand_off_in_a_thread_records_the_turns_before_it(start_service, shipped_assistant, standin):
+    slack = start_service(shipped_assistant, SUPPORT_CHANNEL_ID="C0SUPPORT")
+    slack.send_event(direct_message("Do you keep my chat logs?", ts="1700000000.000600"))
+    posted(standin)
+    slack.send_event(direct_message("Can you erase them?", ts="1700000000.000650", thread_ts="1700000000.000600"))
+    reply = posted(standin, 2, channel=DM_CHANNEL_ID)[1]  # the support post goes elsewhere, maybe first
+    assert answering(reply) == "Can you erase my chat logs?"
+    [record] = records(slack.settings)
+    assert record.reason == "data_request" and [t["question"] for t in record.turns] == ["Do you keep my chat logs?"]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_follow_ups_without_a_mention_only_when_enabled_and_only_where_the_bot_answered(
+        start_service, shipped_assistant, standin, enabled):
+    slack = start_service(shipped_assistant, SLACK_THREAD_FOLLOW_UPS="true" if enabled else "false")
+    slack.send_event(mention("What do you do with my chat logs?", ts=ROOT))
+    posted(standin)
+    reply_in_thread = {"type": "message", "channel_type": "channel", "channel": CHANNEL_ID, "user": USER_ID,
+                       "text": "and how long do you keep it?", "ts": "1700000000.000700", "thread_ts": ROOT}
+    elsewhere = {**reply_in_thread, "ts": "1700000000.000800", "thread_ts": "1700000000.000750"}
+    with_mention = {**reply_in_thread, "ts": "1700000000.000900", "text": f"<@{BOT_USER_ID}> why?"}
+    for event in (reply_in_thread, elsewhere, with_mention):
+        assert slack.send_event(event).status_code == 200
+    slack.wait_idle()
+    replies = posted(standin)
+    if enabled:
+        assert len(replies) == 2 and answering(replies[1]) == "How long do you keep my chat logs?"
+    else:
+        assert len(replies) == 1
