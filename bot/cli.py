@@ -8,11 +8,11 @@ import sys
 from bot.commands import USAGE_EXIT, ask, index, serve
 from bot.commands import eval as eval_command
 from bot.commands import report
-from bot.commands import doctor, escalations
+from bot.commands import doctor, escalations, subject
 from bot.errors import InputRejected, PrivacyBotError
 
 # Add a command: a module in bot/commands/ with register(subparsers), then list it here.
-COMMANDS = [index, ask, serve, eval_command, report, escalations, doctor]
+COMMANDS = [index, ask, serve, eval_command, report, escalations, subject, doctor]
 
 
 def main(argv: list[str] | None = None) -> int:

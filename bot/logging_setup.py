@@ -34,6 +34,9 @@ class QuestionContext:
     trace_id: str | None = None
     answer_id: str | None = None  # the id an adapter gives the answer (Slack feedback buttons carry it)
     source: str | None = None  # slack | cli | api
+    # Who asked, as identifiers ("slack:U…", "email:…", "customer:…"): analytics store them only as
+    # keyed hashes (bot/analytics/events.py), so `privacy-bot subject` can find and erase the rows.
+    subjects: tuple[str, ...] | None = None
 
 
 _context: contextvars.ContextVar[QuestionContext] = contextvars.ContextVar("question_context",
@@ -50,11 +53,12 @@ def current_context() -> QuestionContext:
 
 @contextlib.contextmanager
 def question_context(*, trace_id: str | None = None, answer_id: str | None = None,
-                     source: str | None = None) -> Iterator[QuestionContext]:
+                     source: str | None = None, subjects: tuple[str, ...] | None = None) -> Iterator[QuestionContext]:
     """Bind ids to the question being handled; fields left None keep an outer binding."""
     outer = _context.get()
     bound = replace(outer, **{k: v for k, v in (("trace_id", trace_id or outer.trace_id or new_trace_id()),
-                                                ("answer_id", answer_id), ("source", source)) if v is not None})
+                                                ("answer_id", answer_id), ("source", source),
+                                                ("subjects", subjects)) if v is not None})
     token = _context.set(bound)
     try:
         yield bound

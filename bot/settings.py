@@ -17,6 +17,18 @@ from bot.errors import ConfigError
 
 MAX_QUESTION_CHARS = 4000
 
+# Statutory response periods for data-subject requests (bot/escalation/deadlines.py; README
+# "Data-subject requests"). period/extension: (amount, "months" | "days"), counted in calendar
+# terms from the day the request was received; confirm_receipt: business days to acknowledge it.
+DSAR_REGIMES: dict[str, dict] = {
+    # GDPR Art. 12(3): one month, extendable by two further months (the person told within the first month).
+    "gdpr": {"label": "GDPR", "period": (1, "months"), "extension": (2, "months"), "confirm_receipt": None},
+    # CCPA/CPRA, 11 CCR §7021: confirm within 10 business days, respond within 45 days, once +45 with notice.
+    "ccpa": {"label": "CCPA/CPRA", "period": (45, "days"), "extension": (45, "days"), "confirm_receipt": 10},
+    # Virginia CDPA § 59.1-577: 45 days, extendable once by 45 when reasonably necessary, with notice.
+    "vcdpa": {"label": "Virginia CDPA", "period": (45, "days"), "extension": (45, "days"), "confirm_receipt": None},
+}
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -64,6 +76,15 @@ class Settings:
     # a new mention (needs message.channels / message.groups events; off by default).
     conversation_ttl_minutes: int = 60
     slack_thread_follow_ups: bool = False
+    # Data-subject requests (bot/escalation/deadlines.py, reminders.py): the regime a record gets
+    # unless support sets another, reminder horizon, the daily digest's time (UTC), retention
+    # after closing. dsar_test_clock_file: tests only (a file holding the "current" time), honoured
+    # only with PRIVACY_BOT_TESTING=1, so no deployment can run on a fake clock.
+    dsar_default_regime: str = "gdpr"
+    dsar_reminder_days: int = 7
+    dsar_digest_time: str = "09:00"
+    dsar_record_retention_months: int = 24
+    dsar_test_clock_file: Path | None = None
 
     @property
     def chroma_server(self) -> str | None:
@@ -170,6 +191,11 @@ class Settings:
             web_session_secret=text("WEB_SESSION_SECRET"),
             conversation_ttl_minutes=integer("CONVERSATION_TTL_MINUTES", 60, 1, 7 * 24 * 60),
             slack_thread_follow_ups=boolean("SLACK_THREAD_FOLLOW_UPS", False),
+            dsar_default_regime=(text("DSAR_DEFAULT_REGIME") or "gdpr").lower(),
+            dsar_reminder_days=integer("DSAR_REMINDER_DAYS", 7, 0, 90),
+            dsar_digest_time=text("DSAR_DIGEST_TIME") or "09:00",
+            dsar_record_retention_months=integer("DSAR_RECORD_RETENTION_MONTHS", 24, 1, 1200),
+            dsar_test_clock_file=_test_clock_file(text("DSAR_TEST_CLOCK_FILE"), boolean("PRIVACY_BOT_TESTING", False)),
         )
         settings._validate()
         return settings
@@ -220,6 +246,11 @@ class Settings:
                                   f"expected 'self', 'none', * or origins such as https://support.example.com, got {part!r}")
         if self.web_session_secret is not None and len(self.web_session_secret) < 32:
             raise ConfigError("WEB_SESSION_SECRET", "use at least 32 random characters")
+        if self.dsar_default_regime not in DSAR_REGIMES:
+            raise ConfigError("DSAR_DEFAULT_REGIME", f"expected one of {', '.join(DSAR_REGIMES)}, "
+                                                     f"got {self.dsar_default_regime!r}")
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", self.dsar_digest_time):
+            raise ConfigError("DSAR_DIGEST_TIME", f"expected HH:MM (UTC, 24-hour), got {self.dsar_digest_time!r}")
 
     def redacted(self) -> dict[str, object]:
         """Settings for logs and /healthz: secrets never leave as text."""
@@ -228,3 +259,11 @@ class Settings:
             f.name: ("***" if f.name in secret and getattr(self, f.name) else str(getattr(self, f.name)))
             for f in fields(self)
         }
+
+
+def _test_clock_file(path: str | None, testing: bool) -> Path | None:
+    """The fake clock is for tests: set without PRIVACY_BOT_TESTING=1 it stops the start, naming it."""
+    if path and not testing:
+        raise ConfigError("DSAR_TEST_CLOCK_FILE", "tests only: it is honoured only with PRIVACY_BOT_TESTING=1; "
+                                                  "remove it from a deployment")
+    return Path(path) if path else None

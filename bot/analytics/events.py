@@ -8,6 +8,8 @@ that opens the store runs it too, so retention holds without anyone remembering 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import threading
 import time
@@ -49,6 +51,20 @@ class QuestionEvent:
     trace_id: str | None
 
 
+def subject_tokens(conn, identifiers) -> list[str]:
+    """Keyed hashes (HMAC-SHA256, key in `pseudonym_keys`) of who asked: findable, never readable."""
+    if not identifiers:
+        return []
+    row = conn.execute("SELECT key FROM pseudonym_keys WHERE name = 'subject'").fetchone()
+    return sorted({hmac.new(bytes(row[0]), normalise_identifier(i).encode(), hashlib.sha256).hexdigest()[:32]
+                   for i in identifiers if i})
+
+
+def normalise_identifier(identifier: str) -> str:
+    kind, _, value = identifier.partition(":")
+    return f"{kind}:{value.strip().lower()}" if kind == "email" else f"{kind}:{value.strip()}"
+
+
 class QuestionEvents:
     def __init__(self, database: Database, retention_days: int = 90):
         self.db = database
@@ -59,7 +75,7 @@ class QuestionEvents:
         return cls(Database(path), retention_days)
 
     def record(self, answer: Answer, *, source: str, answer_id: str | None = None, trace_id: str | None = None,
-               asked_at: float | None = None) -> QuestionEvent:
+               asked_at: float | None = None, subjects: tuple[str, ...] = ()) -> QuestionEvent:
         cleaned = redact(answer.question)
         top = answer.citations[0] if answer.citations else None
         event = QuestionEvent(
@@ -71,13 +87,14 @@ class QuestionEvents:
             answer_id=answer_id, trace_id=trace_id,
         )
         with self.db.transaction() as conn:
+            tokens = " ".join(subject_tokens(conn, subjects))
             conn.execute(
                 "INSERT INTO question_events (id, asked_at, source, audience, question, redactions, outcome, covered,"
-                " confidence, top_section, top_document, escalation_reason, answer_id, trace_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " confidence, top_section, top_document, escalation_reason, answer_id, trace_id, subjects)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (event.id, event.asked_at, event.source, event.audience, event.question, event.redactions,
                  event.outcome, int(event.covered), event.confidence, event.top_section, event.top_document,
-                 event.escalation_reason, event.answer_id, event.trace_id),
+                 event.escalation_reason, event.answer_id, event.trace_id, tokens),
             )
         return event
 

@@ -40,7 +40,8 @@ class RecordingAssistant:
                 "question_chars": len(question), "answer_id": context.answer_id,
             })
             try:
-                self.events.record(answer, source=source, answer_id=context.answer_id, trace_id=context.trace_id)
+                self.events.record(answer, source=source, answer_id=context.answer_id, trace_id=context.trace_id,
+                                   subjects=context.subjects or ())
             except Exception:
                 log.exception("recording the question event failed")
             return answer

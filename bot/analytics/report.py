@@ -84,6 +84,7 @@ def build_report(db: Database, *, since: float, until: float | None = None, embe
                          for s, n in sorted(sections.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_SECTIONS]],
         "coverage_gaps": coverage_gaps([q for _, q in reversed(gaps)], embed),
         "escalations": escalation_summary(db, since, until),
+        "data_requests": data_request_summary(db, since, until),
         "feedback": [{"section": s, "helpful": h, "not_helpful": n}
                      for s, (h, n) in sorted(votes.items(), key=lambda kv: (-(kv[1][0] + kv[1][1]), kv[0]))],
     }
@@ -172,6 +173,32 @@ def escalation_summary(db: Database, since: float, until: float) -> dict:
     }
 
 
+def data_request_summary(db: Database, since: float, until: float) -> dict:
+    """Data-subject requests received in the period: by kind, time to close (days: median, 90th
+    percentile), the share closed by their deadline, and how many are overdue as of `until`."""
+    summary = {"total": 0, "by_kind": {}, "closed": 0, "median_days_to_close": None, "p90_days_to_close": None,
+               "closed_on_time_share": None, "overdue_now": 0}
+    columns = {row[1] for row in db.query("PRAGMA table_info(escalations)")}
+    if "due_at" not in columns:
+        return summary
+    rows = db.query("SELECT kind, created_at, resolved_at, COALESCE(extended_until, due_at) FROM escalations"
+                    " WHERE reason = 'data_request' AND due_at IS NOT NULL AND created_at >= ? AND created_at < ?",
+                    (since, until))
+    end = datetime.fromtimestamp(until, timezone.utc).date()
+    closed = [(r[2] - r[1]) / DAY_S for r in rows if r[2] is not None]
+    on_time = [datetime.fromtimestamp(r[2], timezone.utc).date().isoformat() <= r[3] for r in rows if r[2] is not None]
+    summary.update({
+        "total": len(rows),
+        "by_kind": dict(sorted(Counter(r[0] or "unspecified" for r in rows).items())),
+        "closed": len(closed),
+        "median_days_to_close": round(statistics.median(closed), 1) if closed else None,
+        "p90_days_to_close": round(float(np.percentile(closed, 90)), 1) if closed else None,
+        "closed_on_time_share": round(sum(on_time) / len(on_time), 4) if on_time else None,
+        "overdue_now": sum(1 for r in rows if r[2] is None and r[3] < end.isoformat()),
+    })
+    return summary
+
+
 def _first(columns: set[str], *names: str) -> str | None:
     return next((n for n in names if n in columns), None)
 
@@ -225,9 +252,20 @@ def render_text(report: dict) -> str:
         lines.append("  by reason: " + ", ".join(f"{k} {v}" for k, v in esc["by_reason"].items()))
     if esc["by_status"]:
         lines.append("  by status: " + ", ".join(f"{k} {v}" for k, v in esc["by_status"].items()))
+    dsr = report.get("data_requests") or {}
+    if dsr.get("total"):
+        share = dsr["closed_on_time_share"]
+        lines += [f"Data requests: {dsr['total']}, closed {dsr['closed']}, overdue now {dsr['overdue_now']}; "
+                  f"days to close median {_na(dsr['median_days_to_close'])}, 90th percentile "
+                  f"{_na(dsr['p90_days_to_close'])}; closed on time {'n/a' if share is None else f'{share:.0%}'}",
+                  "  by kind: " + ", ".join(f"{k} {v}" for k, v in dsr["by_kind"].items())]
     lines += ["", "Feedback per section (👍 / 👎):"] + (
         [f"  {f['helpful']:>3} / {f['not_helpful']:<3} {f['section']}" for f in report["feedback"]] or ["  (none)"])
     return "\n".join(lines)
+
+
+def _na(value) -> str:
+    return "n/a" if value is None else str(value)
 
 
 def render_csv(report: dict) -> str:
@@ -261,6 +299,12 @@ def render_csv(report: dict) -> str:
         writer.writerow(["escalations_by_reason", k, v])
     for k, v in esc["by_status"].items():
         writer.writerow(["escalations_by_status", k, v])
+    dsr = report.get("data_requests") or {}
+    for key in ("total", "closed", "overdue_now", "median_days_to_close", "p90_days_to_close", "closed_on_time_share"):
+        if key in dsr:
+            writer.writerow(["data_requests", key, "" if dsr[key] is None else dsr[key]])
+    for k, v in (dsr.get("by_kind") or {}).items():
+        writer.writerow(["data_requests_by_kind", k, v])
     for f in report["feedback"]:
         writer.writerow(["feedback_helpful", f["section"], f["helpful"]])
         writer.writerow(["feedback_not_helpful", f["section"], f["not_helpful"]])

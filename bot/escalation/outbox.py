@@ -31,7 +31,8 @@ import uuid
 from typing import Protocol
 
 from bot.escalation.record import EscalationRecord
-from bot.escalation.render import Rendered, acknowledgement_message, resolution_notice, support_message
+from bot.escalation.render import (Rendered, acknowledgement_message, extension_notice, resolution_notice,
+                                   support_message)
 from bot.escalation.store import EscalationStore
 from bot.settings import Settings
 
@@ -83,8 +84,9 @@ def _alive(pid: int) -> bool:
 class Outbox:
     def __init__(self, store: EscalationStore, poster: Poster, settings: Settings, *,
                  base_delay: float = 0.5, max_delay: float = 300.0, idle_poll: float = 5.0,
-                 ack_orphans: bool = True):
+                 ack_orphans: bool = True, reminders=None):
         self.store = store
+        self.reminders = reminders  # bot.escalation.reminders.Reminders: the daily digest and badges
         self.poster = poster
         self.settings = settings
         self.base_delay = base_delay
@@ -140,6 +142,8 @@ class Outbox:
 
     def run_once(self) -> int:
         """Work on every record that is due now; returns how many were worked on."""
+        if self.reminders is not None:
+            self.reminders.run_once()  # marks today's badge refreshes as owed before the records are worked
         orphans = self.started_at if self.ack_orphans else None
         references = self.store.due(time.time(), orphans_before=orphans)
         for reference in references:
@@ -169,9 +173,13 @@ class Outbox:
                 record = self.store.get(ref)
             if record.delivery == "delivered" and record.support_stale > 0:
                 stale = record.support_stale
-                self.poster.update(record.support_channel, record.support_ts, support_message(record))
+                self.poster.update(record.support_channel, record.support_ts, self._render(record))
                 self.store.set_updated(ref, stale)
                 log.info("escalation %s support message updated (%s)", ref, record.status)
+            if self._reply_here(record) and record.extension_notice == "pending":
+                self.poster.post(record.reply_to.channel, extension_notice(record), thread_ts=record.reply_to.thread_ts)
+                self.store.set_extension_notice_sent(ref)
+                log.info("escalation %s asker told of the extension", ref)
             if self._reply_here(record) and record.resolution_notice == "pending":
                 self.poster.post(record.reply_to.channel, resolution_notice(record), thread_ts=record.reply_to.thread_ts)
                 self.store.set_notice_sent(ref)
@@ -194,6 +202,9 @@ class Outbox:
             log.warning("escalation %s delivery failed (attempt %d, retry in %.1fs): %s", ref, attempts, delay, error)
             return False
 
+    def _render(self, record: EscalationRecord) -> Rendered:
+        return support_message(record, today=self.store.clock.today(), reminder_days=self.settings.dsar_reminder_days)
+
     @staticmethod
     def _reply_here(record: EscalationRecord) -> bool:
         return record.reply_to is not None and record.reply_to.kind == "slack" and bool(record.reply_to.channel)
@@ -209,7 +220,7 @@ class Outbox:
                 return
         stale = record.support_stale
         self.store.set_posting(ref)
-        ts = self.poster.post(record.support_channel, support_message(record), reference=ref)
+        ts = self.poster.post(record.support_channel, self._render(record), reference=ref)
         crash_if(self.settings, "crash_after_post")
         self.store.set_delivered(ref, ts, rendered_stale=stale)
         log.info("escalation %s posted to the support channel (ts %s)", ref, ts)

@@ -16,8 +16,13 @@ import json
 import re
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from bot.answer import ESCALATION_KINDS
 
 STATUSES = ("open", "claimed", "resolved")
+OUTCOMES = ("fulfilled", "refused", "withdrawn", "duplicate")
+DSAR_KINDS = ESCALATION_KINDS["data_request"]  # access, deletion, correction, portability, …
 DELIVERY_STATES = ("pending", "posting", "delivered", "no_channel")
 REASONS = {
     "data_request": "Data request",
@@ -114,13 +119,31 @@ class EscalationRecord:
     resolution_notice: str = "none"
     # The conversation's earlier turns (oldest first), each {"question", "sections", "escalation"}.
     turns: list[dict] = field(default_factory=list)
+    # Data-subject requests (migration 8): dates are ISO dates (UTC), times Unix seconds.
+    kind: str | None = None
+    regime: str | None = None
+    due_at: str | None = None
+    extended_until: str | None = None
+    extension_reason: str | None = None
+    extended_by: str | None = None
+    extended_at: float | None = None
+    extension_notice: str = "none"
+    verified_by: str | None = None
+    verified_at: float | None = None
+    verified_how: str | None = None
+    outcome: str | None = None
+    outcome_reason: str | None = None
+    badge_day: str | None = None
+    erased_at: float | None = None
 
     COLUMNS = (
         "reference, created_at, reason, audience, asker_kind, asker_user_id, asker_team_id, customer_id,"
         " customer_email, customer_workspace, reply_kind, reply_channel, reply_thread_ts, question, sections,"
         " answer_id, dedupe_key, status, claimed_by, claimed_at, resolved_by, resolved_at, resolution_note,"
         " support_channel, delivery, support_ts, attempts, next_attempt_at, last_error, delivered_at,"
-        " support_stale, asker_told, resolution_notice, turns"
+        " support_stale, asker_told, resolution_notice, turns, kind, regime, due_at, extended_until,"
+        " extension_reason, extended_by, extended_at, extension_notice, verified_by, verified_at, verified_how,"
+        " outcome, outcome_reason, badge_day, erased_at"
     )
 
     @classmethod
@@ -128,7 +151,9 @@ class EscalationRecord:
         (reference, created_at, reason, audience, asker_kind, user_id, team_id, customer_id, email, workspace,
          reply_kind, reply_channel, reply_thread_ts, question, sections, answer_id, dedupe_key, status,
          claimed_by, claimed_at, resolved_by, resolved_at, note, support_channel, delivery, support_ts,
-         attempts, next_attempt_at, last_error, delivered_at, stale, told, notice, turns) = row
+         attempts, next_attempt_at, last_error, delivered_at, stale, told, notice, turns, *dsar) = row
+        (kind, regime, due_at, extended_until, extension_reason, extended_by, extended_at, extension_notice,
+         verified_by, verified_at, verified_how, outcome, outcome_reason, badge_day, erased_at) = dsar
         return cls(
             reference=reference, created_at=created_at, reason=reason, audience=audience,
             asker=Asker(asker_kind, user_id, team_id, customer_id, email, workspace),
@@ -139,7 +164,29 @@ class EscalationRecord:
             support_ts=support_ts, attempts=attempts, next_attempt_at=next_attempt_at, last_error=last_error,
             delivered_at=delivered_at, support_stale=stale, asker_told=bool(told), resolution_notice=notice,
             turns=json.loads(turns or "[]"),
+            kind=kind, regime=regime, due_at=due_at, extended_until=extended_until, extension_reason=extension_reason,
+            extended_by=extended_by, extended_at=extended_at, extension_notice=extension_notice,
+            verified_by=verified_by, verified_at=verified_at, verified_how=verified_how, outcome=outcome,
+            outcome_reason=outcome_reason, badge_day=badge_day, erased_at=erased_at,
         )
+
+    # ---- the data-subject request's clock ---------------------------------------------------
+    @property
+    def is_dsar(self) -> bool:
+        return self.reason == "data_request" and self.due_at is not None
+
+    @property
+    def received_at(self) -> float:
+        return self.created_at
+
+    @property
+    def closed_at(self) -> float | None:
+        return self.resolved_at
+
+    @property
+    def deadline(self) -> str | None:
+        """The date the response is due now: the extension's, or the original one."""
+        return self.extended_until or self.due_at
 
     def to_dict(self) -> dict:
         """What `privacy-bot escalations --json` prints: one object per record."""
@@ -157,4 +204,16 @@ class EscalationRecord:
             "delivery": self.delivery, "support_channel": self.support_channel, "support_ts": self.support_ts,
             "attempts": self.attempts, "last_error": self.last_error, "asker_told": self.asker_told,
             "resolution_notice": self.resolution_notice, "turns": list(self.turns),
+            "kind": self.kind, "regime": self.regime, "received_at": _iso(self.created_at), "due_at": self.due_at,
+            "extended_until": self.extended_until, "extension_reason": self.extension_reason,
+            "verified": None if self.verified_at is None else {"by": self.verified_by, "at": _iso(self.verified_at),
+                                                               "how": self.verified_how},
+            "closed_at": _iso(self.resolved_at), "outcome": self.outcome, "outcome_reason": self.outcome_reason,
+            "erased_at": _iso(self.erased_at),
         }
+
+
+def _iso(epoch: float | None) -> str | None:
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

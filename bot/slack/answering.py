@@ -91,7 +91,9 @@ def compose_reply(services: SlackServices, question: str, trace_id: str, *, echo
     answer_id = uuid.uuid4().hex[:16]
     try:
         # The ids go with the question into logs and analytics (bot/analytics/recording.py).
-        with services.ask_slots, question_context(trace_id=trace_id, answer_id=answer_id, source="slack"):
+        subjects = ((f"slack:{ask.user_id}",) + ((f"email:{ask.email}",) if ask.email else ())) if ask else None
+        with services.ask_slots, question_context(trace_id=trace_id, answer_id=answer_id, source="slack",
+                                                  subjects=subjects):
             answer = services.assistant.ask(question, audience=audience, **({"context": context} if context else {}))
     except InputRejected as rejection:
         if rejection.code == "empty":

@@ -65,6 +65,7 @@ def escalate_answer(services, answer: Answer, answer_id: str, ask: SlackAsk, tur
         reply_to=ReplyTo("slack", ask.reply_channel, ask.reply_thread_ts), question=answer.question,
         sections=[c.label() for c in answer.citations], answer_id=answer_id,
         dedupe_key=dedupe_key(ask.team_id, ask.source_key(answer_id), ask.user_id), turns=turns,
+        kind=answer.escalation.kind,  # e.g. "deletion" (the router's); support can correct it
     )
     record = created.record
     answer = replace(answer, escalation=Escalation(answer.escalation.reason, record.reference,

@@ -124,8 +124,13 @@ class SupportTeam:
 
 def escalation_service(settings: Settings, db) -> tuple["Escalations", "Outbox"]:
     """The escalation flow over the state database, delivering to Slack through the outbox."""
+    from bot.clock import clock_from_settings
     from bot.escalation import Escalations, EscalationStore, Outbox
+    from bot.escalation.reminders import Reminders
 
-    store = EscalationStore(db)
-    outbox = Outbox(store, SlackPoster(outbox_client(settings)), settings)
+    store = EscalationStore(db, clock_from_settings(settings))
+    poster = SlackPoster(outbox_client(settings))
+    outbox = Outbox(store, poster, settings)
+    # The daily digest and badge refresh of data-subject requests run in the same worker.
+    outbox.reminders = Reminders(store, poster, settings, owner=outbox.owner)
     return Escalations(store, settings, outbox), outbox

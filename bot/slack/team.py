@@ -158,6 +158,7 @@ def report_blocks(report: dict) -> list[dict]:
         + (" — " + ", ".join(f"{escape(k)} {v}" for k, v in esc["by_reason"].items()) if esc["by_reason"] else "")
         + (" — " + ", ".join(f"{escape(k)} {v}" for k, v in esc["by_status"].items()) if esc["by_status"] else "")
         + (f"; median time to resolve {median} h" if median is not None else ""),
+        data_request_line(report.get("data_requests") or {}),
         "*Feedback* 👍/👎: " + (", ".join(f"{escape(f['section'])} {f['helpful']}/{f['not_helpful']}"
                                           for f in report["feedback"][:5]) or "none yet"),
     ]
@@ -167,6 +168,15 @@ def report_blocks(report: dict) -> list[dict]:
         or "none")
     return [section("\n".join(lines)), section(gap_text),
             context("Questions are stored with personal data removed. Full report: `privacy-bot report`.")]
+
+
+def data_request_line(dsr: dict) -> str:
+    if not dsr.get("total"):
+        return "*Data requests*: none"
+    share = dsr["closed_on_time_share"]
+    return (f"*Data requests*: {dsr['total']}, {dsr['overdue_now']} overdue now"
+            + (f"; closed on time {share:.0%}" if share is not None else "")
+            + (f"; median {dsr['median_days_to_close']} days to close" if dsr["median_days_to_close"] is not None else ""))
 
 
 def publish_result_dm(client: WebClient, user_id: str, message: SlackMessage) -> None:

@@ -96,6 +96,19 @@ class Database:
 
 
 def _statements(script: str) -> list[str]:
-    """Split a migration into statements (no migration contains ';' inside a literal)."""
+    """Split a migration into statements (no migration contains ';' inside a literal).
+
+    A `CREATE TRIGGER ... BEGIN ...; END` holds semicolons of its own: its pieces are joined
+    back until its END."""
     lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    statements: list[str] = []
+    pending = ""
+    for piece in "\n".join(lines).split(";"):
+        pending = f"{pending};{piece}" if pending else piece
+        text = pending.strip()
+        if text.upper().startswith("CREATE TRIGGER") and not text.upper().endswith("END"):
+            continue
+        if text:
+            statements.append(text)
+        pending = ""
+    return statements

@@ -172,5 +172,76 @@ MIGRATIONS: list[Migration] = [
         """,
     ),
 ]
+MIGRATIONS.append(Migration(
+    8,
+    "data_subject_requests",
+    """
+    -- Data-subject requests (bot/escalation/deadlines.py): the kind, the regime whose clock runs, the
+    -- deadline (ISO date, UTC), one extension, identity verification, the outcome, and the day the
+    -- reminder worker last refreshed the support message (once per day per request).
+    ALTER TABLE escalations ADD COLUMN kind TEXT;
+    ALTER TABLE escalations ADD COLUMN regime TEXT;
+    ALTER TABLE escalations ADD COLUMN due_at TEXT;
+    ALTER TABLE escalations ADD COLUMN extended_until TEXT;
+    ALTER TABLE escalations ADD COLUMN extension_reason TEXT;
+    ALTER TABLE escalations ADD COLUMN extended_by TEXT;
+    ALTER TABLE escalations ADD COLUMN extended_at REAL;
+    ALTER TABLE escalations ADD COLUMN extension_notice TEXT NOT NULL DEFAULT 'none'
+        CHECK (extension_notice IN ('none', 'pending', 'sent'));
+    ALTER TABLE escalations ADD COLUMN verified_by TEXT;
+    ALTER TABLE escalations ADD COLUMN verified_at REAL;
+    ALTER TABLE escalations ADD COLUMN verified_how TEXT;
+    ALTER TABLE escalations ADD COLUMN outcome TEXT
+        CHECK (outcome IS NULL OR outcome IN ('fulfilled', 'refused', 'withdrawn', 'duplicate'));
+    ALTER TABLE escalations ADD COLUMN outcome_reason TEXT;
+    ALTER TABLE escalations ADD COLUMN badge_day TEXT;
+    ALTER TABLE escalations ADD COLUMN erased_at REAL;
+    CREATE INDEX escalations_asker_user ON escalations (asker_user_id);
+    CREATE INDEX escalations_customer ON escalations (customer_id);
+    CREATE INDEX escalations_email ON escalations (customer_email);
+    -- The audit trail: one row per state change (who, when, what, from/to). Append-only: rows are
+    -- never deleted, and the only change allowed is erasing the free-text detail (retention, erasure).
+    CREATE TABLE escalation_events (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        reference  TEXT NOT NULL,
+        at         REAL NOT NULL,
+        actor      TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        from_value TEXT,
+        to_value   TEXT,
+        detail     TEXT
+    );
+    CREATE INDEX escalation_events_reference ON escalation_events (reference, id);
+    CREATE TRIGGER escalation_events_no_delete BEFORE DELETE ON escalation_events
+    BEGIN SELECT RAISE(ABORT, 'escalation_events is append-only'); END;
+    CREATE TRIGGER escalation_events_no_rewrite BEFORE UPDATE ON escalation_events
+    WHEN NEW.reference IS NOT OLD.reference OR NEW.at IS NOT OLD.at OR NEW.actor IS NOT OLD.actor
+      OR NEW.action IS NOT OLD.action OR NEW.from_value IS NOT OLD.from_value
+      OR NEW.to_value IS NOT OLD.to_value OR NEW.detail IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'escalation_events is append-only'); END;
+    -- The daily digest of due-soon and overdue requests: one row per UTC day, inserted by the one
+    -- process that wins the day, 'posting' committed before the post (looked up after a crash).
+    CREATE TABLE dsar_digests (
+        day        TEXT PRIMARY KEY,
+        state      TEXT NOT NULL CHECK (state IN ('posting', 'posted', 'empty')),
+        owner      TEXT NOT NULL,
+        started_at REAL NOT NULL,
+        ts         TEXT,
+        items      INTEGER NOT NULL DEFAULT 0
+    );
+    """,
+))
+MIGRATIONS.append(Migration(
+    9,
+    "question_event_subjects",
+    """
+    -- Question analytics keyed to the person who asked, pseudonymously: HMAC-SHA256 of each of their
+    -- identifiers (Slack user, customer id, email) under a key kept here, so `privacy-bot subject`
+    -- finds their rows while the table itself names nobody.
+    ALTER TABLE question_events ADD COLUMN subjects TEXT NOT NULL DEFAULT '';
+    CREATE TABLE pseudonym_keys (name TEXT PRIMARY KEY, key BLOB NOT NULL);
+    INSERT INTO pseudonym_keys (name, key) VALUES ('subject', randomblob(32));
+    """,
+))
 # Appended out of order by parallel work is fine: they are applied by number.
 MIGRATIONS.sort(key=lambda m: m.number)

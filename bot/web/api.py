@@ -55,9 +55,10 @@ class CustomerDesk:
             store = self._own_store = StateStore.open(settings.state_db)
         self.store = store  # the web chat's 👍/👎 are stored here, like Slack's
         if escalations is None:  # record hand-offs in the state database all the same
+            from bot.clock import clock_from_settings
             from bot.escalation import Escalations, EscalationStore
 
-            escalations = Escalations(EscalationStore(store.db), settings)
+            escalations = Escalations(EscalationStore(store.db, clock_from_settings(settings)), settings)
         self.escalations = escalations
         # Follow-ups: the last turns of each conversation, bounded and with a TTL (bot/store/conversations.py).
         from bot.store.conversations import ConversationStore, Periodic
@@ -88,7 +89,8 @@ class CustomerDesk:
         trace_id = new_trace_id()
 
         def work() -> tuple[Answer, dict | None]:
-            with question_context(trace_id=trace_id, answer_id=answer_id, source=source):
+            with question_context(trace_id=trace_id, answer_id=answer_id, source=source,
+                                  subjects=customer_identifiers(customer)):
                 turns = self.conversations.recent(conversation_key) if conversation_key else []
                 answer = self.assistant.ask(question, audience=CUSTOMER, context=turns or None)
                 escalation = None
@@ -139,7 +141,7 @@ class CustomerDesk:
         created = self.escalations.escalate(
             reason=reason, audience=CUSTOMER, asker=asker, reply_to=ReplyTo(reply_kind, conversation_id),
             question=answer.question, sections=[c.label() for c in answer.citations], answer_id=answer_id,
-            dedupe_key=dedupe_key, turns=list(turns),
+            dedupe_key=dedupe_key, turns=list(turns), kind=answer.escalation.kind if answer.escalation else None,
         )
         record = created.record
         self.escalations.mark_told(reference=record.reference)  # the response carries the acknowledgement
@@ -148,6 +150,12 @@ class CustomerDesk:
         kind = {"kind": kind} if kind else {}
         return answer, {"reason": record.reason, **kind, "reference": record.reference,
                         "message": self.escalations.acknowledgement(record, mrkdwn=False)}
+
+
+def customer_identifiers(customer: dict[str, str] | None) -> tuple[str, ...]:
+    """A customer's identifiers for `privacy-bot subject` ("customer:cus_981", "email:dana@acme.example")."""
+    customer = customer or {}
+    return tuple(f"{kind}:{customer[key]}" for key, kind in (("id", "customer"), ("email", "email")) if customer.get(key))
 
 
 def dedupe_key(scope: str | None, conversation_id: str | None, question: str) -> str | None:

@@ -57,3 +57,37 @@ def click_support_message(service, action_id: str, reference: str, *, user: str,
                "actions": [{"type": "button", "action_id": action_id, "block_id": "escalation_actions",
                             "value": reference, "action_ts": "1700000002.000000"}]}
     return service.post_signed(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+
+def choose_in_menu(service, action_id: str, value: str, *, user: str, message_ts: str):
+    """A signed block_actions payload for a static_select on the support message."""
+    payload = {"type": "block_actions", "user": {"id": user, "team_id": TEAM_ID}, "team": {"id": TEAM_ID},
+               "api_app_id": "A0APP", "channel": {"id": SUPPORT_CHANNEL}, "response_url": "http://127.0.0.1:9/unused",
+               "container": {"type": "message", "message_ts": message_ts, "channel_id": SUPPORT_CHANNEL,
+                             "is_ephemeral": False},
+               "message": {"type": "message", "ts": message_ts}, "trigger_id": "1.2.3",
+               "actions": [{"type": "static_select", "action_id": action_id, "block_id": "escalation_actions",
+                            "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}},
+                            "action_ts": "1700000003.000000"}]}
+    return service.post_signed(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+
+def submit_view(service, callback_id: str, reference: str, values: dict, *, user: str):
+    """A signed view_submission of a modal, as Slack sends it; `values` maps block id -> element state."""
+    payload = {"type": "view_submission", "team": {"id": TEAM_ID}, "user": {"id": user, "team_id": TEAM_ID},
+               "api_app_id": "A0APP", "trigger_id": "4.5.6",
+               "view": {"id": "V0MODAL", "type": "modal", "callback_id": callback_id, "private_metadata": reference,
+                        "hash": "1.abc", "state": {"values": {block: {"value": state} for block, state in values.items()}}}}
+    return service.post_signed(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+
+def text_value(text: str) -> dict:
+    return {"type": "plain_text_input", "value": text}
+
+
+def date_value(day: str) -> dict:
+    return {"type": "datepicker", "selected_date": day}
+
+
+def option_value(value: str) -> dict:
+    return {"type": "static_select", "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}}}

@@ -6,6 +6,7 @@ import json
 
 from bot.answer import Escalation
 from bot.escalation import ACTION_CLAIM, ACTION_RESOLVE, Asker, ReplyTo
+from bot.escalation.render import ACTION_EXTEND, ACTION_SET_KIND, ACTION_SET_REGIME, ACTION_VERIFY
 from bot.slack.blocks import ACTION_NOT_HELPFUL, ACTION_SUPPORT
 from tests.escalation.conftest import (
     OUTSIDER, SUPPORT_CHANNEL, SUPPORTER, buttons, click_support_message, records, support_posts,
@@ -44,11 +45,14 @@ def test_a_data_request_in_a_dm_reaches_the_support_channel_once_and_the_user_ge
         USER_ID, DM_CHANNEL_ID, "Please delete all my data")
     assert record.sections == ["Security Measures — Privacy Policy, updated April 30, 2026"]
 
-    # The support message: reason, a mention of the asker, the question, cited sections, Claim and Resolve.
+    # The support message: reason, a mention of the asker, the question, cited sections, the statutory
+    # due date (GDPR by default), Claim, Mark identity verified, Extend and Resolve.
     text = json.dumps(post.args["blocks"], ensure_ascii=False)
     assert record.reference in text and "Data request" in text and f"<@{USER_ID}>" in text
     assert "Please delete all my data" in text and "Security Measures" in text
-    assert set(buttons(post)) == {ACTION_CLAIM, ACTION_RESOLVE}
+    assert record.regime == "gdpr" and f"*Due:* {record.due_at}" in text and "on time" in text
+    assert set(buttons(post)) == {ACTION_CLAIM, ACTION_VERIFY, ACTION_EXTEND, ACTION_RESOLVE, ACTION_SET_KIND,
+                                  ACTION_SET_REGIME}
     assert post.args["metadata"]["event_payload"]["reference"] == record.reference
 
     # The asker: the answer in the DM carries the reference, what happens next and by when.

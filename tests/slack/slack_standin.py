@@ -2,7 +2,8 @@
 
 It checks what real Slack would reject (bot token, block limits), can be told to fail the
 next calls of a method with 500 or 429 + Retry-After, serves response_url posts, and hands out
-a Socket Mode URL from apps.connections.open. For escalations it keeps what was posted
+a Socket Mode URL from apps.connections.open, opens and updates modals (views.open needs a
+trigger id, views.update a view id). For escalations it keeps what was posted
 (conversations.history returns it with its metadata) and answers conversations.members from
 `members`. users.info answers from `users` (a user object, or an error code such as
 "user_not_found"), else as for a plain member of the app's team. conversations.replies returns a
@@ -212,6 +213,12 @@ class SlackStandIn:
             "reactions.add": {"ok": True},
             "reactions.remove": {"ok": True},
             "views.publish": {"ok": True, "view": {"id": "V0001", **(args.get("view") or {})}},
+            # Modals: opened with a trigger id from a click, updated by view id (as Slack answers them).
+            "views.open": ({"ok": True, "view": {"id": f"V{next(self._ts):05d}", **(args.get("view") or {})}}
+                           if args.get("trigger_id") else {"ok": False, "error": "invalid_arguments"}),
+            "views.update": ({"ok": True, "view": {"id": args.get("view_id"), **(args.get("view") or {})}}
+                             if args.get("view_id") or args.get("external_id") else
+                             {"ok": False, "error": "invalid_arguments"}),
             "users.info": {"ok": True, "user": {"id": args.get("user"), "is_bot": False, "name": "someone"}},
             "apps.connections.open": {"ok": bool(self.socket_url), "url": self.socket_url},
             "response_url": {"ok": True},

@@ -1,9 +1,11 @@
-"""Button listeners: feedback votes and Talk to support on answers; Claim/Resolve on support messages."""
+"""Button listeners: feedback votes and Talk to support on answers; Claim, Resolve, Mark identity verified,
+Extend and the Kind/Regime menus on support messages."""
 
 from slack_bolt import App
 
 from bot.slack.answering import SlackServices
-from bot.slack.listeners.actions import escalation_claim, escalation_resolve, feedback, refresh_index, talk_to_support
+from bot.slack.listeners.actions import (escalation_claim, escalation_details, escalation_extend, escalation_resolve,
+                                        escalation_verify, feedback, refresh_index, talk_to_support)
 from bot.slack.support import SupportTeam
 
 
@@ -14,4 +16,7 @@ def register(app: App, services: SlackServices) -> None:
     team = SupportTeam(services.settings, app.client)
     escalation_claim.register(app, services, team)
     escalation_resolve.register(app, services, team)
+    escalation_verify.register(app, services, team)  # data requests: identity, extension (modals)
+    escalation_extend.register(app, services, team)
+    escalation_details.register(app, services, team)  # Kind and Regime menus
     refresh_index.register(app, services)
