@@ -19,9 +19,10 @@ from bot.answer import AUDIENCES, Answer, Escalation
 from bot.conversation import Turn
 from bot.errors import InputRejected
 from bot.followup import standalone_question
-from bot.intents import escalation_intent, looks_off_topic, mentions_privacy
+from bot.intents import mentions_privacy
 from bot.retrieval import Retriever, SectionHit
 from bot.settings import MAX_QUESTION_CHARS
+from bot.understanding.router import RouterHandle
 
 MAX_CITATIONS = 3
 
@@ -50,9 +51,11 @@ class AskOptions:
 
 
 class Assistant:
-    def __init__(self, retriever: Retriever, options: AskOptions | None = None):
+    def __init__(self, retriever: Retriever, options: AskOptions | None = None, router: RouterHandle | None = None):
         self.retriever = retriever
         self.options = options or AskOptions()
+        # Without settings: the shipped router (repo corpus) for the retriever's model, refused if it does not match.
+        self.router = router or RouterHandle(retriever.embeddings.model_id)
         self._contact_cache: dict[tuple[str, str, str], list[SectionHit]] = {}
 
     @classmethod
@@ -62,7 +65,8 @@ class Assistant:
 
         embeddings = embeddings or load_embeddings(settings.embedding_model, settings.embedding_backend)
         retriever = Retriever(VectorStore.from_settings(settings), embeddings)
-        return cls(retriever, AskOptions(support_url=settings.support_url))
+        router = RouterHandle.from_settings(settings, embeddings.model_id)
+        return cls(retriever, AskOptions(support_url=settings.support_url), router)
 
     def ask(self, question: str, audience: str = "employee", context: Sequence[Turn] | None = None) -> Answer:
         """`context`: this conversation's earlier turns, oldest first (bot/conversation.py)."""
@@ -72,22 +76,34 @@ class Assistant:
         standalone = standalone_question(question, context)  # a follow-up, rewritten (bot/followup.py)
         if standalone:
             return replace(self.ask(standalone, audience), question=question, answering=standalone)
-        hits = self.retriever.search(question, audience)
-        intent = escalation_intent(question)
-        if intent:
-            return self._escalation(question, audience, intent, hits)
+        # Encoded once: retrieval and the request router (bot/understanding/) read the same vector.
+        query_vector = self.retriever.embeddings.encode_query(question)
+        hits = self.retriever.search(question, audience, query_vector=query_vector)
+        route = self.router.route(question, query_vector)
+        if route.escalates:
+            return self._escalation(question, audience, route.reason, hits, kind=route.kind)
         loaded = self.retriever.current()
         fact = policy_facts.kind_of(question)
-        if fact:
+        if fact and route.label != "instruction":
             return self._policy_fact(question, audience, fact, loaded)
         verdict = coverage.judge(loaded, question, hits, audience)
-        if looks_off_topic(question) or (not verdict.covered and not mentions_privacy(question)):
+        # "Off-topic" is trusted only where the documents have nothing on it: a question they cover (an
+        # internal runbook's "which laptop profile…?") is answered; a wrong brush-off costs more than a
+        # cited answer. Instructions to the bot are always declined.
+        declined = route.action == "decline" and not (route.label == "off_topic" and verdict.covered)
+        if declined or (not verdict.covered and not mentions_privacy(question)):
             return Answer(question, OFF_TOPIC_TEXT, False, min(verdict.confidence, 0.05), audience)
+        if route.label == "process_question":
+            # "How do I get a copy of my data?": what the policy says about reaching a person, and the offer.
+            answer = self._escalation(question, audience, route.reason, hits, framing=False)
+            if answer.citations:
+                return replace(answer, escalation=None, offer=route.offer)
         if not verdict.covered:
-            return self._not_covered(question, audience, verdict, hits, loaded)
+            return replace(self._not_covered(question, audience, verdict, hits, loaded), offer=route.offer)
         cited = coverage.supporting(loaded, question, hits, audience, MAX_CITATIONS)
         citations = compose.citations(loaded, cited)
-        return Answer(question, compose.answer_text(citations), True, verdict.confidence, audience, citations)
+        return Answer(question, compose.answer_text(citations), True, verdict.confidence, audience, citations,
+                      offer=route.offer)
 
     def _not_covered(self, question: str, audience: str, verdict: coverage.Verdict, hits: list[SectionHit],
                      loaded) -> Answer:
@@ -119,14 +135,16 @@ class Assistant:
         rows = loaded.sentences_of[section]
         return SectionHit(section_id, loaded.section_meta[section], None, 0.0, [(int(r), 0.0) for r in rows])
 
-    def _escalation(self, question: str, audience: str, reason: str, hits: list[SectionHit]) -> Answer:
+    def _escalation(self, question: str, audience: str, reason: str, hits: list[SectionHit], *,
+                    kind: str | None = None, framing: bool = True) -> Answer:
         cited: list[SectionHit] = self._contact_section(reason, audience)
         loaded = self.retriever.current()
         verdict = coverage.judge(loaded, question, hits, audience)
         own = [h for h in hits[:1] if verdict.covered and h.section_id not in {c.section_id for c in cited}]
         citations = compose.citations(loaded, cited + own)
-        text = FRAMING[reason] + ("\n" + compose.answer_text(citations) if citations else "")
-        return Answer(question, text, bool(citations), verdict.confidence, audience, citations, Escalation(reason))
+        lines = ([FRAMING[reason]] if framing else []) + ([compose.answer_text(citations)] if citations else [])
+        return Answer(question, "\n".join(lines), bool(citations), verdict.confidence, audience, citations,
+                      Escalation(reason, kind=kind))
 
     def _contact_section(self, reason: str, audience: str) -> list[SectionHit]:
         """What the policy says about reaching a person; the same for every question, so cached per index."""

@@ -9,10 +9,11 @@ from bot.commands import USAGE_EXIT, ask, index, serve
 from bot.commands import eval as eval_command
 from bot.commands import report
 from bot.commands import doctor, escalations, subject
+from bot.commands import train_router
 from bot.errors import InputRejected, PrivacyBotError
 
 # Add a command: a module in bot/commands/ with register(subparsers), then list it here.
-COMMANDS = [index, ask, serve, eval_command, report, escalations, subject, doctor]
+COMMANDS = [index, ask, serve, eval_command, report, escalations, subject, doctor, train_router]
 
 
 def main(argv: list[str] | None = None) -> int:

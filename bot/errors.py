@@ -5,6 +5,7 @@
      ├── KnowledgeError          the knowledge directory is missing, empty or unusable
      ├── IndexNotBuilt           no published index exists yet
      ├── ModelMismatch           the index was built with another embedding model
+     │    └── RouterMismatch     the request router was trained on another corpus, model or code
      ├── StoreUnavailable        the vector store (e.g. a Chroma server) cannot be reached
      ├── IndexBusy               another refresh of the same index is running
      └── InputRejected           a question is empty or too long
@@ -34,6 +35,10 @@ class IndexNotBuilt(PrivacyBotError):
 
 class ModelMismatch(PrivacyBotError):
     pass
+
+
+class RouterMismatch(ModelMismatch):
+    """The router artifact does not match this corpus, embedding model or router code: retrain it."""
 
 
 class StoreUnavailable(PrivacyBotError):

@@ -9,6 +9,11 @@ question with exactly one expectation:
                             quote what the policy says on the topic, as related citations)
     off_topic: true         outside what the assistant answers: no citations, no escalation
 
+and, for routing (bot/understanding/), optionally:
+
+    kind: deletion          with `escalation`: the escalation's kind
+    offer: data_request     the answer offers this hand-off (`offer: null`: offers none)
+
 `evaluate(assistant, items)` runs them all (`privacy-bot eval`); `golden_gate(...)` does the
 same on a freshly built, not yet published collection, so `build_index` can refuse to publish
 an index that breaks an expectation.
@@ -45,26 +50,37 @@ def load_golden(path: Path) -> list[dict]:
 def expectation(item: dict) -> str:
     if "section" in item:
         allowed = item["section"] if isinstance(item["section"], list) else [item["section"]]
-        return "section " + " or ".join(allowed)
-    if "escalation" in item:
-        return f"escalation {item['escalation']}"
-    return "not covered" if item.get("not_covered") else "off-topic"
+        text = "section " + " or ".join(allowed)
+    elif "escalation" in item:
+        text = f"escalation {item['escalation']}" + (f" ({item['kind']})" if item.get("kind") else "")
+    else:
+        text = "not covered" if item.get("not_covered") else "off-topic"
+    return text + (f", offering {item['offer'] or 'nothing'}" if "offer" in item else "")
 
 
 def outcome(answer: Answer) -> str:
     """What the answer did, in the words `expectation` uses."""
     first = answer.citations[0].section if answer.citations else None
+    offer = f", offering {answer.offer}" if answer.offer else ""
     if answer.escalation is not None:
         if answer.escalation.reason == "not_covered":
-            return "not covered"
-        return f"escalation {answer.escalation.reason}" + (f" citing {first}" if first else "")
+            return "not covered" + offer
+        kind = f" ({answer.escalation.kind})" if answer.escalation.kind else ""
+        return f"escalation {answer.escalation.reason}{kind}" + (f" citing {first}" if first else "")
     if answer.covered:
-        return f"section {first}"
-    return "off-topic" if not answer.citations else f"uncovered, citing {first}"
+        return f"section {first}" + offer
+    return ("off-topic" if not answer.citations else f"uncovered, citing {first}") + offer
 
 
 def failure(item: dict, answer: Answer) -> str | None:
     """None when the answer meets the expectation, else what went wrong."""
+    problem = _main_failure(item, answer)
+    if problem is None and "offer" in item and answer.offer != item["offer"]:
+        problem = f"expected the offer {item['offer']}, got {answer.offer}"
+    return problem
+
+
+def _main_failure(item: dict, answer: Answer) -> str | None:
     first = answer.citations[0].section if answer.citations else None
     if "section" in item:
         allowed = item["section"] if isinstance(item["section"], list) else [item["section"]]
@@ -76,6 +92,8 @@ def failure(item: dict, answer: Answer) -> str | None:
         got = answer.escalation.reason if answer.escalation else None
         if got != item["escalation"]:
             return f"expected escalation {item['escalation']}, got {got}"
+        if item.get("kind") and answer.escalation.kind != item["kind"]:
+            return f"expected escalation kind {item['kind']}, got {answer.escalation.kind}"
     elif item.get("not_covered"):
         # Quoting what the policy does say on the topic is allowed ("The policy does not say how long…
         # What it says under Data Collection: …"); claiming to answer it is not.
@@ -149,8 +167,10 @@ def golden_gate(settings, path: Path, embeddings, store):
     def gate(info) -> EvalReport:
         from bot.assistant import AskOptions, Assistant
         from bot.retrieval import PinnedRetriever
+        from bot.understanding.router import RouterHandle
 
-        assistant = Assistant(PinnedRetriever(store, embeddings, info), AskOptions(support_url=settings.support_url))
+        assistant = Assistant(PinnedRetriever(store, embeddings, info), AskOptions(support_url=settings.support_url),
+                              RouterHandle.from_settings(settings, embeddings.model_id))
         return evaluate(assistant, items, source=str(path))
 
     return gate

@@ -9,7 +9,9 @@ one question is handled, in this thread or task only.
 
 Question text never belongs in a log. As a second line of defence every message and every
 exception text passes through the analytics redaction before it is written, so an email address
-or card number that reached an error message is still not written out.
+or card number that reached an error message is still not written out; identifiers (trace, answer,
+event ids, Slack ts) are kept as they are, and uvicorn's access log carries the path without its
+query string (bot/log_redaction.py).
 """
 
 from __future__ import annotations
@@ -70,22 +72,22 @@ class JsonFormatter(logging.Formatter):
     """{"time", "level", "logger", "message", "trace_id"?, ...extra fields, "exception"?}."""
 
     def format(self, record: logging.LogRecord) -> str:
-        from bot.analytics.redact import redact_text
+        from bot.log_redaction import safe_exception, safe_field, safe_message
 
         data: dict[str, object] = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
-            "message": redact_text(record.getMessage()),
+            "message": safe_message(record),
         }
         context = _context.get()
         if context.trace_id:
             data["trace_id"] = context.trace_id
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
-                data[key] = value if isinstance(value, (int, float, bool, type(None))) else redact_text(str(value))
+                data[key] = safe_field(key, value)  # ids kept, text redacted
         if record.exc_info:
-            data["exception"] = redact_text(self.formatException(record.exc_info))
+            data["exception"] = safe_exception(self.formatException(record.exc_info))
         return json.dumps(data, ensure_ascii=False)
 
 
@@ -95,11 +97,11 @@ class HumanFormatter(logging.Formatter):
     The same redaction as the JSON lines; only the layout differs."""
 
     def format(self, record: logging.LogRecord) -> str:
-        from bot.analytics.redact import redact_text
+        from bot.log_redaction import safe_exception, safe_field, safe_message
 
         line = (f"{time.strftime('%H:%M:%S', time.localtime(record.created))} {record.levelname:<5} "
-                f"{record.name}: {redact_text(record.getMessage())}")
-        extras = [f"{key}={value if isinstance(value, (int, float, bool, type(None))) else redact_text(str(value))}"
+                f"{record.name}: {safe_message(record)}")
+        extras = [f"{key}={safe_field(key, value)}"  # ids kept, text redacted
                   for key, value in vars(record).items() if key not in _STANDARD and not key.startswith("_")]
         if extras:
             line += "  " + " ".join(extras)
@@ -107,7 +109,7 @@ class HumanFormatter(logging.Formatter):
         if context.trace_id:
             line += f"  [trace {context.trace_id}]"
         if record.exc_info:
-            line += "\n" + redact_text(self.formatException(record.exc_info))
+            line += "\n" + safe_exception(self.formatException(record.exc_info))
         return line
 
 
@@ -134,4 +136,7 @@ def configure_logging(level: str = "INFO", stream=None, log_format: str = "auto"
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+    from bot.log_redaction import install_filters
+
+    install_filters()  # access log without query strings; no request bodies from slack_bolt
     return handler

@@ -30,11 +30,19 @@ def refresh(settings, *, knowledge_dir: Path | None = None, full: bool = False, 
 
         embeddings = load_embeddings(settings.embedding_model, settings.embedding_backend)
     store = store or VectorStore.from_settings(settings)
+    router = None
+    if not dry_run:
+        # The router first (when the team's examples or the model changed), so the gate asks with it.
+        from bot.understanding.retrain import ensure_router
+
+        trained = ensure_router(settings, embeddings)
+        router = f"retrained for this corpus and model -> {trained}" if trained else None
     path = golden or default_golden_path(settings, knowledge_dir)
     # An explicitly named golden file must exist; the default one is used when present.
     gate = golden_gate(settings, path, embeddings, store) if (golden or path.is_file()) and not dry_run else None
     report = build_index(settings, knowledge_dir=knowledge_dir, full=full, dry_run=dry_run, embeddings=embeddings,
                          store=store, progress=progress, gate=gate, force=force)
+    report.router = router
     log.info("index refresh", extra={"published": report.published, "blocked": report.blocked,
                                      "forced": report.forced, "changed": report.changed,
                                      "embeddings_computed": report.embeddings_computed,

@@ -11,9 +11,11 @@ from bot.web import create_asgi_app
 
 __all__ = ["create_asgi_app", "serve"]
 
+SHUTDOWN_GRACE_S = 10
+
 
 def serve(settings: Settings, assistant=None, *, print_urls: bool = False) -> None:
-    """Run until SIGINT/SIGTERM; the lifespan then finishes accepted answers before exiting."""
+    """Run until SIGINT/SIGTERM; open requests get SHUTDOWN_GRACE_S, then the lifespan finishes accepted answers."""
     if not logging.getLogger().handlers:
         from bot.logging_setup import configure_logging
 
@@ -27,4 +29,9 @@ def serve(settings: Settings, assistant=None, *, print_urls: bool = False) -> No
         logging.getLogger("uvicorn.error").addFilter(
             lambda record: not str(record.msg).startswith("Uvicorn running on"))
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(), lifespan="on",
-                log_config=None)  # uvicorn logs through the JSON handler too
+                log_config=None,  # uvicorn logs through the JSON handler too
+                # TRUSTED_PROXIES is applied in the app (bot/web/app.py), not by uvicorn's own default.
+                proxy_headers=False,
+                # On SIGTERM/SIGINT: stop accepting, give open requests this long, then cancel them.
+                # Without it one connection that never finishes its body kept the process alive forever.
+                timeout_graceful_shutdown=SHUTDOWN_GRACE_S)

@@ -6,6 +6,7 @@ before anything serves, with the variable's name in the message (`ConfigError`).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -76,6 +77,14 @@ class Settings:
     # a new mention (needs message.channels / message.groups events; off by default).
     conversation_ttl_minutes: int = 60
     slack_thread_follow_ups: bool = False
+    # Hardening (bot/web/guard.py, README "Security"): proxies whose X-Forwarded-For/-Proto are believed
+    # (addresses or CIDR ranges; empty = none), seconds a client has to send its request body, new chat
+    # sessions and chat questions per client address per minute, and hand-offs to support from the web
+    # chat per client address (and per chat session) per hour.
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1",)
+    request_read_timeout: int = 10
+    web_rate_per_address_per_minute: int = 120
+    handoffs_per_hour: int = 10
     # Data-subject requests (bot/escalation/deadlines.py, reminders.py): the regime a record gets
     # unless support sets another, reminder horizon, the daily digest's time (UTC), retention
     # after closing. dsar_test_clock_file: tests only (a file holding the "current" time), honoured
@@ -191,6 +200,10 @@ class Settings:
             web_session_secret=text("WEB_SESSION_SECRET"),
             conversation_ttl_minutes=integer("CONVERSATION_TTL_MINUTES", 60, 1, 7 * 24 * 60),
             slack_thread_follow_ups=boolean("SLACK_THREAD_FOLLOW_UPS", False),
+            trusted_proxies=tuple(env.get("TRUSTED_PROXIES", "127.0.0.1").replace(",", " ").split()),
+            request_read_timeout=integer("REQUEST_READ_TIMEOUT", 10, 1, 300),
+            web_rate_per_address_per_minute=integer("WEB_RATE_PER_ADDRESS_PER_MINUTE", 120, 1, 100000),
+            handoffs_per_hour=integer("HANDOFFS_PER_HOUR", 10, 1, 10000),
             dsar_default_regime=(text("DSAR_DEFAULT_REGIME") or "gdpr").lower(),
             dsar_reminder_days=integer("DSAR_REMINDER_DAYS", 7, 0, 90),
             dsar_digest_time=text("DSAR_DIGEST_TIME") or "09:00",
@@ -246,6 +259,12 @@ class Settings:
                                   f"expected 'self', 'none', * or origins such as https://support.example.com, got {part!r}")
         if self.web_session_secret is not None and len(self.web_session_secret) < 32:
             raise ConfigError("WEB_SESSION_SECRET", "use at least 32 random characters")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ConfigError("TRUSTED_PROXIES", f"expected IP addresses or CIDR ranges such as 10.0.0.0/8, "
+                                                     f"got {proxy!r}") from None
         if self.dsar_default_regime not in DSAR_REGIMES:
             raise ConfigError("DSAR_DEFAULT_REGIME", f"expected one of {', '.join(DSAR_REGIMES)}, "
                                                      f"got {self.dsar_default_regime!r}")

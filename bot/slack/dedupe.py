@@ -3,6 +3,9 @@
 Slack resends an event (with X-Slack-Retry-Num) when it did not see our 200 in time, and a
 restart must not forget what was handled, so the event ids live in SQLite. A retry of an
 event we never saw (the first delivery was lost) is handled normally.
+
+Slash commands carry no event id, but every invocation has its own `trigger_id`: a signed command
+replayed within the signature's 5-minute window is acknowledged and not answered again.
 """
 
 from __future__ import annotations
@@ -23,6 +26,10 @@ def drop_duplicate_events(store: StateStore) -> Callable[..., BoltResponse | Non
         if event_id and not store.claim_event(event_id):
             retry = (request.headers.get("x-slack-retry-num") or ["-"])[0]
             log.info("duplicate event dropped event_id=%s retry_num=%s", event_id, retry)
+            return BoltResponse(status=200, body="")
+        trigger_id = body.get("trigger_id") if body.get("command") else None
+        if isinstance(trigger_id, str) and trigger_id and not store.claim_event(f"command:{trigger_id}"):
+            log.info("replayed slash command dropped trigger_id=%s", trigger_id)
             return BoltResponse(status=200, body="")
         return next()
 

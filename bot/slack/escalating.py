@@ -75,8 +75,11 @@ def escalate_answer(services, answer: Answer, answer_id: str, ask: SlackAsk, tur
 
 def support_value(answer: Answer, answer_id: str, source_key: str | None) -> str:
     """The Talk to support button's value: a small JSON object under Slack's 2,000 characters."""
-    data = {"a": answer_id, "k": source_key or f"answer:{answer_id}",
-            "r": answer.escalation.reason if answer.escalation else None,
+    # An offered hand-off (Answer.offer) is recorded as what the router suspected: the offer's
+    # button and Talk to support carry the same reason and source key, so either click makes one record.
+    reason = answer.escalation.reason if answer.escalates else answer.offer or (
+        answer.escalation.reason if answer.escalation else None)
+    data = {"a": answer_id, "k": source_key or f"answer:{answer_id}", "r": reason,
             "c": 1 if answer.covered else 0, "s": [c.label()[:120] for c in answer.citations[:5]], "q": ""}
     room = VALUE_LIMIT - len(json.dumps(data, ensure_ascii=False)) - 10
     # Escaped like every text we send (a value is never shown, but it travels through Slack).

@@ -25,10 +25,15 @@ class Vote:
     created_at: float
 
 
+# processed_events is purged at start and then at most this often, as events arrive.
+PURGE_EVERY_SECONDS = 3600
+
+
 class StateStore:
     def __init__(self, database: Database):
         self.db = database
         self.purge_processed_events()
+        self._next_purge = time.monotonic() + PURGE_EVERY_SECONDS
 
     @classmethod
     def open(cls, path: Path) -> "StateStore":
@@ -36,6 +41,9 @@ class StateStore:
 
     def claim_event(self, event_id: str) -> bool:
         """True the first time an event id is seen (handle it), False for any repeat (drop it)."""
+        if time.monotonic() >= self._next_purge:  # a long-running service forgets old ids too
+            self._next_purge = time.monotonic() + PURGE_EVERY_SECONDS
+            self.purge_processed_events()
         with self.db.transaction() as conn:
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO processed_events (event_id, received_at) VALUES (?, ?)",

@@ -68,6 +68,8 @@ class CustomerDesk:
         self.conversations = ConversationStore(Database(settings.state_db), ttl)
         self._purger = Periodic(self.conversations.purge, min(ttl, 300), "conversation-purge").start()
         self.limiter = RateLimiter(settings.api_rate_per_minute)
+        # Hand-offs from the anonymous web chat, per client address and per session (HandoffGate).
+        self.handoffs = RateLimiter(settings.handoffs_per_hour, window_s=3600.0)
         # Answering is CPU-bound (embedding): at most one ask per core, in worker threads.
         self.ask_slots = anyio.CapacityLimiter(os.cpu_count() or 1)
 
@@ -80,11 +82,12 @@ class CustomerDesk:
 
     async def ask(self, question: str, *, source: str, customer: dict[str, str], reply_kind: str,
                   conversation_id: str | None = None, dedupe_scope: str | None = None,
-                  conversation_key: str | None = None) -> tuple[Answer, str, dict | None]:
+                  conversation_key: str | None = None,
+                  gate: "HandoffGate | None" = None) -> tuple[Answer, str, dict | None]:
         """(answer, answer_id, escalation dict or None); raises ApiError for what the caller must be told.
 
         `conversation_key`: where this conversation's turns are kept; the question is answered in their
-        context and becomes one of them."""
+        context and becomes one of them. `gate`: the web chat's hand-off cap (HandoffGate)."""
         answer_id = uuid.uuid4().hex[:16]
         trace_id = new_trace_id()
 
@@ -97,7 +100,7 @@ class CustomerDesk:
                 if answer.escalates:
                     key = dedupe_key(dedupe_scope, conversation_id, question)
                     answer, escalation = self._hand_over(answer, answer_id, answer.escalation.reason, customer,
-                                                         reply_kind, conversation_id, key, turns)
+                                                         reply_kind, conversation_id, key, turns, gate)
                 if conversation_key:
                     self.conversations.append(conversation_key, turn_of(answer))
                 return answer, escalation
@@ -122,19 +125,28 @@ class CustomerDesk:
 
     async def hand_over(self, answer: Answer, answer_id: str, reason: str, customer: dict[str, str], reply_kind: str,
                         conversation_id: str | None, dedupe_key: str | None,
-                        conversation_key: str | None = None) -> tuple[Answer, dict]:
+                        conversation_key: str | None = None,
+                        gate: "HandoffGate | None" = None) -> tuple[Answer, dict]:
         """A hand-off the customer asked for (the chat's Contact support), off the event loop."""
         def work() -> tuple[Answer, dict]:
             turns = self.conversations.recent(conversation_key) if conversation_key else []
             if turns and turns[-1].question in (answer.answering, answer.question):
                 turns = turns[:-1]  # the answered question itself is the record's question
-            return self._hand_over(answer, answer_id, reason, customer, reply_kind, conversation_id, dedupe_key, turns)
+            return self._hand_over(answer, answer_id, reason, customer, reply_kind, conversation_id, dedupe_key, turns,
+                                   gate)
 
         return await anyio.to_thread.run_sync(work)
 
     def _hand_over(self, answer: Answer, answer_id: str, reason: str, customer: dict[str, str], reply_kind: str,
-                   conversation_id: str | None, dedupe_key: str | None, turns=()) -> tuple[Answer, dict]:
+                   conversation_id: str | None, dedupe_key: str | None, turns=(),
+                   gate: "HandoffGate | None" = None) -> tuple[Answer, dict]:
+        """Record and post a hand-off; past the gate's cap, nothing is recorded and the dict has no reference."""
         from bot.escalation import Asker, ReplyTo
+
+        repeat = dedupe_key is not None and self.escalations.store.by_key(dedupe_key) is not None
+        if gate is not None and not repeat and not gate.allows():
+            kind = answer.escalation.kind if answer.escalation else None
+            return answer, {"reason": reason, **({"kind": kind} if kind else {}), "message": gate.capped_message}
 
         asker = (Asker.customer(customer.get("id"), customer.get("email"), customer.get("workspace"))
                  if customer else Asker(CUSTOMER))
@@ -144,12 +156,33 @@ class CustomerDesk:
             dedupe_key=dedupe_key, turns=list(turns), kind=answer.escalation.kind if answer.escalation else None,
         )
         record = created.record
+        if gate is not None and created.created:
+            gate.count()
         self.escalations.mark_told(reference=record.reference)  # the response carries the acknowledgement
         kind = answer.escalation.kind if answer.escalation else None
         answer = replace(answer, escalation=Escalation(record.reason, record.reference, kind))
         kind = {"kind": kind} if kind else {}
         return answer, {"reason": record.reason, **kind, "reference": record.reference,
                         "message": self.escalations.acknowledgement(record, mrkdwn=False)}
+
+
+class HandoffGate:
+    """HANDOFFS_PER_HOUR new hand-offs per key (the web chat's address and session); repeats are free."""
+
+    def __init__(self, limiter: RateLimiter, keys: tuple[str, ...], capped_message: str):
+        self.limiter, self.keys, self.capped_message = limiter, keys, capped_message
+
+    def allows(self) -> bool:
+        return all(self.limiter.check(key) is None for key in self.keys)
+
+    def count(self) -> None:
+        for key in self.keys:
+            self.limiter.note(key)
+
+
+def capped_message(settings: Settings) -> str:
+    return (f"Support has already received several requests from you in the last hour, so this one was not sent. "
+            f"To reach the privacy team another way, use {settings.support_url}.")
 
 
 def customer_identifiers(customer: dict[str, str] | None) -> tuple[str, ...]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.answer import ESCALATION_KINDS, OFFER_REASONS
 from bot.settings import MAX_QUESTION_CHARS
-from bot.web.requests import CUSTOMER_FIELDS, MAX_BODY_BYTES, MAX_CONVERSATION_ID_CHARS, MAX_FIELD_CHARS
+from bot.web.guard import MAX_URL_BYTES
+from bot.web.requests import EMAIL_PATTERN, MAX_BODY_BYTES, MAX_CONVERSATION_ID_CHARS, MAX_FIELD_CHARS
 
 
 def openapi_schema() -> dict:
@@ -32,10 +33,13 @@ def openapi_schema() -> dict:
             "responses": {
                 "200": {"description": "The answer",
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AskResponse"}}}},
-                "400": error_response("The body is not JSON"),
+                "400": error_response("The body is not JSON (or nested too deeply, or holds a number too long)"),
                 "401": error_response("Missing or invalid API token"),
-                "413": error_response(f"The body is over {MAX_BODY_BYTES // 1024} KB"),
-                "422": error_response("A field is missing or wrong (see `field`)"),
+                "408": error_response(f"The body did not arrive within REQUEST_READ_TIMEOUT seconds"),
+                "413": error_response(f"The body is over {MAX_BODY_BYTES // 1024} KB (refused before it is read)"),
+                "414": error_response(f"The URL is over {MAX_URL_BYTES:,} bytes"),
+                "422": error_response("A field is missing or wrong (see `field`): e.g. a question over "
+                                      f"{MAX_QUESTION_CHARS:,} characters, or text that is not valid Unicode"),
                 "429": {**error_response("Too many requests for this token"),
                         "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}},
                 "500": error_response("Unexpected failure (quote `trace_id`)"),
@@ -47,7 +51,8 @@ def openapi_schema() -> dict:
                                            "description": "One of the service's API_TOKENS"}},
             "schemas": {
                 "AskRequest": {"type": "object", "additionalProperties": False, "required": ["question"], "properties": {
-                    "question": {"type": "string", "minLength": 1, "maxLength": MAX_QUESTION_CHARS},
+                    "question": {"type": "string", "minLength": 1, "maxLength": MAX_QUESTION_CHARS, "pattern": r"\S",
+                                 "description": "Not only spaces"},
                     "conversation_id": {"type": ["string", "null"], "maxLength": MAX_CONVERSATION_ID_CHARS,
                                         "description": "The support chat's conversation: its last turns (kept "
                                                        "CONVERSATION_TTL_MINUTES) answer follow-ups in context; a "
@@ -55,8 +60,11 @@ def openapi_schema() -> dict:
                                                        "one hand-off"},
                     "customer": {"type": ["object", "null"], "additionalProperties": False,
                                  "description": "Who asks: shown to the privacy team on a hand-off",
-                                 "properties": {k: {"type": "string", "maxLength": MAX_FIELD_CHARS}
-                                                for k in CUSTOMER_FIELDS}},
+                                 "properties": {
+                                     "id": {"type": ["string", "null"], "maxLength": MAX_FIELD_CHARS},
+                                     "email": {"type": ["string", "null"], "maxLength": MAX_FIELD_CHARS,
+                                               "pattern": EMAIL_PATTERN},
+                                     "workspace": {"type": ["string", "null"], "maxLength": MAX_FIELD_CHARS}}},
                 }},
                 "Citation": {"type": "object", "required": ["n", "document", "title", "section", "quote", "url",
                                                             "updated", "score"], "properties": {

@@ -9,8 +9,10 @@ from __future__ import annotations
 import hmac
 import json
 import math
+import re
 import threading
 import time
+from collections import OrderedDict, deque
 from typing import Callable
 
 from starlette.requests import Request
@@ -41,29 +43,64 @@ class ApiError(Exception):
 
 
 class RateLimiter:
-    """A token bucket per key: `per_minute` requests in a burst, refilled at per_minute/60 a second."""
+    """At most `limit` requests per key in any `window_s` seconds (a sliding window: no burst beyond it).
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic):
-        self.capacity = float(per_minute)
-        self.rate = per_minute / 60.0
+    Memory is bounded: keys are kept in least-recently-used order, those with nothing in the
+    window are dropped as they age out, and beyond `max_keys` the least recently used key goes.
+    """
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic, *, window_s: float = 60.0,
+                 max_keys: int = 50_000):
+        self.limit = per_minute
+        self.window = window_s
         self.clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, at)
+        self.max_keys = max_keys
+        self._hits: "OrderedDict[str, deque[float]]" = OrderedDict()  # key -> times in the window, oldest first
         self._lock = threading.Lock()
 
     def take(self, key: str) -> float | None:
-        """None when the request may go ahead; else the seconds until it may."""
-        now = self.clock()
+        """Count a request: None when it may go ahead; else the seconds until it may (not counted)."""
         with self._lock:
-            tokens, at = self._buckets.get(key, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - at) * self.rate)
-            if tokens >= 1.0:
-                self._buckets[key] = (tokens - 1.0, now)
-                return None
-            self._buckets[key] = (tokens, now)
-            if len(self._buckets) > 100_000:  # full buckets carry no information: forget them
-                self._buckets = {k: v for k, v in self._buckets.items()
-                                 if v[0] + (now - v[1]) * self.rate < self.capacity}
-            return (1.0 - tokens) / self.rate
+            wait = self._wait(key)
+            if wait is None:
+                self._hits[key].append(self.clock())
+            return wait
+
+    def check(self, key: str) -> float | None:
+        """Like `take`, without counting (count with `note` once the thing was done)."""
+        with self._lock:
+            return self._wait(key)
+
+    def note(self, key: str) -> None:
+        with self._lock:
+            self._wait(key)
+            self._hits[key].append(self.clock())
+
+    def __len__(self) -> int:
+        return len(self._hits)
+
+    def _wait(self, key: str) -> float | None:
+        now = self.clock()
+        self._forget_idle(now)
+        hits = self._hits.get(key)
+        if hits is None:
+            hits = self._hits[key] = deque()
+            while len(self._hits) > self.max_keys:
+                self._hits.popitem(last=False)
+        self._hits.move_to_end(key)
+        while hits and hits[0] <= now - self.window:
+            hits.popleft()
+        if len(hits) < self.limit:
+            return None
+        return hits[0] + self.window - now
+
+    def _forget_idle(self, now: float) -> None:
+        # Least recently used first: stop at the first key still active in the window.
+        while self._hits:
+            key, hits = next(iter(self._hits.items()))
+            if hits and hits[-1] > now - self.window:
+                break
+            self._hits.popitem(last=False)
 
 
 def retry_after_error(wait: float, what: str) -> ApiError:
@@ -109,6 +146,10 @@ def parse_json_object(raw: bytes) -> dict:
     except json.JSONDecodeError as error:
         raise ApiError(400, "malformed_json", f"The body is not valid JSON ({error.msg} at line {error.lineno}, "
                                               f"column {error.colno}).") from None
+    except RecursionError:
+        raise ApiError(400, "malformed_json", "The body is nested too deeply.") from None
+    except ValueError:  # a number over Python's integer digit limit
+        raise ApiError(400, "malformed_json", "The body holds a number too long to read.") from None
     if not isinstance(data, dict):
         raise ApiError(422, "invalid_request", "The body must be a JSON object such as {\"question\": \"...\"}.")
     return data
@@ -120,6 +161,7 @@ def optional_text(data: dict, key: str, limit: int, field: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise ApiError(422, "invalid_field", f"{field} must be a string.", field=field)
+    require_text(value, field)
     value = value.strip()
     if len(value) > limit:
         raise ApiError(422, "invalid_field", f"{field} must be at most {limit} characters.", field=field)
@@ -138,6 +180,7 @@ def validate_ask(data: dict) -> tuple[str, str | None, dict[str, str]]:
         raise ApiError(422, "invalid_field", "question must be a string.", field="question")
     if not question.strip():
         raise ApiError(422, "invalid_field", "question is empty.", field="question")
+    require_text(question, "question")
     question = question.strip()
     if len(question) > MAX_QUESTION_CHARS:
         raise ApiError(422, "invalid_field", f"question must be at most {MAX_QUESTION_CHARS:,} characters.",
@@ -162,6 +205,18 @@ def validate_ask(data: dict) -> tuple[str, str | None, dict[str, str]]:
     return question, conversation_id, fields
 
 
+# What the API and the chat accept as an email; the OpenAPI schema states the same pattern (bot/web/openapi.py).
+EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
+
+
 def valid_email(value: str) -> bool:
-    local, at, domain = value.rpartition("@")
-    return bool(at and local and "." in domain and not any(c.isspace() for c in value))
+    return re.fullmatch(EMAIL_PATTERN, value) is not None
+
+
+def require_text(value: str, field: str) -> None:
+    """JSON may carry lone surrogates (\\ud800) that are not text: nothing downstream can encode them."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(422, "invalid_field", f"{field} contains characters that are not valid text.",
+                       field=field) from None

@@ -175,4 +175,5 @@ def test_the_suggested_questions_are_answered_from_the_policy(shipped_assistant)
     assert 3 <= len(suggestions) <= 4
     for question in suggestions:
         answer = shipped_assistant.ask(question, audience="customer")
-        assert answer.covered and answer.citations and answer.escalation is None and answer.offer is None, question
+        # "How can I contact the privacy team?" is a process question: answered, with the hand-off offered (issue 10).
+        assert answer.covered and answer.citations and answer.escalation is None and not answer.escalates, question

@@ -29,8 +29,8 @@ def start_service(tmp_path, standin):
     """Start (and, for restart tests, start again) the service; all are stopped at the end."""
     running: list[RunningService] = []
 
-    def start(assistant, **overrides: str) -> RunningService:
-        service = RunningService(slack_settings(tmp_path, standin, **overrides), assistant)
+    def start(assistant, uvicorn_options: dict | None = None, **overrides: str) -> RunningService:
+        service = RunningService(slack_settings(tmp_path, standin, **overrides), assistant, uvicorn_options)
         running.append(service)
         return service
 

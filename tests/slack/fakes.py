@@ -29,6 +29,7 @@ class FakeAssistant:
         self.echo = False  # put the question into the answer text, as an adapter must survive
         self.covered = True
         self.escalation: Escalation | None = None
+        self.offer: str | None = None  # Answer.offer: answered, and a hand-off offered
         self.healthy = True
         self.contexts: list[list] = []  # the conversation turns passed with each question ([] when none)
         self._lock = threading.Lock()
@@ -49,7 +50,7 @@ class FakeAssistant:
         text = f"According to the Privacy Policy (updated April 30, 2026):\n“{SECURITY_QUOTE}” [1]"
         if self.echo:
             text = f"You asked: {question}\n{text}"
-        return Answer(question, text, True, 0.9, audience, [security_citation()], self.escalation)
+        return Answer(question, text, True, 0.9, audience, [security_citation()], self.escalation, offer=self.offer)
 
     def status(self) -> dict:
         return {"ok": self.healthy, "model": "all-MiniLM-L6-v2", "documents": 1, "chunks": 5,

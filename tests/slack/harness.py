@@ -30,9 +30,9 @@ SUPPORT_URL = "https://kimss.example/app/support"
 class SignedClient:
     """Sends requests to a running service exactly as Slack does, signed with the signing secret."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, verify=True) -> None:
         self.url = url
-        self.http = httpx.Client(base_url=url, timeout=30)
+        self.http = httpx.Client(base_url=url, timeout=30, verify=verify)
 
     def post_signed(self, body: str, content_type: str, *, timestamp: int | None = None,
                     secret: str = SIGNING_SECRET, headers: dict | None = None) -> httpx.Response:
@@ -45,9 +45,12 @@ class SignedClient:
     def send_event(self, event: dict, *, event_id: str | None = None, **kwargs) -> httpx.Response:
         return self.post_signed(json.dumps(event_callback(event, event_id)), "application/json", **kwargs)
 
-    def send_command(self, text: str, response_url: str, **kwargs) -> httpx.Response:
+    def send_command(self, text: str, response_url: str, *, trigger_id: str | None = None,
+                     **kwargs) -> httpx.Response:
+        # Slack gives every invocation its own trigger_id (the service de-duplicates replays on it).
         form = {"token": "legacy", "team_id": TEAM_ID, "channel_id": CHANNEL_ID, "user_id": USER_ID,
-                "command": "/privacy", "text": text, "response_url": response_url, "trigger_id": "1.2.3"}
+                "command": "/privacy", "text": text, "response_url": response_url,
+                "trigger_id": trigger_id or f"{int(time.time())}.{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex}"}
         return self.post_signed(urlencode(form), "application/x-www-form-urlencoded", **kwargs)
 
     def click(self, action_id: str, value: str, *, response_url: str, thread_ts: str | None = None,
@@ -69,10 +72,12 @@ class SignedClient:
 class RunningService(SignedClient):
     """The ASGI app under uvicorn on 127.0.0.1 (port chosen by the OS), in a thread."""
 
-    def __init__(self, settings: Settings, assistant) -> None:
+    def __init__(self, settings: Settings, assistant, uvicorn_options: dict | None = None) -> None:
         self.settings = settings
         self.app = create_asgi_app(settings, assistant)
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=0, lifespan="on", log_level="warning")
+        # proxy_headers=False as `privacy-bot serve` runs it: TRUSTED_PROXIES is applied by the app itself.
+        options = {"log_level": "warning", "proxy_headers": False, **(uvicorn_options or {})}
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=0, lifespan="on", **options)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -81,7 +86,13 @@ class RunningService(SignedClient):
             assert self.thread.is_alive() and time.monotonic() < deadline, "the service did not start"
             time.sleep(0.01)
         port = self.server.servers[0].sockets[0].getsockname()[1]
-        super().__init__(f"http://127.0.0.1:{port}")
+        certificate = (uvicorn_options or {}).get("ssl_certfile")
+        if certificate:  # a self-signed certificate made by the test: trust exactly it
+            import ssl
+
+            super().__init__(f"https://127.0.0.1:{port}", verify=ssl.create_default_context(cafile=certificate))
+        else:
+            super().__init__(f"http://127.0.0.1:{port}")
 
     @property
     def slack(self):

@@ -35,7 +35,7 @@ def test_a_running_service_answers_from_an_index_refreshed_by_another_process(te
     edit(Path(team_env["KNOWLEDGE_DIR"]) / POLICY, OLD_TEXT, NEW_TEXT)
     refresh = run_cli(["index"], team_env, tmp_path)  # another process, same DATA_DIR
     assert refresh.returncode == 0, refresh.stderr
-    assert "Published" in refresh.stdout and "Gate: 42/42" in refresh.stdout
+    assert "Published" in refresh.stdout and "Gate: 53/53" in refresh.stdout
 
     counter = iter(range(1, 10_000))
     poll(lambda: NEW_TEXT in ask(next(counter)), "the service to answer from the new index", deadline_s=60)
@@ -85,7 +85,7 @@ def test_eval_runs_the_golden_file_on_the_live_index(team_env, tmp_path):
     ok = run_cli(["eval"], team_env, tmp_path)
     assert ok.returncode == 0, ok.stderr
     assert "PASS  How do you keep my information safe?" in ok.stdout
-    assert "42/42 golden questions pass, 0 fail" in ok.stdout
+    assert "53/53 golden questions pass, 0 fail" in ok.stdout
 
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text("- question: How do you keep my information safe?\n  section: Usage\n"

@@ -46,7 +46,7 @@ def test_only_the_privacy_team_may_reindex_and_the_change_summary_is_posted(team
     assert result.path.endswith("/team")
     text = result.dump()
     assert "Index refreshed" in text and "Documents: 0 added, 1 changed" in text
-    assert "Embeddings computed: 2" in text and "Gate: 42/42 golden questions pass" in text
+    assert "Embeddings computed: 2" in text and "Gate: 53/53 golden questions pass" in text
     assert _active(service) != before
 
 

@@ -18,23 +18,28 @@ from bot.slack.listeners.actions.reply import tell_clicker
 
 def register(app: App, services: SlackServices) -> None:
     @app.action(ACTION_SUPPORT)
-    def hand_over(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
+    def talk_to_support(ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
         ack()
-        block_id = action.get("block_id") or ""
-        request = parse_support_value(action.get("value") or "", after_not_helpful=block_id.endswith("_support"))
-        ask = ask_from_click(body)
-        # A Slack Connect user or guest is recorded (and answered) as a customer; cached after their question.
-        decision = decide_audience(services, ask.user_id, body)
-        ask = replace(ask, **decision.ask_fields())
-        created = services.escalations.escalate(
-            reason=request.reason, audience=decision.audience, asker=ask.asker(),
-            reply_to=ReplyTo("slack", ask.reply_channel, ask.reply_thread_ts), question=request.question,
-            sections=request.sections, answer_id=request.answer_id,
-            dedupe_key=dedupe_key(ask.team_id, request.source_key, ask.user_id),
-        )
-        text = services.escalations.acknowledgement(created.record, repeat=not created.created)
-        services.work.submit(_tell, services, context.client, body, SlackMessage(text=text, blocks=[context_block(text)]),
-                             created.record.reference)
+        hand_over(services, body, action, context)
+
+
+def hand_over(services: SlackServices, body: dict, action: dict, context: BoltContext) -> None:
+    """Record the hand-off a button asked for (Talk to support, or the offer: actions/offer.py)."""
+    block_id = action.get("block_id") or ""
+    request = parse_support_value(action.get("value") or "", after_not_helpful=block_id.endswith("_support"))
+    ask = ask_from_click(body)
+    # A Slack Connect user or guest is recorded (and answered) as a customer; cached after their question.
+    decision = decide_audience(services, ask.user_id, body)
+    ask = replace(ask, **decision.ask_fields())
+    created = services.escalations.escalate(
+        reason=request.reason, audience=decision.audience, asker=ask.asker(),
+        reply_to=ReplyTo("slack", ask.reply_channel, ask.reply_thread_ts), question=request.question,
+        sections=request.sections, answer_id=request.answer_id,
+        dedupe_key=dedupe_key(ask.team_id, request.source_key, ask.user_id),
+    )
+    text = services.escalations.acknowledgement(created.record, repeat=not created.created)
+    services.work.submit(_tell, services, context.client, body, SlackMessage(text=text, blocks=[context_block(text)]),
+                         created.record.reference)
 
 
 def context_block(text: str) -> dict:

@@ -1,0 +1,70 @@
+"""What the router sees of a message: its sentence embedding plus a few high-precision signals.
+
+The embedding (the query vector retrieval already computed) carries the meaning; the signals are
+cheap patterns that embeddings blur and that are rarely wrong when they fire: an explicit legal
+reference ("Art. 17 GDPR", "DSAR", "CCPA"), a first-person imperative ("delete my…", "send me…"),
+a "how do I…" process question, an incident told in the first person ("…and it wasn't me"),
+asking for a person, and the vocabulary of prompt injection. They are features with learned
+weights, not overrides: the model decides how much each is worth.
+
+Changing anything here changes what the weights mean: bump CODE_VERSION so an artifact trained
+with the old features is refused (bot/understanding/artifact.py) instead of silently misread.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+CODE_VERSION = "router-1"
+
+_FLAGS = re.IGNORECASE
+
+SIGNALS: dict[str, re.Pattern] = {
+    "legal_reference": re.compile(
+        r"\b(?:art(?:icle)?\.?\s*(?:1[5-9]|2[0-2]|7\s*\(3\))|gdpr|ccpa|cpra|1798\.\d+|dsar|s\.?a\.?r\b|"
+        r"subject access|right (?:to|of) (?:erasure|be forgotten|portability|data portability|object|rectification|"
+        r"restriction|access))", _FLAGS),
+    # "tell me / show me / list / explain" are left out: "tell me about your cookies" is a question.
+    "imperative": re.compile(
+        r"(?:^|[.!?\n]\s*|\b(?:please|pls|kindly|just)\s+)(?:delete|erase|remove|wipe|scrub|purge|forget|send|give|email|"
+        r"export|transfer|correct|fix|update|rectify|stop|opt|unsubscribe|take|close|restrict|freeze|pause|revoke|"
+        r"withdraw|hand|provide|exclude|don'?t|do not|never|nuke|get rid)\b", _FLAGS),
+    "i_want": re.compile(
+        r"\b(?:i|we) (?:want|'d like|would like|need|request|demand|withdraw|object|revoke|no longer consent|opt out|"
+        r"am (?:requesting|exercising|making)|hereby|direct you)\b|\bi'd like\b|\bi am wanting\b", _FLAGS),
+    "how_to": re.compile(
+        r"\b(?:how (?:do|can|would|should|could) (?:i|we|one|you)|how to|what(?:'s| is| are) the (?:process|steps|best way|"
+        r"quickest way|email|address)|where (?:do|can|should) (?:i|we)|who (?:do|should|can) (?:i|we)|what (?:should|do) "
+        r"(?:i|we) (?:do|need|include)|is there a (?:form|template|way)|how long (?:does|do|will)|what happens after)\b",
+        _FLAGS),
+    "incident": re.compile(
+        r"\b(?:wasn'?t me|not me|didn'?t (?:do|request|make|ask)|never (?:wrote|had|made|did|requested)|hacked|"
+        r"compromised|phish\w*|impersonat\w*|leaked|breach(?:ed)?\b|someone (?:else )?(?:is|has|logged|got|accessed|reset|"
+        r"changed)|locked out|for sale|someone else's|another (?:company|customer|tenant|person)'s|other (?:users|"
+        r"tenants|customers)'?)", _FLAGS),
+    "person": re.compile(
+        r"\b(?:human|real person|a person|representative|someone real|dpo|data protection officer|agent please|manager|"
+        r"talk to|speak (?:to|with)|call me|escalate|complain\w*|complaint)\b", _FLAGS),
+    "injection": re.compile(
+        r"\b(?:ignore|disregard|override|jailbreak|system prompt|hidden prompt|pretend|role-?play|act as|you are now|"
+        r"your instructions|previous instructions|developer mode|pwned|</?system>)\b", _FLAGS),
+    "question_mark": re.compile(r"\?\s*$|\?\s*(?:thx|thanks|pls|ty|:\)|!+)?\s*$", _FLAGS),
+}
+SIGNAL_NAMES: tuple[str, ...] = tuple(SIGNALS)
+
+
+def signals(text: str) -> np.ndarray:
+    """0/1 for each signal, in SIGNAL_NAMES order."""
+    text = text.replace("’", "'")
+    return np.array([1.0 if pattern.search(text) else 0.0 for pattern in SIGNALS.values()], dtype=np.float32)
+
+
+def feature_vector(text: str, query_vector: np.ndarray) -> np.ndarray:
+    """The router's input: the (normalised) query embedding followed by the signals."""
+    return np.concatenate([np.asarray(query_vector, dtype=np.float32).ravel(), signals(text)])
+
+
+def feature_matrix(texts: list[str], vectors: np.ndarray) -> np.ndarray:
+    return np.hstack([np.asarray(vectors, dtype=np.float32), np.vstack([signals(t) for t in texts])])

@@ -1,0 +1,114 @@
+"""From the router's probabilities to what the assistant does, with asymmetric costs.
+
+Actions: answer, answer *and offer* a hand-off ("Do you want the privacy team to act on this?"),
+escalate (a person takes over), or decline (off-topic, instructions to the bot). A missed
+data-subject request or security incident costs far more than an extra hand-off, so the cost
+matrix below is explicit and the two operating points are chosen to minimise its total on
+out-of-fold cross-validation predictions over the training corpus (bot/understanding/train.py).
+The held-out set (tests/heldout/) is never used to choose them: it is only reported.
+
+    request mass ≥ escalate_at            → escalate to the most probable request label
+    else top label off_topic/instruction  → decline
+    else answer; offer the most probable request label when the top label is process_question
+         or request mass ≥ offer_at
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot.understanding.corpus import LABELS, REQUEST_LABELS
+
+ACTIONS = ("answer", "offer", "escalate", "decline")
+# COSTS[true label][action]: the price of one decision, in "extra hand-offs". Escalating a true
+# request to the wrong queue (security for a data request) costs WRONG_QUEUE on top.
+COSTS: dict[str, dict[str, float]] = {
+    "question":         {"answer": 0, "offer": 1, "escalate": 5, "decline": 3},
+    "process_question": {"answer": 3, "offer": 0, "escalate": 4, "decline": 3},
+    "data_request":     {"answer": 50, "offer": 10, "escalate": 0, "decline": 50},
+    "security":         {"answer": 50, "offer": 10, "escalate": 0, "decline": 50},
+    "user_request":     {"answer": 20, "offer": 5, "escalate": 0, "decline": 20},
+    "off_topic":        {"answer": 1, "offer": 2, "escalate": 5, "decline": 0},
+    "instruction":      {"answer": 2, "offer": 2, "escalate": 5, "decline": 0},
+}
+WRONG_QUEUE = 1.0
+DECLINE_LABELS = ("off_topic", "instruction")
+_LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
+_REQUEST_INDEX = np.array([_LABEL_INDEX[r] for r in REQUEST_LABELS])
+
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    escalate_at: float
+    offer_at: float
+
+
+@dataclass(frozen=True)
+class Route:
+    label: str  # the most probable label
+    action: str  # one of ACTIONS
+    reason: str | None  # the request label escalated or offered
+    kind: str | None  # its most probable kind (e.g. "deletion")
+    probabilities: dict[str, float] = field(default_factory=dict)  # per label, summed over kinds
+
+    @property
+    def escalates(self) -> bool:
+        return self.action == "escalate"
+
+    @property
+    def offer(self) -> str | None:
+        return self.reason if self.action == "offer" else None
+
+
+def decide_index(p: np.ndarray, point: OperatingPoint) -> tuple[str, int]:
+    """(action, index into LABELS of the request label escalated or offered) for one probability row."""
+    request = int(_REQUEST_INDEX[np.argmax(p[_REQUEST_INDEX])])
+    mass = float(p[_REQUEST_INDEX].sum())
+    top = LABELS[int(np.argmax(p))]
+    if mass >= point.escalate_at:
+        return "escalate", request
+    if top in DECLINE_LABELS:
+        return "decline", request
+    if top == "process_question" or mass >= point.offer_at:
+        return "offer", request
+    return "answer", request
+
+
+def cost(true_label: str, action: str, reason: str) -> float:
+    extra = WRONG_QUEUE if action == "escalate" and true_label in REQUEST_LABELS and reason != true_label else 0.0
+    return COSTS[true_label][action] + extra
+
+
+def decide_all(probs: np.ndarray, point: OperatingPoint) -> tuple[np.ndarray, np.ndarray]:
+    """`decide_index` for every row at once: (action index into ACTIONS, request label index)."""
+    mass = probs[:, _REQUEST_INDEX].sum(axis=1)
+    request = _REQUEST_INDEX[np.argmax(probs[:, _REQUEST_INDEX], axis=1)]
+    top = np.argmax(probs, axis=1)
+    decline = np.isin(top, [_LABEL_INDEX[d] for d in DECLINE_LABELS])
+    action = np.where(mass >= point.escalate_at, 2,
+                      np.where(decline, 3,
+                               np.where((top == _LABEL_INDEX["process_question"]) | (mass >= point.offer_at), 1, 0)))
+    return action, request
+
+
+def total_cost(probs: np.ndarray, labels: list[str], point: OperatingPoint) -> float:
+    table = np.array([[COSTS[label][a] for a in ACTIONS] for label in labels])
+    truth = np.array([_LABEL_INDEX[label] for label in labels])
+    action, request = decide_all(probs, point)
+    wrong_queue = (action == 2) & np.isin(truth, _REQUEST_INDEX) & (request != truth)
+    return float((table[np.arange(len(labels)), action] + WRONG_QUEUE * wrong_queue).mean())
+
+
+def choose_operating_point(probs: np.ndarray, labels: list[str]) -> tuple[OperatingPoint, float]:
+    """The grid point with the lowest mean cost on (out-of-fold) probabilities; ties go to fewer hand-offs."""
+    best: tuple[float, float, OperatingPoint] | None = None
+    for escalate_at in np.round(np.arange(0.20, 0.96, 0.025), 3):
+        for offer_at in np.round(np.arange(0.02, escalate_at, 0.02), 3):
+            point = OperatingPoint(float(escalate_at), float(offer_at))
+            mean = total_cost(probs, labels, point)
+            key = (round(mean, 6), -float(escalate_at) - float(offer_at))
+            if best is None or key < best[:2]:
+                best = (key[0], key[1], point)
+    return best[2], best[0]
