@@ -80,17 +80,18 @@ class Assistant:
         query_vector = self.retriever.embeddings.encode_query(question)
         hits = self.retriever.search(question, audience, query_vector=query_vector)
         route = self.router.route(question, query_vector)
-        if route.escalates:
-            return self._escalation(question, audience, route.reason, hits, kind=route.kind)
         loaded = self.retriever.current()
-        fact = policy_facts.kind_of(question)
+        fact = policy_facts.kind_of(question)  # "when was the policy last updated?" asks nothing of a person
         if fact and route.label != "instruction":
             return self._policy_fact(question, audience, fact, loaded)
+        if route.escalates:
+            return self._escalation(question, audience, route.reason, hits, kind=route.kind)
         verdict = coverage.judge(loaded, question, hits, audience)
         # "Off-topic" is trusted only where the documents have nothing on it: a question they cover (an
         # internal runbook's "which laptop profile…?") is answered; a wrong brush-off costs more than a
         # cited answer. Instructions to the bot are always declined.
-        declined = route.action == "decline" and not (route.label == "off_topic" and verdict.covered)
+        answered_anyway = verdict.covered and bool(hits) and hits[0].feature("no_shared_words") == 0.0
+        declined = route.action == "decline" and not (route.label == "off_topic" and answered_anyway)
         if declined or (not verdict.covered and not mentions_privacy(question)):
             return Answer(question, OFF_TOPIC_TEXT, False, min(verdict.confidence, 0.05), audience)
         if route.label == "process_question":
