@@ -10,14 +10,12 @@ from pathlib import Path
 import pytest
 
 from bot.answer import Escalation
+from tests.customers.chromium import chromium  # noqa: F401  (fixture)
 from tests.customers.conftest import SUPPORT_CHANNEL
 from tests.escalation.conftest import records, wait_support_posts
 from tests.slack.fakes import POLICY_URL
 from tests.slack.harness import SUPPORT_URL
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 XSS = '<img src=x onerror="window.__xss = 1">'
 
 
@@ -27,17 +25,8 @@ def chat(start_service, recording_assistant):
 
 
 @pytest.fixture
-def browser():
-    if not CHROMIUM.exists():  # CI installs it (.ci/run); a developer machine may not have it
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def browser(chromium):
+    return chromium  # Debian's chromium under Playwright, launched once per module (tests/customers/chromium.py)
 
 
 def test_ask_see_the_cited_answer_and_contact_support_in_chromium(chat, standin, recording_assistant, browser):
