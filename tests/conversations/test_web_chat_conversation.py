@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.customers.test_web_chat import browser  # noqa: F401  (Chromium fixture)
+from tests.customers.chromium import chromium  # noqa: F401  (fixture: Debian chromium under Playwright)
 
 
 @pytest.fixture
@@ -12,10 +12,10 @@ def chat(start_service, shipped_assistant):
     return start_service(shipped_assistant)
 
 
-def test_a_follow_up_in_the_web_chat_is_answered_in_context(chat, browser):  # noqa: F811
+def test_a_follow_up_in_the_web_chat_is_answered_in_context(chat, chromium):  # noqa: F811
     from playwright.sync_api import expect
 
-    page = browser.new_page()
+    page = chromium.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(chat.url + "/")
@@ -36,7 +36,7 @@ def test_a_follow_up_in_the_web_chat_is_answered_in_context(chat, browser):  # n
     expect(second).to_contain_text("encrypted transport")
 
     # A new visitor (another session) has no conversation to follow.
-    other = browser.new_context().new_page()
+    other = chromium.new_context().new_page()
     other.goto(chat.url + "/")
     box = other.get_by_label("Your question")
     box.fill("is it encrypted?")
