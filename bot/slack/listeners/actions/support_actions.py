@@ -21,19 +21,26 @@ def private(text: str) -> SlackMessage:
     return SlackMessage(text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
 
 
-def act(services: SlackServices, team: SupportTeam, client, body: dict, value: str, verb: str) -> None:
-    user = body["user"]["id"]
-    reference = normalise_reference(value)
+def support_member(team: SupportTeam, client, body: dict, refusal: str, what: str) -> bool:
+    """True when the clicker is on the support team; otherwise they are told why not (privately)."""
     try:
-        allowed = team.allows(user)
+        allowed = team.allows(body["user"]["id"])
     except SlackApiError as error:
         log.error("support team check failed trace_id=%s error=%s", new_trace_id(), error.response.get("error"))
         tell_clicker(client, body, private("Sorry, I couldn't check who is on the support team right now; "
                                            "please try again in a moment."))
-        return
+        return False
     if not allowed:
-        log.info("escalation %s %s refused for a non-member", reference, verb)
-        tell_clicker(client, body, private("Only the privacy support team can claim or resolve escalations."))
+        log.info("%s refused for a non-member", what)
+        tell_clicker(client, body, private(refusal))
+    return allowed
+
+
+def act(services: SlackServices, team: SupportTeam, client, body: dict, value: str, verb: str) -> None:
+    user = body["user"]["id"]
+    reference = normalise_reference(value)
+    if not support_member(team, client, body, "Only the privacy support team can claim or resolve escalations.",
+                          f"escalation {reference} {verb}"):
         return
     if reference is None:
         tell_clicker(client, body, private("That button does not name an escalation."))
