@@ -34,6 +34,11 @@ POINTER_CHECK_S = 2.0  # how stale the view of the active pointer may be
 SENTENCE_COVERAGE_WEIGHT = 0.3  # the "sentence_with_words" signal: cosine + this x share of the words
 QUOTE_COVERAGE_WEIGHT = 0.15  # choosing sentences to quote within a section leans more on meaning
 RETURNED_HITS = 20  # sections returned per question, best first (the ranking of all is in `Candidates`)
+# Beyond this many sections in a scope, only the best this many by each first-stage signal are scored in
+# full (bot/retrieval.py, `shortlist`). Above the largest training policy (50 sections): the learned
+# ranker saw every candidate, as it does here for any corpus of that size.
+SHORTLIST = 100
+SKETCH_DIMENSIONS = 96  # recall of the exact top 20 in the shortlist: 1.000 at 100 documents (64: 0.996)
 
 
 @dataclass
@@ -58,11 +63,69 @@ class Candidates:
 
 
 @dataclass
+class Runs:
+    """Rows sorted by section, as runs: the best value per section is one `np.maximum.reduceat`
+    (no Python loop, no scatter), whatever the corpus size."""
+
+    starts: np.ndarray  # where each non-empty run starts
+    run_section: np.ndarray  # each run's position in the scope's section_rows
+    row_section: np.ndarray  # each row's position in the scope's section_rows
+    sections: int  # sections in the scope
+    first: np.ndarray  # per section: its first row (0 when it has none)
+    count: np.ndarray  # per section: how many rows it has
+
+    @classmethod
+    def of(cls, row_section: np.ndarray, sections: int) -> "Runs":
+        starts = np.flatnonzero(np.r_[True, row_section[1:] != row_section[:-1]]) if len(row_section) else row_section
+        first, count = np.zeros(sections, dtype=np.int64), np.zeros(sections, dtype=np.int64)
+        first[row_section[starts]] = starts
+        count[row_section[starts]] = np.diff(np.r_[starts, len(row_section)])
+        return cls(starts, row_section[starts], row_section, sections, first, count)
+
+    def best(self, values: np.ndarray, fill: float) -> np.ndarray:
+        out = np.full(self.sections, fill, dtype=np.float32)
+        if len(values):
+            out[self.run_section] = np.maximum.reduceat(values, self.starts)
+        return out
+
+    def rows_of(self, keep: np.ndarray | None) -> tuple[np.ndarray | None, "Runs"]:
+        """Positions of the rows of the sections `keep` (ascending positions; None: all), and their runs."""
+        if keep is None:
+            return None, self
+        starts, lengths = self.first[keep], self.count[keep]
+        # The concatenation of arange(start, start + length) over the kept sections, without a Python loop.
+        positions = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
+        return positions, Runs.of(np.repeat(np.arange(len(keep)), lengths), len(keep))
+
+
+@dataclass
 class Scope:
-    chunk_rows: np.ndarray
-    sentence_rows: np.ndarray
-    section_rows: np.ndarray
-    bm25: BM25
+    """One audience's rows, sorted by section, with their vectors copied out once per loaded index
+    (indexing the whole matrix with the rows on every ask would copy it each time)."""
+
+    chunk_rows: np.ndarray  # into LoadedIndex.chunks, sorted by section
+    sentence_rows: np.ndarray  # into LoadedIndex.sentences, sorted by section
+    section_rows: np.ndarray  # into LoadedIndex.section_ids, ascending
+    bm25: BM25  # over chunk_rows, in that order
+    chunk_matrix: np.ndarray
+    sentence_matrix: np.ndarray
+    chunk_runs: Runs
+    sentence_runs: Runs
+    sketch: "Sketch | None"  # for scopes of more than SHORTLIST sections
+
+
+@dataclass
+class Sketch:
+    """The chunk vectors on their first principal directions: a cheap first pass over a large corpus."""
+
+    basis: np.ndarray  # (SKETCH_DIMENSIONS x dimension)
+    vectors: np.ndarray  # (chunks x SKETCH_DIMENSIONS), in the scope's chunk order
+
+    @classmethod
+    def of(cls, matrix: np.ndarray) -> "Sketch":
+        _, _, directions = np.linalg.svd(matrix, full_matrices=False)
+        basis = np.ascontiguousarray(directions[:SKETCH_DIMENSIONS], dtype=np.float32)
+        return cls(basis, np.ascontiguousarray(matrix @ basis.T, dtype=np.float32))
 
 
 class LoadedIndex:
@@ -70,6 +133,7 @@ class LoadedIndex:
     over all chunks, sentences and sections of the asker's scope (no per-record Python loop)."""
 
     def __init__(self, store: VectorStore, info: IndexInfo, embeddings):
+        _one_blas_thread()
         self.info = info
         self.collection = store.collection(info.collection)
         got = _read_all(self.collection)
@@ -132,63 +196,79 @@ class LoadedIndex:
         self.title_terms = TermIndex([set(tokenize(m["section"])) for m in self.section_meta])
         self.sentence_terms = TermIndex([set(tokenize(m["body"])) for m in self.sentences])
         self.layout = SentenceLayout(self.sentences, self.chunks)
-        self.scopes = {}
-        for audience, allowed in AUDIENCE_SCOPES.items():
-            chunk_rows = np.array([i for i, m in enumerate(self.chunks) if m["audience"] in allowed], dtype=np.int64)
-            sentence_rows = np.array([i for i, m in enumerate(self.sentences)
-                                      if m["audience"] in allowed and self.sentence_section[i] >= 0], dtype=np.int64)
-            section_rows = np.unique(self.chunk_section[chunk_rows]) if len(chunk_rows) else chunk_rows
-            bm25 = BM25([chunk_token_lists[i] for i in chunk_rows])
-            self.scopes[audience] = Scope(chunk_rows, sentence_rows, section_rows, bm25)
+        self.scopes = {audience: self._scope(allowed, chunk_token_lists) for audience, allowed in AUDIENCE_SCOPES.items()}
+        # What each section and document says, for the verifier (regular expressions run once here, not per ask).
+        self.section_facts = [answerability.text_facts(t) for t in self.section_text]
+        self.document_facts = {d: answerability.text_facts(t) for d, t in self.document_text.items()}
+
+    def _scope(self, allowed: tuple[str, ...], chunk_token_lists: list[list[str]]) -> Scope:
+        chunk_rows = np.array([i for i, m in enumerate(self.chunks) if m["audience"] in allowed], dtype=np.int64)
+        chunk_rows = chunk_rows[np.argsort(self.chunk_section[chunk_rows], kind="stable")]
+        section_rows = np.unique(self.chunk_section[chunk_rows])
+        sentence_rows = np.array([i for i, m in enumerate(self.sentences) if m["audience"] in allowed], dtype=np.int64)
+        sentence_rows = sentence_rows[np.isin(self.sentence_section[sentence_rows], section_rows)]
+        sentence_rows = sentence_rows[np.argsort(self.sentence_section[sentence_rows], kind="stable")]
+        n = len(section_rows)
+        sentence_section = np.searchsorted(section_rows, self.sentence_section[sentence_rows])
+        return Scope(
+            chunk_rows, sentence_rows, section_rows, BM25([chunk_token_lists[i] for i in chunk_rows]),
+            np.ascontiguousarray(self.chunk_matrix[chunk_rows]), np.ascontiguousarray(self.sentence_matrix[sentence_rows]),
+            Runs.of(np.searchsorted(section_rows, self.chunk_section[chunk_rows]), n),
+            Runs.of(sentence_section, n),
+            Sketch.of(self.chunk_matrix[chunk_rows]) if n > SHORTLIST else None,
+        )
 
     def candidates(self, query_vector: np.ndarray, question: str, audience: str,
                    adapted_vector: np.ndarray | None = None) -> Candidates:
-        """The signals of every section in `audience`'s scope for one question (RANKING_FEATURES)."""
+        """The signals (RANKING_FEATURES) of the sections of `audience`'s scope that could answer: all of
+        them up to SHORTLIST sections, beyond that the SHORTLIST best by each of chunk cosine, adapted
+        cosine and BM25 (a section outside all three is never near the top of the learned ranking, and
+        skipping it keeps the per-ask cost flat as the corpus grows)."""
         scope = self.scopes[audience]
-        n = len(self.section_ids)
-        local = np.full(n, -1, dtype=np.int64)
-        local[scope.section_rows] = np.arange(len(scope.section_rows))
-        sections = scope.section_rows
-
-        def best_per_section(values: np.ndarray, owner: np.ndarray, fill: float) -> np.ndarray:
-            out = np.full(n, fill, dtype=np.float32)
-            if len(values):
-                np.maximum.at(out, owner, values)
-            return out[sections]
-
-        chunk_section = self.chunk_section[scope.chunk_rows]
-        chunk_cos = self.chunk_matrix[scope.chunk_rows] @ query_vector
-        chunk_cosine = best_per_section(chunk_cos, chunk_section, -1.0)
-        adapted = chunk_cosine
-        if adapted_vector is not None:
-            adapted = best_per_section(self.chunk_matrix[scope.chunk_rows] @ adapted_vector, chunk_section, -1.0)
+        queries = np.column_stack([query_vector, query_vector if adapted_vector is None else adapted_vector])
+        bm25_chunks = scope.bm25.scores(query_terms(question)) if scope.bm25.size else np.zeros(0, np.float32)
+        bm25_raw = scope.chunk_runs.best(bm25_chunks, 0.0)
+        keep = None
+        if scope.sketch is not None:
+            # Many sections: shortlist on the chunks' sketch (SKETCH_DIMENSIONS principal directions, a sixth
+            # of the memory to read), then score the shortlisted sections' chunks exactly.
+            rough = scope.sketch.vectors @ (scope.sketch.basis @ queries)
+            keep = shortlist((scope.chunk_runs.best(np.ascontiguousarray(rough[:, 0]), -1.0),
+                              scope.chunk_runs.best(np.ascontiguousarray(rough[:, 1]), -1.0), bm25_raw), SHORTLIST)
+        positions, chunk_runs = scope.chunk_runs.rows_of(keep)
+        both = (scope.chunk_matrix if positions is None else scope.chunk_matrix[positions]) @ queries
+        chunk_cosine = chunk_runs.best(np.ascontiguousarray(both[:, 0]), -1.0)
+        adapted = chunk_cosine if adapted_vector is None else chunk_runs.best(np.ascontiguousarray(both[:, 1]), -1.0)
+        sections = scope.section_rows if keep is None else scope.section_rows[keep]
+        if keep is not None:
+            bm25_raw = bm25_raw[keep]
 
         weights = scope.bm25.coverage_weights(own_terms(question))
-        sentence_rows = scope.sentence_rows
-        sentence_section = self.sentence_section[sentence_rows]
-        sentence_cos = self.sentence_matrix[sentence_rows] @ query_vector
+        positions, runs = scope.sentence_runs.rows_of(keep)
+        matrix = scope.sentence_matrix if positions is None else scope.sentence_matrix[positions]
+        sentence_rows = scope.sentence_rows if positions is None else scope.sentence_rows[positions]
+        sentence_cos = matrix @ query_vector
         sentence_share = self.sentence_terms.coverage(weights)[sentence_rows]
-        sentence_cosine = best_per_section(sentence_cos, sentence_section, -1.0)
+        sentence_cosine = runs.best(sentence_cos, -1.0)
         # Second best sentence: mask each section's best and take the best again.
-        is_best = sentence_cos >= sentence_cosine[local[sentence_section]] - 1e-7 if len(sentence_rows) else sentence_cos > 0
-        second = best_per_section(np.where(is_best, -1.0, sentence_cos), sentence_section, -1.0)
+        is_best = sentence_cos >= sentence_cosine[runs.row_section] - 1e-7
+        second = runs.best(np.where(is_best, np.float32(-1.0), sentence_cos), -1.0)
         has_sentences = self.sentence_count[sections] > 0
         sentence_cosine = np.where(has_sentences, sentence_cosine, chunk_cosine)
         second = np.where(self.sentence_count[sections] > 1, second, sentence_cosine)
         quote_scores = np.full(len(self.sentences), -np.inf, dtype=np.float32)
         quote_scores[sentence_rows] = sentence_cos + QUOTE_COVERAGE_WEIGHT * sentence_share
 
-        bm25_chunks = scope.bm25.scores(query_terms(question)) if scope.bm25.size else np.zeros(0, np.float32)
         question_practice = practices.distribution(self.prototypes @ query_vector)
         columns = {
             "chunk_cosine": chunk_cosine,
             "sentence_cosine": sentence_cosine,
             "second_sentence_cosine": second,
-            "sentence_with_words": np.where(has_sentences, best_per_section(
-                sentence_cos + SENTENCE_COVERAGE_WEIGHT * sentence_share, sentence_section, -1.0), chunk_cosine),
-            "sentence_word_share": best_per_section(sentence_share, sentence_section, 0.0),
+            "sentence_with_words": np.where(has_sentences, runs.best(
+                sentence_cos + SENTENCE_COVERAGE_WEIGHT * sentence_share, -1.0), chunk_cosine),
+            "sentence_word_share": runs.best(sentence_share, 0.0),
             "section_word_share": self.section_terms.coverage(weights)[sections],
-            "bm25_raw": best_per_section(bm25_chunks, chunk_section, 0.0),
+            "bm25_raw": bm25_raw,
             "practice_words": self.section_terms.share_of_groups(practice_categories(question))[sections],
             "practice_prototype": self.section_practice[sections] @ question_practice,
             "topics_missing": self.section_terms.groups_missing(topic_groups(question))[sections],
@@ -208,7 +288,7 @@ class LoadedIndex:
         ranker = ranker or ranking_model.ranker(self.info.model)
         found = self.candidates(query_vector, question, audience, ranker.adapt(query_vector))
         scores = ranker.score(found.features)
-        order = np.argsort(-scores, kind="stable")[:limit]
+        order = top_order(scores, limit)
         hits = []
         for i in order.tolist():
             section = int(found.sections[i])
@@ -227,9 +307,9 @@ class LoadedIndex:
         """The verifier's row for (question, best section): see bot/understanding/ranking/answerability.py."""
         section = self.section_index[hits[0].section_id]
         return answerability.features(question, hits[0], hits[1] if len(hits) > 1 else None,
-                                      self.section_text[section], self.section_tokens[section],
+                                      self.section_facts[section], self.section_tokens[section],
                                       self.scopes[audience].bm25.idf,
-                                      self.document_text[self.section_meta[section]["document"]])
+                                      self.document_facts[self.section_meta[section]["document"]])
 
 
 class Retriever:
@@ -289,6 +369,37 @@ class PinnedRetriever(Retriever):
                 self._check_model(self.info)
                 self._loaded = LoadedIndex(self.store, self.info, self.embeddings)
             return self._loaded
+
+
+_blas_limited = False
+
+
+def _one_blas_thread() -> None:
+    """The ask path's products are small (a few thousand rows x 384 dimensions): handing each to a pool
+    of BLAS threads costs more than it saves, badly so on a busy machine (measured at 100 documents on
+    2 shared cores: a sentence product took 8 ms with OpenBLAS's default threads, 1 ms with one)."""
+    global _blas_limited
+    if not _blas_limited:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1, user_api="blas")
+        _blas_limited = True
+
+
+def shortlist(signals: tuple[np.ndarray, ...], size: int) -> np.ndarray | None:
+    """Sorted positions of the `size` best by any of `signals`; None when there are no more than `size`."""
+    n = len(signals[0])
+    if n <= size:
+        return None
+    return np.unique(np.concatenate([np.argpartition(-values, size - 1)[:size] for values in signals]))
+
+
+def top_order(scores: np.ndarray, limit: int | None) -> np.ndarray:
+    """Indexes of the `limit` highest scores, best first (ties in index order): a partial sort."""
+    if limit is None or limit >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    top = np.argpartition(-scores, limit - 1)[:limit]
+    return top[np.lexsort((top, -scores[top]))]
 
 
 def _group_rows(owner: np.ndarray, size: int) -> dict[int, np.ndarray]:

@@ -10,6 +10,8 @@ question's own specific words the section uses (without synonyms).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -104,21 +106,50 @@ def contained_facts(text: str) -> dict[str, bool]:
     return {kind: bool(pattern.search(text)) for kind, pattern in _CONTAINS.items()}
 
 
-def features(question: str, top, second, section_text: str, section_tokens: set[str], idf,
-             document_text: str) -> np.ndarray:
+@dataclass(frozen=True)
+class TextFacts:
+    """What a text (a section, a whole document) speaks of, for the verifier: computed once per loaded
+    index (bot/retrieval.py), so no regular expression runs over policy text on an ask."""
+
+    contains: dict[str, bool]  # per FACT_KINDS: it states that kind of fact (a period, a place, a party)
+    practices: tuple[bool, ...]  # per _CONCEPTS: it speaks of that practice
+
+
+def text_facts(text: str) -> TextFacts:
+    return TextFacts(contained_facts(text), tuple(bool(t.search(text)) for _, t in _CONCEPT_PATTERNS))
+
+
+@dataclass(frozen=True)
+class QuestionFacts:
+    asks: dict[str, bool]  # asked_facts
+    practices: tuple[int, ...]  # which _CONCEPTS it names
+    specific: tuple[str, ...]  # its own tokens, generic words left out, first occurrence order
+
+
+@lru_cache(maxsize=512)
+def question_facts(question: str) -> QuestionFacts:
+    """The question's side of the features: one ask reads it several times (best section, others cited)."""
+    return QuestionFacts(asked_facts(question),
+                         tuple(i for i, (ask, _) in enumerate(_CONCEPT_PATTERNS) if ask.search(question)),
+                         tuple(t for t in dict.fromkeys(tokenize(question)) if t not in GENERIC_WORDS))
+
+
+def features(question: str, top, second, section: TextFacts, section_tokens: set[str], idf,
+             document: TextFacts) -> np.ndarray:
     """One row of VERIFIER_FEATURES. `top`/`second`: SectionHit (second may be None); `idf(term)`;
-    `document_text`: all the text of the best section's document."""
+    `section`/`document`: text_facts of the best section and of its whole document."""
     from bot.understanding.ranking.features import RANKING_FEATURES
 
     ranked = dict(zip(RANKING_FEATURES, top.features.tolist()))
-    asks = asked_facts(question)
-    has = contained_facts(section_text)
-    specific = [t for t in dict.fromkeys(tokenize(question)) if t not in GENERIC_WORDS]
+    facts = question_facts(question)
+    asks = facts.asks
+    has = section.contains
+    specific = facts.specific
     weights = [idf(t) for t in specific]
     total = sum(weights)
     found = [t in section_tokens for t in specific]
     exact = sum(w for w, f in zip(weights, found) if f) / total if total else 0.0
-    median = float(np.median(weights)) if weights else 0.0
+    median = _median(weights)
     missing = sum(1 for w, f in zip(weights, found) if not f and w >= median)
     row = {
         "ranker_score": top.score,
@@ -134,8 +165,17 @@ def features(question: str, top, second, section_text: str, section_tokens: set[
         **{f"{k}_missing": float(asks[k] and not has[k]) for k in FACT_KINDS},
         "question_length": float(np.log1p(len(question.split()))),
     }
-    named = [text for ask, text in _CONCEPT_PATTERNS if ask.search(question)]
+    named = facts.practices
     row["practices_named"] = float(len(named))
-    row["practices_missing_in_section"] = float(sum(1 for text in named if not text.search(section_text)))
-    row["practices_missing_in_document"] = float(sum(1 for text in named if not text.search(document_text)))
+    row["practices_missing_in_section"] = float(sum(1 for i in named if not section.practices[i]))
+    row["practices_missing_in_document"] = float(sum(1 for i in named if not document.practices[i]))
     return np.array([row[name] for name in VERIFIER_FEATURES], dtype=np.float32)
+
+
+def _median(values: list[float]) -> float:
+    """np.median of a short list, without its overhead (it is called on every ask)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return float(ordered[middle]) if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2.0

@@ -3,9 +3,11 @@
 Data:
 - PolicyQA dev: each policy indexed by the project's own indexer (one section per paragraph); every
   distinct question ranked over all of its policy's sections; gold = the paragraphs carrying it.
-- Kimss: `data/kimss_train.yaml`, asked of the shipped policy (knowledge/).
-Validation is leave-policies-out: GroupKFold with one group per PolicyQA policy and one for Kimss, so
-no policy is ever both trained and tested on. Baselines (dense, BM25, their reciprocal-rank fusion,
+- Kimss: `data/kimss_train*.yaml` (one file per author), asked of the shipped policy (knowledge/),
+  plus the golden set's lines.
+Validation is leave-policies-out: GroupKFold with one group per PolicyQA policy and one per Kimss
+author, so no policy is ever both trained and tested on, and a Kimss author's questions are tested
+only by models trained without them. Baselines (dense, BM25, their reciprocal-rank fusion,
 and the previous hand-weighted fusion) are scored on the same folds in the same run.
 """
 
@@ -28,7 +30,18 @@ from bot.understanding.ranking.features import RANKING_FEATURES
 from bot.understanding.ranking.policyqa import load_policies, paragraph_of, write_policy
 
 ROOT = Path(__file__).resolve().parents[3]
-KIMSS_TRAIN = Path(__file__).resolve().parent / "data" / "kimss_train.yaml"
+KIMSS_DATA = Path(__file__).resolve().parent / "data"
+KIMSS_TRAIN = KIMSS_DATA / "kimss_train.yaml"  # the first author's file
+
+
+def kimss_training_files() -> list[Path]:
+    """Every Kimss training file: kimss_train.yaml and kimss_train_<author>.yaml, in a fixed order."""
+    return sorted(KIMSS_DATA.glob("kimss_train*.yaml"))
+
+
+def author_of(path: Path) -> str:
+    stem = Path(path).stem
+    return stem[len("kimss_train_"):] if stem.startswith("kimss_train_") else "a"
 GOLDEN = ROOT / "knowledge" / "golden.yaml"  # the privacy team's expectations are trained on too (see README)
 KS = (1, 3, 5)
 KIMSS_WEIGHT = 10.0  # a Kimss question counts as this many PolicyQA questions (few of them, our own policy)
@@ -57,6 +70,7 @@ class Question:
     policy: Policy
     answerable: bool = True
     baseline_ranks: dict = field(default_factory=dict)  # baseline -> rank of the first gold (0-based)
+    author: str = ""  # Kimss: who wrote it (the file's author, or "golden"); PolicyQA: ""
 
     @property
     def weight(self) -> float:
@@ -147,29 +161,39 @@ def load_kimss_training(path: Path = KIMSS_TRAIN) -> dict:
     return yaml.safe_load(path.read_text())
 
 
-def extract_kimss(embeddings, path: Path = KIMSS_TRAIN, golden: Path = GOLDEN) -> list[Question]:
-    data = load_kimss_training(path)
+def kimss_items(files: list[Path] | None = None, golden: Path = GOLDEN) -> list[tuple[str, list[str], bool, str]]:
+    """(question, gold sections, answerable, author) from every Kimss training file and the golden set."""
+    items = []
+    for path in files if files is not None else kimss_training_files():
+        data = load_kimss_training(path)
+        author = author_of(path)
+        items += [(i["question"], list(i["section"]), True, author) for i in data.get("answerable") or []]
+        items += [(i["question"], [], False, author) for i in data.get("not_covered") or []]
     for item in yaml.safe_load(golden.read_text()):
         if "section" in item:
             sections = item["section"] if isinstance(item["section"], list) else [item["section"]]
-            data["answerable"].append({"question": item["question"], "section": sections})
+            items.append((item["question"], sections, True, "golden"))
         elif item.get("not_covered"):
-            data["not_covered"].append({"question": item["question"]})
+            items.append((item["question"], [], False, "golden"))
+    return items
+
+
+def extract_kimss(embeddings, files: list[Path] | None = None, golden: Path = GOLDEN) -> list[Question]:
+    items = kimss_items(files, golden)
     out: list[Question] = []
     with tempfile.TemporaryDirectory() as tmp:
         loaded = _index(ROOT / "knowledge", Path(tmp), embeddings)
         pieces = _policy_from(loaded, "kimss")
         titles = [loaded.section_meta[loaded.section_index[s]]["section"] for s in pieces.section_ids]
-        items = [(i["question"], i["section"], True) for i in data["answerable"]]
-        items += [(i["question"], [], False) for i in data["not_covered"]]
-        vectors = _embed(embeddings, [q for q, _, _ in items])
-        for (question, sections, answerable), vector in zip(items, vectors):
+        vectors = _embed(embeddings, [q for q, _, _, _ in items])
+        for (question, sections, answerable, author), vector in zip(items, vectors):
             found = loaded.candidates(vector, question, "employee")
             unknown = set(sections) - set(titles)
             if unknown:
-                raise ValueError(f"{path.name}: {question!r} names sections the policy does not have: {unknown}")
+                raise ValueError(f"Kimss training ({author}): {question!r} names sections the policy does not "
+                                 f"have: {unknown}")
             gold = np.array([t in sections for t in titles])
-            out.append(Question("kimss", question, found.features, vector, gold, pieces, answerable))
+            out.append(Question("kimss", question, found.features, vector, gold, pieces, answerable, author=author))
     return out
 
 
@@ -298,8 +322,13 @@ def metrics(ranks: list[int]) -> dict:
 def folds(questions: list[Question]):
     from sklearn.model_selection import GroupKFold
 
-    groups = [q.group for q in questions]
+    groups = [fold_group(q) for q in questions]
     return list(GroupKFold(n_splits=FOLDS).split(np.zeros(len(questions)), groups=groups))
+
+
+def fold_group(q: Question) -> str:
+    """What cross-validation keeps together: a PolicyQA policy, or a Kimss author."""
+    return f"kimss:{q.author}" if q.group == "kimss" else q.group
 
 
 def verifier_rows(q: Question, params: dict) -> list[tuple[np.ndarray, int]]:
@@ -324,8 +353,20 @@ def _verifier_features(q: Question, order: np.ndarray, scores: np.ndarray) -> np
     top = _Hit(q.features[order[0]], float(scores[order[0]]))
     second = _Hit(q.features[order[1]], float(scores[order[1]])) if len(order) > 1 else None
     i = order[0]
-    return answerability.features(q.text, top, second, q.policy.section_text[i], q.policy.section_tokens[i],
-                                  q.policy.idf, "\n".join(q.policy.section_text))
+    section_facts, document_facts = _facts_of(q.policy)
+    return answerability.features(q.text, top, second, section_facts[i], q.policy.section_tokens[i],
+                                  q.policy.idf, document_facts)
+
+
+_FACTS: dict[int, tuple] = {}
+
+
+def _facts_of(policy: Policy) -> tuple[list, object]:
+    """answerability.text_facts of each section and of the whole document, once per policy."""
+    if id(policy) not in _FACTS:
+        _FACTS[id(policy)] = ([answerability.text_facts(t) for t in policy.section_text],
+                              answerability.text_facts("\n".join(policy.section_text)), policy)
+    return _FACTS[id(policy)][:2]
 
 
 def fit_verifier(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float = 1.0):
