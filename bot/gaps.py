@@ -39,7 +39,8 @@ _TOPIC_GAPS = [
 ]
 _COMPILED = [(re.compile(pattern, re.I), gap) for pattern, gap in _TOPIC_GAPS]
 _FACT_GAPS = {"period": "how long information is kept", "place": "where information is stored or transferred",
-              "party": "who information is shared with"}
+              "party": "who information is shared with", "contact": "that contact detail",
+              "frequency": "how often this is done"}
 
 
 def name_gap(question: str) -> str | None:

@@ -8,7 +8,7 @@ import pytest
 from bot.understanding.ranking import model
 from bot.understanding.ranking.answerability import VERIFIER_FEATURES, VERIFIER_VERSION
 from bot.understanding.ranking.features import FEATURE_VERSION, RANKING_FEATURES
-from bot.understanding.ranking.training import KIMSS_TRAIN, data_hash
+from bot.understanding.ranking.training import data_hash, kimss_training_files
 
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -25,8 +25,11 @@ def test_shipped_artifacts_fit_the_code_and_record_their_provenance(path, names,
     assert provenance["code_version"] and provenance["trained_at"]
     # The shipped weights were trained on the training questions as they are now: editing them
     # without retraining leaves a stale artifact, and this says so.
-    assert provenance["training_data"]["kimss_train_sha256"] == data_hash(KIMSS_TRAIN), (
-        f"{path.name} was trained on another version of {KIMSS_TRAIN.name}; {model.RETRAIN}")
+    files = kimss_training_files()
+    assert provenance["training_data"]["kimss_train_files"] == [f.name for f in files], (
+        f"{path.name} was trained on other Kimss training files; {model.RETRAIN}")
+    assert provenance["training_data"]["kimss_train_sha256"] == data_hash(*files), (
+        f"{path.name} was trained on another version of {', '.join(f.name for f in files)}; {model.RETRAIN}")
     assert loaded.weights.shape == (len(names),) and np.all(np.isfinite(loaded.weights))
 
 

@@ -15,9 +15,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from bot.lexical import GENERIC_WORDS, tokenize
+from bot.lexical import GENERIC_WORDS, SYNONYMS, tokenize
 
-VERIFIER_VERSION = "verifier-features-4"
+VERIFIER_VERSION = "verifier-features-5"
 
 _ASKS = {
     "period": re.compile(r"\bhow long\b|\bretention (period|time)\b|\bhow many (days|weeks|months|years)\b|"
@@ -30,6 +30,10 @@ _ASKS = {
     "party": re.compile(r"\bwho\b|\bwhich (companies|company|partners?|vendors?|third|providers?|subprocessors?|"
                         r"processors?|advertisers?|services|tools|firms?|organi[sz]ations?)\b|\bnames? of\b|"
                         r"\bwhat (companies|partners|vendors|third parties|subprocessors|advertisers)\b", re.I),
+    "contact": re.compile(r"\be-?mail address|\bphone\b|\bphone number|\btelephone|\bpostal address|"
+                          r"\bmailing address|\bstreet address|\bfax\b|\bcall (you|kimss|someone)\b", re.I),
+    "frequency": re.compile(r"\bhow (often|frequently|regularly)\b|\bhow many times\b|\bevery (day|week|month|"
+                            r"quarter|year)\b", re.I),
     "yes_no": re.compile(r"^\s*(do|does|did|is|are|was|were|can|could|will|would|have|has|may|should)\b", re.I),
 }
 _CONTAINS = {
@@ -42,8 +46,13 @@ _CONTAINS = {
     "party": re.compile(r"\b(third[- ]part(y|ies)|partners?|vendors?|affiliates?|service providers?|processors?|"
                         r"subprocessors?|advertisers?|google|facebook|amazon|microsoft|stripe|contractors?|"
                         r"law enforcement|authorities)\b", re.I),
+    # An email address, a phone number or a postal address written out.
+    "contact": re.compile(r"[\w.+-]+@[\w-]+\.\w+|\+?\d[\d ()-]{7,}\d|\b(street|avenue|suite|road|p\.?o\.? box)\b",
+                          re.I),
+    "frequency": re.compile(r"\b(annual(ly)?|yearly|quarterly|monthly|weekly|daily|hourly|every (day|week|month|"
+                            r"quarter|year)|once a|twice a|periodic(al(ly)?)?|regular(ly)?|continuous(ly)?)\b", re.I),
 }
-FACT_KINDS = ("period", "place", "party")
+FACT_KINDS = ("period", "place", "party", "contact", "frequency")
 
 # Specific privacy practices a question may name (after the OPP-115 categories and their attributes):
 # (what in a question names it, what in policy text speaks of it). A question naming a practice that
@@ -89,8 +98,11 @@ VERIFIER_FEATURES = (
     "own_words_exact_share",  # idf share of the question's own specific words found verbatim
     "own_words_missing",  # how many of the question's specific words (idf above median) are absent
     "asks_yes_no",
-    "asks_period", "asks_place", "asks_party",
-    "period_missing", "place_missing", "party_missing",  # asks for that kind of fact, the section has none
+    "asks_period", "asks_place", "asks_party", "asks_contact", "asks_frequency",
+    # asks for that kind of fact (a period, a place, a party, a contact detail, how often), the section has none
+    "period_missing", "place_missing", "party_missing", "contact_missing", "frequency_missing",
+    "own_words_missing_in_document",  # the question's specific words (or synonyms) its whole document never uses
+    "own_words_missing_in_document_share",  # the same, as an idf-weighted share of its specific words
     "question_length",  # log(1 + words)
     "practices_named",  # specific practices (_CONCEPTS) the question names
     "practices_missing_in_section",  # of those, how many the best section never speaks of
@@ -111,12 +123,14 @@ class TextFacts:
     """What a text (a section, a whole document) speaks of, for the verifier: computed once per loaded
     index (bot/retrieval.py), so no regular expression runs over policy text on an ask."""
 
-    contains: dict[str, bool]  # per FACT_KINDS: it states that kind of fact (a period, a place, a party)
+    contains: dict[str, bool]  # per FACT_KINDS: it states that kind of fact (a period, a place, a party…)
     practices: tuple[bool, ...]  # per _CONCEPTS: it speaks of that practice
+    tokens: frozenset[str]  # its words (bot.lexical.tokenize)
 
 
 def text_facts(text: str) -> TextFacts:
-    return TextFacts(contained_facts(text), tuple(bool(t.search(text)) for _, t in _CONCEPT_PATTERNS))
+    return TextFacts(contained_facts(text), tuple(bool(t.search(text)) for _, t in _CONCEPT_PATTERNS),
+                     frozenset(tokenize(text)))
 
 
 @dataclass(frozen=True)
@@ -151,6 +165,9 @@ def features(question: str, top, second, section: TextFacts, section_tokens: set
     exact = sum(w for w, f in zip(weights, found) if f) / total if total else 0.0
     median = _median(weights)
     missing = sum(1 for w, f in zip(weights, found) if not f and w >= median)
+    # A word the whole document never uses (nor a synonym of it): "IP address", "bug bounty", "appeal"…
+    absent = [not ({t} | SYNONYMS.get(t, set())) & document.tokens for t in specific]
+    absent_share = sum(w for w, a in zip(weights, absent) if a) / total if total else 0.0
     row = {
         "ranker_score": top.score,
         "ranker_margin": top.score - second.score if second is not None else 5.0,
@@ -164,6 +181,8 @@ def features(question: str, top, second, section: TextFacts, section_tokens: set
         **{f"asks_{k}": float(asks[k]) for k in FACT_KINDS},
         **{f"{k}_missing": float(asks[k] and not has[k]) for k in FACT_KINDS},
         "question_length": float(np.log1p(len(question.split()))),
+        "own_words_missing_in_document": float(sum(absent)),
+        "own_words_missing_in_document_share": absent_share,
     }
     named = facts.practices
     row["practices_named"] = float(len(named))

@@ -24,21 +24,39 @@ import numpy as np
 from bot.understanding.ranking import model as serving
 from bot.understanding.ranking.answerability import VERIFIER_FEATURES, VERIFIER_VERSION
 from bot.understanding.ranking.features import FEATURE_VERSION, RANKING_FEATURES
-from bot.understanding.ranking.training import (FOLDS, GOLDEN, KIMSS_TRAIN, KIMSS_WEIGHT, code_version, data_hash,
-                                                 extract_kimss, extract_policyqa, first_gold_rank, fit_ridge_adapter,
+from bot.understanding.ranking.training import (FOLDS, fold_group, GOLDEN, KIMSS_TRAIN, KIMSS_WEIGHT, code_version, data_hash,
+                                                 extract_kimss, extract_policyqa, first_gold_rank, fit_adapter,
+                                                 fit_ridge_adapter, kimss_training_files,
                                                  fit_pairwise_ranker, fit_ranker, fit_verifier, folds, metrics,
                                                  score, verifier_rows, with_adapter)
 
-# The design, chosen by the cross-validated MRR below (`--compare` prints the alternatives).
+# The design (`--compare` cross-validates the alternatives).
 RANKER_KIND = "pairwise"  # "pointwise" | "pairwise"
-ADAPTER_RANK = 32  # the rank of the adapter correction W - I (0: no adapter)
-ADAPTER_L2 = 100.0  # ridge pull of the adapter towards the identity (strong: it must carry over to other documents)
-KEEP_ANSWERABLE = 0.97
+ADAPTER_KIND = "softmax"  # "softmax": trained to put a gold section first | "ridge": regression onto gold sections
+ADAPTER_RANK = 16  # the rank of the adapter correction W - I (0: no adapter)
+ADAPTER_L2 = 1.0  # pull of the adapter towards the identity (softmax: per dimension; ridge: 100)
+ADAPTER_STEPS = 200
+# A Kimss question's weight in training the adapter (KIMSS_WEIGHT in the ranker). Why the weakly regularised
+# *ridge* adapter failed the leak test: it regresses each question onto its gold section's vector, and with
+# the Kimss questions weighted 10 it learned to send privacy questions towards the shipped policy's five
+# sections, which then outranked an internal runbook's own (employee control: 17 of 22 runbook questions
+# lost; trained on PolicyQA alone, 0 lost). The softmax adapter only learns to tell a policy's sections
+# apart from each other, so it has no pull towards any one document (0 lost with Kimss weighted 10, 1 or 0).
+ADAPTER_KIMSS_WEIGHT = 1.0
+# The verifier's operating point, chosen on its out-of-fold predictions (Kimss leave-one-author-out) with the
+# issue's targets in mind (not covered recognised >= 0.85 while answerable kept >= 0.95): the highest threshold
+# that keeps this share of the answerable Kimss training questions — 0.96, one point of margin over the target.
+KEEP_ANSWERABLE = 0.96
+# A Kimss question's weight in the verifier (a PolicyQA question weighs 1). Compared out of fold (C 0.1-10,
+# Kimss weight 3/10/30, PolicyQA answerable questions in or out): at 30 the not-covered Kimss questions of
+# the authors left out were recognised 0.84 at 0.96 kept (10: 0.82; PolicyQA left out: 0.85) — PolicyQA
+# stays in, so the verifier keeps seeing answerable questions about documents other than Kimss's.
+VERIFIER_KIMSS_WEIGHT = 30.0
 # PolicyQA questions asked of their policy without the gold paragraphs are kept for reporting but not
 # trained on: out of fold they are no more separable than chance (AUC ≈ 0.52), because other
 # paragraphs answer the same generic questions, so as "not answerable" labels they are noise. Trained
 # with them, the verifier kept 0.65 of answerable PolicyQA questions; without them, 0.99 (README).
-POLICYQA_NEGATIVE_WEIGHT = 0.0  # the verifier's threshold keeps this share of answerable Kimss training questions
+POLICYQA_NEGATIVE_WEIGHT = 0.0
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -84,9 +102,15 @@ def adapted(questions, adapter):
     return [replace(q, features=with_adapter(q, adapter)) for q in questions]
 
 
-def fit(questions, kind: str, rank: int):
+def fit(questions, kind: str, rank: int, adapter_kind: str = ADAPTER_KIND):
     """(adapter or None, ranker parameters) trained on `questions`."""
-    adapter = fit_ridge_adapter(questions, l2=ADAPTER_L2, rank=rank) if rank else None
+    if not rank:
+        adapter = None
+    elif adapter_kind == "ridge":
+        adapter = fit_ridge_adapter(questions, l2=100.0, rank=rank)
+    else:
+        adapter = fit_adapter(questions, rank=rank, steps=ADAPTER_STEPS, l2=ADAPTER_L2,
+                              kimss_weight=ADAPTER_KIMSS_WEIGHT)
     fitter = fit_pairwise_ranker if kind == "pairwise" else fit_ranker
     return adapter, fitter(adapted(questions, adapter))
 
@@ -94,6 +118,7 @@ def fit(questions, kind: str, rank: int):
 def cross_validate(questions, kind: str = RANKER_KIND, rank: int = ADAPTER_RANK) -> dict:
     """Leave-policies-out: rankings per fold (PolicyQA questions), then the verifier on out-of-fold scores."""
     per_fold: dict[str, list[dict]] = {}
+    kimss_ranks: dict[str, list[int]] = {}  # author -> out-of-fold rank of the first gold section
     verifier_data = []  # (features, label, weight, group) from out-of-fold rankers
     for train, test in folds(questions):
         adapter, params = fit([questions[i] for i in train], kind, rank)
@@ -103,32 +128,46 @@ def cross_validate(questions, kind: str = RANKER_KIND, rank: int = ADAPTER_RANK)
             per_fold.setdefault("learned ranker", []).append(metrics([first_gold_rank(params, q) for q in policyqa]))
             for name in policyqa[0].baseline_ranks:
                 per_fold.setdefault(name, []).append(metrics([q.baseline_ranks[name] for q in policyqa]))
-        kimss = [q for q in tested if q.group == "kimss" and q.answerable]
-        if kimss:
-            per_fold["kimss (out of fold)"] = [metrics([first_gold_rank(params, q) for q in kimss])]
+        for q in tested:
+            if q.group == "kimss" and q.answerable:
+                kimss_ranks.setdefault(q.author, []).append(first_gold_rank(params, q))
         for q in tested:
             for x, y in verifier_rows(q, params):
-                weight = q.weight if (y == 1 or q.group == "kimss") else POLICYQA_NEGATIVE_WEIGHT
-                verifier_data.append((x, y, weight, q.group))
+                weight = (VERIFIER_KIMSS_WEIGHT if q.group == "kimss" else 1.0 if y == 1
+                          else POLICYQA_NEGATIVE_WEIGHT)
+                verifier_data.append((x, y, weight, q.group, fold_group(q), q.text))
+    for author, ranks in sorted(kimss_ranks.items()):
+        per_fold[f"Kimss, author {author} (out of fold)"] = [metrics(ranks)]
     x = np.vstack([v[0] for v in verifier_data])
     y = np.array([v[1] for v in verifier_data])
     w = np.array([v[2] for v in verifier_data])
     groups = np.array([v[3] for v in verifier_data])
+    split = np.array([v[4] for v in verifier_data])
     out_of_fold = np.zeros(len(y))
-    from sklearn.model_selection import GroupKFold
-
-    # PolicyQA folds by policy. The Kimss questions are all about one policy and all written by us:
-    # they are dealt round-robin into five groups, so each fold's verifier has seen Kimss questions
-    # (as the shipped one has) but never the ones it is tested on.
-    split = groups.astype(object)
-    kimss = np.flatnonzero(groups == "kimss")
-    split[kimss] = [f"kimss-{i % FOLDS}" for i in range(len(kimss))]
     fold_models = []
-    for train, test in GroupKFold(n_splits=FOLDS).split(x, y, split):
+    for test in verifier_folds(split):
+        train = np.setdiff1d(np.arange(len(y)), test)
         params = fit_verifier(x[train], y[train], w[train])
         out_of_fold[test] = 1 / (1 + np.exp(-score(params, x[test])))
         fold_models.append(params)
-    return {"ranking": per_fold, "verifier": (x, y, w, groups, out_of_fold), "verifier_folds": fold_models}
+    return {"ranking": per_fold, "verifier": (x, y, w, groups, out_of_fold), "verifier_folds": fold_models,
+            "verifier_split": split, "verifier_text": [v[5] for v in verifier_data]}
+
+
+def verifier_folds(split: np.ndarray) -> list[np.ndarray]:
+    """Test rows of each fold: PolicyQA policies dealt by GroupKFold, and each Kimss author (and the golden
+    set) alone in its own fold — leave-one-author-out: a fold's verifier never saw how its author asks."""
+    from sklearn.model_selection import GroupKFold
+
+    kimss = np.array([g.startswith("kimss:") for g in split])
+    authors = sorted(set(split[kimss]))
+    fold_of = np.zeros(len(split), dtype=int)
+    policyqa = np.flatnonzero(~kimss)
+    for k, (_, test) in enumerate(GroupKFold(n_splits=FOLDS).split(policyqa, groups=split[policyqa])):
+        fold_of[policyqa[test]] = k
+    for k, author in enumerate(authors):
+        fold_of[split == author] = k % FOLDS
+    return [np.flatnonzero(fold_of == k) for k in range(FOLDS)]
 
 
 def averaged(models: list[dict]) -> dict:
@@ -164,13 +203,24 @@ def print_report(report: dict, verifier: bool = True) -> None:
         return
     x, y, w, groups, p = report["verifier"]
     threshold = verifier_threshold(y, groups, p)
-    print(f"\nVerifier, out of fold (GroupKFold by policy); threshold {threshold:.3f}")
-    for name, mask in (("PolicyQA", groups != "kimss"), ("Kimss training", groups == "kimss")):
+    split = report["verifier_split"]
+    print(f"\nVerifier, out of fold (PolicyQA by policy, Kimss leave-one-author-out); threshold {threshold:.3f}")
+    rows = [("PolicyQA", groups != "kimss"), ("Kimss, all authors", groups == "kimss")]
+    rows += [(f"Kimss, author {a.split(':', 1)[1]}", split == a) for a in sorted(set(split[groups == "kimss"]))]
+    recognised_by_author, kept_by_author = [], []
+    for name, mask in rows:
         yy, pp = y[mask], p[mask]
         recall = np.mean(pp[yy == 0] < threshold) if (yy == 0).any() else float("nan")
         kept = np.mean(pp[yy == 1] >= threshold)
         print(f"  {name}: {int((yy == 1).sum())} answerable kept {kept:.3f}; "
               f"{int((yy == 0).sum())} not answerable recognised {recall:.3f}; AUC {_auc(yy, pp):.3f}")
+        if name.startswith("Kimss, author") and not name.endswith("golden"):
+            recognised_by_author.append(recall)
+            kept_by_author.append(kept)
+    if recognised_by_author:
+        print(f"  over the Kimss authors (golden set left out): kept {np.mean(kept_by_author):.3f} ± "
+              f"{np.std(kept_by_author):.3f}, not covered recognised {np.mean(recognised_by_author):.3f} ± "
+              f"{np.std(recognised_by_author):.3f}")
 
 
 def _auc(y, p) -> float:
@@ -183,8 +233,9 @@ def write_artifacts(questions, report: dict, dataset: Path) -> None:
     provenance = {
         "embedding_model": "sentence-transformers/all-MiniLM-L6-v2",
         "training_data": {"policyqa": str(dataset.name), "policyqa_sha256": data_hash(dataset),
-                          "kimss_train_sha256": data_hash(KIMSS_TRAIN), "golden_sha256": data_hash(GOLDEN),
-                          "kimss_weight": KIMSS_WEIGHT},
+                          "kimss_train_files": [f.name for f in kimss_training_files()],
+                          "kimss_train_sha256": data_hash(*kimss_training_files()), "golden_sha256": data_hash(GOLDEN),
+                          "kimss_weight": KIMSS_WEIGHT, "verifier_kimss_weight": VERIFIER_KIMSS_WEIGHT},
         "code_version": code_version(),
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "questions": len(questions),
@@ -195,13 +246,15 @@ def write_artifacts(questions, report: dict, dataset: Path) -> None:
     extra = {} if adapter is None else {"adapter": {"u": _rounded(adapter[0]), "v": _rounded(adapter[1])}}
     _write(serving.RANKER_FILE, "ranker", RANKING_FEATURES, ranker, 0.0,
            {**provenance, "feature_version": FEATURE_VERSION, "design": {"kind": RANKER_KIND,
-            "adapter_rank": ADAPTER_RANK, "adapter_l2": ADAPTER_L2}, "cv": cv}, extra)
+            "adapter": ADAPTER_KIND, "adapter_rank": ADAPTER_RANK, "adapter_l2": ADAPTER_L2,
+            "adapter_steps": ADAPTER_STEPS, "adapter_kimss_weight": ADAPTER_KIMSS_WEIGHT}, "cv": cv}, extra)
     x, y, w, groups, p = report["verifier"]
     verifier = averaged(report["verifier_folds"])
     _write(serving.VERIFIER_FILE, "verifier", VERIFIER_FEATURES, verifier, float(
         np.log(verifier_threshold(y, groups, p) / (1 - verifier_threshold(y, groups, p)))),
         {**provenance, "feature_version": VERIFIER_VERSION, "threshold_rule":
          f"keeps {KEEP_ANSWERABLE} of answerable Kimss training questions, out of fold",
+         "validation": "PolicyQA by policy, Kimss leave-one-author-out",
          "model": "mean of the 5 fold models (raw feature units)"})
     print(f"wrote {serving.RANKER_FILE.name} and {serving.VERIFIER_FILE.name}")
 

@@ -244,14 +244,18 @@ def fit_pairwise_ranker(questions: list[Question], c: float = 1.0, seed: int = 0
 
 
 def fit_adapter(questions: list[Question], rank: int = 16, steps: int = 300, l2: float = 1.0,
-                temperature: float = 0.05, seed: int = 0):
+                temperature: float = 0.05, seed: int = 0, kimss_weight: float | None = None):
     """A low-rank linear adapter on the query embedding, W = I + U V, trained so that the adapted
     query's best chunk cosine puts a gold section first (softmax over its policy's sections).
+    `kimss_weight`: a Kimss question's weight here (None: KIMSS_WEIGHT, as in the ranker).
     Returns (U, V) as numpy arrays."""
     import torch
 
     torch.manual_seed(seed)
+    torch.set_num_threads(1)  # small products; a thread pool only adds hand-offs on a shared machine
     rows = [q for q in questions if q.answerable and q.gold.any()]
+    if kimss_weight is not None:
+        rows = [q for q in rows if q.group != "kimss" or kimss_weight > 0]
     by_policy: dict[int, list[Question]] = {}
     for q in rows:
         by_policy.setdefault(id(q.policy), []).append(q)
@@ -265,7 +269,8 @@ def fit_adapter(questions: list[Question], rank: int = 16, steps: int = 300, l2:
         mask[owner, torch.arange(len(owner))] = 0.0
         queries = torch.tensor(np.vstack([q.vector for q in group]), dtype=torch.float32)
         gold = torch.tensor(np.vstack([q.gold for q in group]), dtype=torch.bool)
-        weight = torch.tensor([q.weight for q in group], dtype=torch.float32)
+        weight = torch.tensor([q.weight if q.group != "kimss" or kimss_weight is None else kimss_weight
+                               for q in group], dtype=torch.float32)
         batches.append((queries, chunks, mask, gold, weight))
     dimension = rows[0].vector.shape[0]
     u = torch.zeros(dimension, rank, requires_grad=True)
