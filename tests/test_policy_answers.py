@@ -91,3 +91,20 @@ def test_every_quote_is_contiguous_policy_text_or_marked_as_cut(shipped_assistan
         sentences = re.split(r"(?<=[.:])\s+", citation.quote.replace(" … ", " "))
         assert not seen & set(sentences), "a sentence quoted twice in one answer"
         seen |= set(sentences)
+
+
+@pytest.mark.parametrize("question,gap", [
+    ("What phone number can I call about my privacy?", "that contact detail"),
+    ("How frequently are your security measures audited?", "how often this is done"),
+])
+def test_a_specific_fact_the_best_section_lacks_is_not_covered_and_named(shipped_assistant, question, gap):
+    """The policy names audit logging and reviewing its practices "over time", and a support channel, but
+    no phone number and no audit schedule: asked for the specific fact, the answer says it is not stated."""
+    answer = shipped_assistant.ask(question)
+    assert not answer.covered and answer.escalation.reason == "not_covered"
+    assert gap in answer.answer or "does not answer this question directly" in answer.answer
+
+
+def test_the_same_topic_asked_generally_is_still_answered(shipped_assistant):
+    answer = shipped_assistant.ask("How do you protect my information?")
+    assert answer.covered and answer.citations[0].section == "Security Measures"
