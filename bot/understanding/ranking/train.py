@@ -119,6 +119,7 @@ def cross_validate(questions, kind: str = RANKER_KIND, rank: int = ADAPTER_RANK)
     """Leave-policies-out: rankings per fold (PolicyQA questions), then the verifier on out-of-fold scores."""
     per_fold: dict[str, list[dict]] = {}
     kimss_ranks: dict[str, list[int]] = {}  # author -> out-of-fold rank of the first gold section
+    related_checks = []  # not-covered Kimss questions: (author says some section is related, what we would quote)
     verifier_data = []  # (features, label, weight, group) from out-of-fold rankers
     for train, test in folds(questions):
         adapter, params = fit([questions[i] for i in train], kind, rank)
@@ -131,6 +132,8 @@ def cross_validate(questions, kind: str = RANKER_KIND, rank: int = ADAPTER_RANK)
         for q in tested:
             if q.group == "kimss" and q.answerable:
                 kimss_ranks.setdefault(q.author, []).append(first_gold_rank(params, q))
+            elif q.group == "kimss" and q.related is not None:
+                related_checks.append(_related_check(q, params))
         for q in tested:
             for x, y in verifier_rows(q, params):
                 weight = (VERIFIER_KIMSS_WEIGHT if q.group == "kimss" else 1.0 if y == 1
@@ -151,7 +154,18 @@ def cross_validate(questions, kind: str = RANKER_KIND, rank: int = ADAPTER_RANK)
         out_of_fold[test] = 1 / (1 + np.exp(-score(params, x[test])))
         fold_models.append(params)
     return {"ranking": per_fold, "verifier": (x, y, w, groups, out_of_fold), "verifier_folds": fold_models,
+            "related": related_checks,
             "verifier_split": split, "verifier_text": [v[5] for v in verifier_data]}
+
+
+def _related_check(q, params) -> tuple[bool, bool, bool]:
+    """(the author names related sections, the answer would quote its best section as related, that section
+    is one the author named). The answer quotes the best section when it shares a word with the question."""
+    best = int(np.argsort(-score(params, q.features), kind="stable")[0])
+    quoted = q.features[best, RANKING_FEATURES.index("no_shared_words")] == 0
+    title = q.policy.section_ids[best].split("#", 1)[1]
+    named = {t.lower().replace(" ", "-") for t in q.related}
+    return bool(q.related), bool(quoted), title in named
 
 
 def verifier_folds(split: np.ndarray) -> list[np.ndarray]:
@@ -217,6 +231,13 @@ def print_report(report: dict, verifier: bool = True) -> None:
         if name.startswith("Kimss, author") and not name.endswith("golden"):
             recognised_by_author.append(recall)
             kept_by_author.append(kept)
+    related = report.get("related") or []
+    if related:
+        named = [r for r in related if r[0]]
+        unnamed = [r for r in related if not r[0]]
+        print(f"  not-covered Kimss questions whose author names related sections ({len(named)}): the answer "
+              f"quotes one of them {np.mean([r[1] and r[2] for r in named]):.3f}; of those with none named "
+              f"({len(unnamed)}): the answer quotes nothing {np.mean([not r[1] for r in unnamed]):.3f}")
     if recognised_by_author:
         print(f"  over the Kimss authors (golden set left out): kept {np.mean(kept_by_author):.3f} ± "
               f"{np.std(kept_by_author):.3f}, not covered recognised {np.mean(recognised_by_author):.3f} ± "

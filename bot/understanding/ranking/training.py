@@ -71,6 +71,7 @@ class Question:
     answerable: bool = True
     baseline_ranks: dict = field(default_factory=dict)  # baseline -> rank of the first gold (0-based)
     author: str = ""  # Kimss: who wrote it (the file's author, or "golden"); PolicyQA: ""
+    related: tuple[str, ...] | None = None  # Kimss not covered: sections that speak of its topic (None: not given)
 
     @property
     def weight(self) -> float:
@@ -178,8 +179,19 @@ def kimss_items(files: list[Path] | None = None, golden: Path = GOLDEN) -> list[
     return items
 
 
+def kimss_related(files: list[Path] | None = None) -> dict[str, tuple[str, ...]]:
+    """Not-covered question -> the sections its author says speak of its topic (where the author said)."""
+    out = {}
+    for path in files if files is not None else kimss_training_files():
+        for item in load_kimss_training(path).get("not_covered") or []:
+            if "related" in item:
+                out[item["question"]] = tuple(item["related"] or ())
+    return out
+
+
 def extract_kimss(embeddings, files: list[Path] | None = None, golden: Path = GOLDEN) -> list[Question]:
     items = kimss_items(files, golden)
+    related = kimss_related(files)
     out: list[Question] = []
     with tempfile.TemporaryDirectory() as tmp:
         loaded = _index(ROOT / "knowledge", Path(tmp), embeddings)
@@ -193,7 +205,8 @@ def extract_kimss(embeddings, files: list[Path] | None = None, golden: Path = GO
                 raise ValueError(f"Kimss training ({author}): {question!r} names sections the policy does not "
                                  f"have: {unknown}")
             gold = np.array([t in sections for t in titles])
-            out.append(Question("kimss", question, found.features, vector, gold, pieces, answerable, author=author))
+            out.append(Question("kimss", question, found.features, vector, gold, pieces, answerable, author=author,
+                                related=None if answerable else related.get(question)))
     return out
 
 
