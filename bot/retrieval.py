@@ -288,16 +288,22 @@ class LoadedIndex:
         ranker = ranker or ranking_model.ranker(self.info.model)
         found = self.candidates(query_vector, question, audience, ranker.adapt(query_vector))
         scores = ranker.score(found.features)
-        order = top_order(scores, limit)
-        hits = []
-        for i in order.tolist():
-            section = int(found.sections[i])
-            rows = self.sentences_of[section]
-            ranked = rows[np.argsort(-found.sentence_scores[rows], kind="stable")]
+        order = top_order(scores, limit).tolist()
+        sections = found.sections[order].tolist()
+        # Each hit's sentences, best first (ties in document order): one sort for all hits.
+        parts = [self.sentences_of[s] for s in sections]
+        lengths = [len(rows) for rows in parts]
+        rows = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        values = found.sentence_scores[rows]
+        ranked = np.lexsort((-values, np.repeat(np.arange(len(parts)), lengths)))
+        ranked_rows, ranked_values = rows[ranked].tolist(), values[ranked].tolist()
+        hits, start = [], 0
+        for i, section, length in zip(order, sections, lengths):
             hits.append(SectionHit(
                 self.section_ids[section], self.section_meta[section], found.features[i], float(scores[i]),
-                [(int(r), float(found.sentence_scores[r])) for r in ranked],
+                list(zip(ranked_rows[start:start + length], ranked_values[start:start + length])),
             ))
+            start += length
         return hits
 
     def search(self, query_vector: np.ndarray, question: str, audience: str) -> list[SectionHit]:
