@@ -154,6 +154,11 @@ class BM25:
             term: (np.array([i for i, _ in p], dtype=np.int64), np.array([c for _, c in p], dtype=np.float32))
             for term, p in postings.items()
         }
+        # term -> its BM25 contribution to each of its rows, which does not depend on the question
+        self.contributions: dict[str, np.ndarray] = {
+            term: (self.idf(term) * tf * (k1 + 1) / (tf + self.norm[rows])).astype(np.float32)
+            for term, (rows, tf) in self.postings.items()
+        }
 
     def idf(self, term: str) -> float:
         posting = self.postings.get(term)
@@ -163,11 +168,9 @@ class BM25:
     def scores(self, terms: dict[str, float]) -> np.ndarray:
         out = np.zeros(self.size, dtype=np.float32)
         for term, weight in terms.items():
-            posting = self.postings.get(term)
-            if posting is None:
-                continue
-            rows, tf = posting
-            out[rows] += self.idf(term) * weight * tf * (self.k1 + 1) / (tf + self.norm[rows])
+            contribution = self.contributions.get(term)
+            if contribution is not None:
+                out[self.postings[term][0]] += weight * contribution
         return out
 
     def coverage_weights(self, own_terms: dict[str, float]) -> list[tuple[float, set[str]]]:
@@ -192,10 +195,9 @@ class TermIndex:
 
     def contains_any(self, words) -> np.ndarray:
         out = np.zeros(self.size, dtype=bool)
-        for word in words:
-            rows = self.postings.get(word)
-            if rows is not None:
-                out[rows] = True
+        found = [rows for rows in map(self.postings.get, words) if rows is not None]
+        if found:
+            out[found[0] if len(found) == 1 else np.concatenate(found)] = True
         return out
 
     def coverage(self, weights: list[tuple[float, set[str]]]) -> np.ndarray:

@@ -35,10 +35,10 @@ SENTENCE_COVERAGE_WEIGHT = 0.3  # the "sentence_with_words" signal: cosine + thi
 QUOTE_COVERAGE_WEIGHT = 0.15  # choosing sentences to quote within a section leans more on meaning
 RETURNED_HITS = 20  # sections returned per question, best first (the ranking of all is in `Candidates`)
 # Beyond this many sections in a scope, only the best this many by each first-stage signal are scored in
-# full (bot/retrieval.py, `shortlist`). Above the largest training policy (50 sections): the learned
-# ranker saw every candidate, as it does here for any corpus of that size.
-SHORTLIST = 100
-SKETCH_DIMENSIONS = 96  # recall of the exact top 20 in the shortlist: 1.000 at 100 documents (64: 0.996)
+# full (`shortlist`). The largest training policy has 50 sections: the learned ranker saw every candidate,
+# as it does here for any corpus of that size.
+SHORTLIST = 50
+SKETCH_DIMENSIONS = 96  # the first stage's principal directions (of 384); see README, How it answers
 
 
 @dataclass
@@ -93,9 +93,12 @@ class Runs:
         if keep is None:
             return None, self
         starts, lengths = self.first[keep], self.count[keep]
+        offsets = np.cumsum(lengths) - lengths  # where each kept section's rows start among the kept rows
         # The concatenation of arange(start, start + length) over the kept sections, without a Python loop.
-        positions = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
-        return positions, Runs.of(np.repeat(np.arange(len(keep)), lengths), len(keep))
+        positions = np.repeat(starts - offsets, lengths) + np.arange(int(offsets[-1] + lengths[-1]) if len(keep) else 0)
+        present = lengths > 0
+        return positions, Runs(offsets[present], np.flatnonzero(present), np.repeat(np.arange(len(keep)), lengths),
+                               len(keep), offsets, lengths)
 
 
 @dataclass
