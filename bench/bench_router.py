@@ -1,6 +1,6 @@
 """Request router figures: grouped CV on the training corpus, the held-out set, baselines, latency.
 
-    .venv/bin/python bench/bench_router.py [--heldout tests/heldout/router.jsonl] [--skip-cv]
+    .venv/bin/python bench/bench_router.py [--heldout tests/heldout/router.jsonl] [--skip-cv] [--skip-heldout]
 
 Printed, in one run:
 1. Cross-validation on the training corpus, two splits: leaving one author out (router-helper,
@@ -157,6 +157,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--heldout", type=Path, default=HELDOUT)
     parser.add_argument("--skip-cv", action="store_true", help="only the held-out set and latency")
+    parser.add_argument("--skip-heldout", action="store_true", help="only cross-validation and baselines")
     parser.add_argument("--cache", type=Path, default=ROOT / ".data" / "router", help="embedding cache")
     args = parser.parse_args()
 
@@ -172,8 +173,7 @@ def main() -> None:
     if not args.skip_cv:
         texts = [e.text for e in examples]
         vectors = training.embed(texts, embeddings, args.cache)
-        config = training.Config(**{k: (tuple(v) if k == "ngram_kinds" else v) for k, v in
-                                    weights.meta.get("config", {}).items()}) if weights.meta.get("config") else None
+        config = training.config_of(weights.meta)
         x = training.design(texts, vectors, config or training.CONFIG)
         plain = training.Design(vectors)  # the baseline: the embedding alone, same logistic regression
         by_author = validation.author_folds(examples)
@@ -183,7 +183,7 @@ def main() -> None:
         for folds in [f for f in (by_author, validation.family_folds(examples)) if f is not None]:
             cross_validation(examples, x, point, "Router (as shipped)", folds, config)
             cross_validation(examples, plain, point, "Baseline: embedding only, same LR", folds,
-                             training.Config(signal_weight=1.0))
+                             training.Config(signals=()))
             rules_by_author(examples, folds) if folds.kind == "author" else None
         truth = [e.label for e in examples]
         labels, actions = rules_decisions(texts)
@@ -191,6 +191,8 @@ def main() -> None:
         for name, value in decision_figures(truth, actions).items():
             print(f"  {name:40s} {value:.3f}")
 
+    if args.skip_heldout:
+        return
     if not args.heldout.is_file():
         print(f"\nNo held-out set at {args.heldout}: nothing more to report.")
         return

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,20 @@ REQUEST_LABELS: tuple[str, ...] = ("data_request", "security", "user_request")
 # hand-off it is offered. Optional in the team's examples (then: about a data request).
 KINDS: dict[str, tuple[str, ...]] = {**ESCALATION_KINDS, "process_question": REQUEST_LABELS}
 MAX_TEXT = 4000
+# An author file's process question may leave out its kind (the hand-off it is about): it is then read
+# from the words, security first ("how do I report phishing?"), then a person ("how do I complain?"),
+# else a data request. It only decides which hand-off the answer offers.
+_PROCESS_SECURITY = re.compile(r"phish|hack|vuln|security|breach|leak|expos|compromis|locked out|lost (?:laptop|phone|device)|"
+                               r"stolen|sessions|suspicious|password|bug bounty|incident", re.IGNORECASE)
+_PROCESS_PERSON = re.compile(r"complain|human|real person|a person|someone real|escalat|talk to|speak (?:to|with)|dpo\b|"
+                             r"data protection officer|appeal|nobody answers", re.IGNORECASE)
+
+
+def process_subject(text: str) -> str:
+    """The hand-off a kind-less process question is about (see above)."""
+    if _PROCESS_SECURITY.search(text):
+        return "security"
+    return "user_request" if _PROCESS_PERSON.search(text) else "data_request"
 
 
 @dataclass(frozen=True)
@@ -101,7 +116,10 @@ def _read_jsonl(path: Path, author: str | None) -> list[Example]:
         text = item.get("text") if isinstance(item, dict) else None
         if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
             raise KnowledgeError(f"{where}: text must be a non-empty string of at most {MAX_TEXT} characters")
-        check(item.get("label"), item.get("kind"), where)
+        kind = item.get("kind")
+        if author is not None and item.get("label") == "process_question" and not kind:
+            kind = process_subject(text)
+        check(item.get("label"), kind, where)
         family = item.get("family")
         if not isinstance(family, str) or not family.strip():
             raise KnowledgeError(f"{where}: family (the cross-validation group) is missing")
@@ -112,7 +130,7 @@ def _read_jsonl(path: Path, author: str | None) -> list[Example]:
                                      f"(one file per author: authors/<author>.jsonl)")
             # Two authors may both name a family "del-imperative/1": groups are per author.
             family = family if family.startswith(f"{author}:") else f"{author}:{family}"
-        rows.append(Example(text, item["label"], item.get("kind"), family, item.get("register", "plain"),
+        rows.append(Example(text, item["label"], kind, family, item.get("register", "plain"),
                             item.get("batch", ""), written_by))
     return rows
 

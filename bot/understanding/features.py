@@ -24,7 +24,7 @@ import zlib
 
 import numpy as np
 
-CODE_VERSION = "router-1"
+CODE_VERSION = "router-2"  # router-2: hashed word n-grams beside the embedding and signals
 
 _FLAGS = re.IGNORECASE
 
@@ -62,19 +62,19 @@ SIGNALS: dict[str, re.Pattern] = {
 SIGNAL_NAMES: tuple[str, ...] = tuple(SIGNALS)
 
 
-def signals(text: str) -> np.ndarray:
-    """0/1 for each signal, in SIGNAL_NAMES order."""
+def signals(text: str, names: tuple[str, ...] = SIGNAL_NAMES) -> np.ndarray:
+    """0/1 for each named signal, in the order given."""
     text = text.replace("’", "'")
-    return np.array([1.0 if pattern.search(text) else 0.0 for pattern in SIGNALS.values()], dtype=np.float32)
+    return np.array([1.0 if SIGNALS[name].search(text) else 0.0 for name in names], dtype=np.float32)
 
 
-def feature_vector(text: str, query_vector: np.ndarray) -> np.ndarray:
+def feature_vector(text: str, query_vector: np.ndarray, names: tuple[str, ...] = SIGNAL_NAMES) -> np.ndarray:
     """The router's input: the (normalised) query embedding followed by the signals."""
-    return np.concatenate([np.asarray(query_vector, dtype=np.float32).ravel(), signals(text)])
+    return np.concatenate([np.asarray(query_vector, dtype=np.float32).ravel(), signals(text, names)])
 
 
-def feature_matrix(texts: list[str], vectors: np.ndarray) -> np.ndarray:
-    return np.hstack([np.asarray(vectors, dtype=np.float32), np.vstack([signals(t) for t in texts])])
+def feature_matrix(texts: list[str], vectors: np.ndarray, names: tuple[str, ...] = SIGNAL_NAMES) -> np.ndarray:
+    return np.hstack([np.asarray(vectors, dtype=np.float32), np.vstack([signals(t, names) for t in texts])])
 
 
 NGRAM_KINDS = ("words", "bigrams", "chars")  # which n-grams a setting may hash; the artifact names its own
@@ -109,6 +109,8 @@ def ngram_matrix(texts: list[str], kinds: tuple[str, ...], buckets: int):
     rows, cols, vals = [], [], []
     for i, text in enumerate(texts):
         ids = ngram_ids(text, kinds, buckets)
+        if not len(ids):
+            continue
         rows.extend([i] * len(ids)), cols.extend(ids.tolist())
         vals.extend([1.0 / np.sqrt(len(ids))] * len(ids))
     return csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)), shape=(len(texts), max(buckets, 1)))

@@ -23,7 +23,7 @@ import numpy as np
 from bot.errors import RouterMismatch
 from bot.understanding import artifact
 from bot.understanding.corpus import LABELS, TEAM_FILE, corpus_hash
-from bot.understanding.features import CODE_VERSION, feature_matrix, feature_vector, ngram_ids
+from bot.understanding.features import CODE_VERSION, SIGNAL_NAMES, feature_matrix, feature_vector, ngram_ids
 from bot.understanding.policy import ACTIONS, OperatingPoint, Route, decide_all, decide_index
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ class Router:
         self._summed = np.zeros((len(self.classes), len(LABELS)), dtype=np.float32)  # fine -> label
         self._summed[np.arange(len(self.classes)), self._label_of] = 1.0
         self.point = OperatingPoint(weights.escalate_at, weights.offer_at)
+        self.signal_names = tuple(weights.meta.get("signals") or SIGNAL_NAMES)
 
     def fine_probabilities(self, features: np.ndarray, texts: list[str] | None = None) -> np.ndarray:
         """`features`: dense rows (embedding + signals); `texts`: the messages, for the n-gram columns."""
@@ -66,13 +67,13 @@ class Router:
         return e / e.sum(axis=-1, keepdims=True)
 
     def route(self, text: str, query_vector: np.ndarray) -> Route:
-        fine = self.fine_probabilities(feature_vector(text, query_vector), [text])
+        fine = self.fine_probabilities(feature_vector(text, query_vector, self.signal_names), [text])
         labels = fine @ self._summed
         action, request = decide_index(labels, self.point)
         return self._route(fine, labels, action, request)
 
     def route_many(self, texts: list[str], vectors: np.ndarray) -> list[Route]:
-        fine = self.fine_probabilities(feature_matrix(texts, vectors), texts)
+        fine = self.fine_probabilities(feature_matrix(texts, vectors, self.signal_names), texts)
         labels = fine @ self._summed
         actions, requests = decide_all(labels, self.point)
         return [self._route(f, p, ACTIONS[a], r) for f, p, a, r in zip(fine, labels, actions, requests)]

@@ -74,6 +74,7 @@ class Config:
     # The signals are few and precise; after standardisation they are weighted up so the L2 penalty
     # does not drown them among 384 embedding dimensions (folded into `scale`, so serving is unchanged).
     signal_weight: float = 3.0
+    signals: tuple[str, ...] = SIGNAL_NAMES
     ngram_kinds: tuple[str, ...] = ()
     ngram_buckets: int = 0
     ngram_weight: float = 1.0
@@ -83,7 +84,18 @@ class Config:
         return bool(self.ngram_kinds and self.ngram_buckets)
 
 
-CONFIG = Config()
+# Chosen on leave-one-author-out mean cost (bench/tune_router.py, README "Routing"): word + bigram n-grams
+# hashed into 4096 columns, weighted ×20, cost 0.377 (embedding + signals alone 0.524; ×5 0.481, ×12 0.427,
+# ×30 0.392; with character 4-grams ×3/6/12 no better; 2048 columns 0.394; C 0.5 / 2: 0.377 / 0.380).
+CONFIG = Config(ngram_kinds=("words", "bigrams"), ngram_buckets=4096, ngram_weight=20.0)
+
+
+def config_of(meta: dict) -> Config | None:
+    """The Config an artifact was trained with (None for the first artifacts, which did not record it)."""
+    saved = meta.get("config")
+    if not saved:
+        return None
+    return Config(**{k: tuple(v) if isinstance(v, list) else v for k, v in saved.items()})
 
 
 @dataclass
@@ -101,7 +113,7 @@ class Design:
 
 def design(texts: list[str], vectors: np.ndarray, config: Config = CONFIG) -> Design:
     grams = ngram_matrix(texts, config.ngram_kinds, config.ngram_buckets) if config.ngrams else None
-    return Design(feature_matrix(texts, vectors), grams)
+    return Design(feature_matrix(texts, vectors, config.signals), grams)
 
 
 @dataclass
@@ -129,7 +141,8 @@ def fit(x: Design, y: np.ndarray, weight: np.ndarray | None = None, config: Conf
     from sklearn.linear_model import LogisticRegression
 
     mean, scale = x.dense.mean(axis=0), x.dense.std(axis=0) + 1e-6
-    scale[-len(SIGNAL_NAMES):] /= config.signal_weight
+    if config.signals:
+        scale[-len(config.signals):] /= config.signal_weight
     if x.ngrams is not None:
         buckets = x.ngrams.shape[1]
         mean = np.concatenate([mean, np.zeros(buckets)])
@@ -226,10 +239,10 @@ def train(examples: list[Example], embeddings, *, knowledge_dir: Path | None,
     top = [e.label for e in examples]
     meta = {
         "corpus_sha256": corpus_hash(knowledge_dir), "embedding_model": embeddings.model_id,
-        "code_version": CODE_VERSION, "signals": list(SIGNAL_NAMES), "examples": len(examples),
+        "code_version": CODE_VERSION, "signals": list(config.signals), "examples": len(examples),
         "per_label": {label: top.count(label) for label in LABELS},
         "authors": {a: sum(e.cv_author == a for e in examples) for a in sorted({e.cv_author or "" for e in examples}) if a},
-        "config": {**asdict(config), "ngram_kinds": list(config.ngram_kinds)},
+        "config": {**asdict(config), "ngram_kinds": list(config.ngram_kinds), "signals": list(config.signals)},
         "ngrams": {"kinds": list(config.ngram_kinds), "buckets": config.ngram_buckets} if config.ngrams else None,
         "team_examples": int((weight != 1.0).sum()),
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

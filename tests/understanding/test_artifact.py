@@ -36,7 +36,8 @@ def test_the_shipped_artifact_matches_the_repo_corpus_and_the_bundled_model():
     assert weights.provenance == artifact.Provenance(corpus_hash(None), BUNDLED, CODE_VERSION)
     assert weights.meta["signals"] == list(SIGNAL_NAMES) and set(weights.classes) == set(fine_labels())
     assert 0 < weights.offer_at < weights.escalate_at < 1
-    assert artifact.SHIPPED.stat().st_size < 200_000  # a small artifact, not a data dump
+    # A small artifact, not a data dump: 21 classes × (392 dense + 4096 hashed n-gram) weights, compressed.
+    assert artifact.SHIPPED.stat().st_size < 500_000
 
 
 def test_numpy_serving_gives_the_trained_models_probabilities(tmp_path):
