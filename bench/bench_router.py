@@ -257,7 +257,7 @@ def main() -> None:
         encode.append(time.perf_counter() - start)
     print(f"\nLatency: routing adds p50 {np.percentile(timings, 50) * 1000:.3f} ms, p95 "
           f"{np.percentile(timings, 95) * 1000:.3f} ms per ask ({len(SIGNAL_NAMES)} signals + one "
-          f"{len(router.classes)}x{router._w.shape[1]} product); for scale, encoding the question p50 "
+          f"{len(router.classes)}x{router._w.shape[1]} product + {router.ngram_buckets}-column n-gram look-ups); for scale, encoding the question p50 "
           f"{np.percentile(encode, 50) * 1000:.2f} ms (done once, shared with retrieval)")
 
 
