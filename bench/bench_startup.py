@@ -32,6 +32,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tests.servers import ServerDidNotStart, wait_until_up  # noqa: E402  (after the path is set)
+
 BIN = Path(sys.executable).parent / "privacy-bot"
 BACKENDS = ("sentence-transformers", "onnx")
 TOKEN = "bench-token-0123456789abcdef"
@@ -79,15 +81,11 @@ def serve_once(env: dict, questions: list[str]) -> tuple[float, float, float]:
     started = time.perf_counter()
     process = subprocess.Popen([str(BIN), "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
     try:
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None:
-                raise SystemExit(f"serve exited: {process.stderr.read().decode()[-1500:]}")
-            time.sleep(0.02)
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}/healthz", process, timeout_s=600, poll_s=0.02,
+                          output=lambda: process.stderr.read().decode())
+        except ServerDidNotStart as failed:
+            raise SystemExit(f"serve did not start: {failed}") from None
         ready = time.perf_counter() - started
         ready_cpu = cpu_seconds(process.pid)
         for question in questions:

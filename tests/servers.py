@@ -1,4 +1,4 @@
-"""Real servers for tests: a `chroma run` process on loopback."""
+"""Real servers for tests: a `chroma run` process on loopback, and waiting for a started server to answer."""
 
 from __future__ import annotations
 
@@ -18,6 +18,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class ServerDidNotStart(RuntimeError):
+    pass
+
+
+def wait_until_up(url: str, process: subprocess.Popen, *, timeout_s: float = 60, poll_s: float = 0.2,
+                  output=lambda: "") -> None:
+    """Poll `url` until it answers 200. Raises ServerDidNotStart with `output()` (the server's log tail)
+    when the process exits first or `timeout_s` passes, so a failed start says why."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise ServerDidNotStart(f"{url} did not answer: {output()[-2000:]}")
+        time.sleep(poll_s)
+
+
 @contextmanager
 def chroma_server(path: Path):
     port = free_port()
@@ -26,16 +46,8 @@ def chroma_server(path: Path):
     process = subprocess.Popen([str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
                                stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"chroma run did not start: {(path.parent / f'chroma-{port}.log').read_text()[-2000:]}")
-            time.sleep(0.2)
+        wait_until_up(f"http://127.0.0.1:{port}/api/v2/heartbeat", process,
+                      output=lambda: (path.parent / f"chroma-{port}.log").read_text())
         yield port
     finally:
         process.terminate()

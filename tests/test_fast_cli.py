@@ -91,11 +91,7 @@ def test_stdin_questions_are_printed_above_their_answers(tmp_path, indexed):
 
 
 def test_serve_prints_the_real_urls_and_the_slack_mode(tmp_path, indexed):
-    import time
-
-    import httpx
-
-    from tests.servers import free_port
+    from tests.servers import free_port, wait_until_up
 
     port = free_port()
     out = open(tmp_path / "out.txt", "w+")
@@ -104,15 +100,8 @@ def test_serve_prints_the_real_urls_and_the_slack_mode(tmp_path, indexed):
                                env={"PATH": os.environ["PATH"], "HOME": str(tmp_path), "DATA_DIR": str(indexed),
                                     "KNOWLEDGE_DIR": str(KNOWLEDGE), "PORT": str(port), "HOST": "0.0.0.0"})
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "out.txt").read_text()
-            time.sleep(0.2)
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", process, timeout_s=120,
+                      output=lambda: (tmp_path / "out.txt").read_text())
     finally:
         process.terminate()
         process.wait(timeout=30)

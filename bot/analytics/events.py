@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from bot.analytics.redact import redact
 from bot.answer import Answer
+from bot.periodic import Periodic
 from bot.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -120,31 +120,9 @@ class QuestionEvents:
         self.db.close()
 
 
-class RetentionPurger:
+class RetentionPurger(Periodic):
     """Runs `events.purge()` now and then every `interval_s` (a day) until stopped."""
 
     def __init__(self, events: QuestionEvents, interval_s: float = DAY_S):
+        super().__init__(events.purge, interval_s, "analytics-retention")
         self.events = events
-        self.interval_s = interval_s
-        self.runs = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="analytics-retention", daemon=True)
-
-    def start(self) -> "RetentionPurger":
-        self._thread.start()
-        return self
-
-    def _loop(self) -> None:
-        while True:
-            try:
-                self.events.purge()
-            except Exception:
-                log.exception("analytics retention purge failed")
-            self.runs += 1
-            if self._stop.wait(self.interval_s):
-                return
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(10)

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
-from typing import Callable
 
 from bot.conversation import MAX_CONTEXT_TURNS, Turn
 from bot.store.database import Database
@@ -62,31 +60,3 @@ class ConversationStore:
 
     def count(self) -> int:
         return int(self.db.query("SELECT COUNT(*) FROM conversation_turns")[0][0])
-
-
-class Periodic:
-    """Runs `action()` now and then every `interval_s` until stopped (a daemon thread)."""
-
-    def __init__(self, action: Callable[[], object], interval_s: float, name: str):
-        self.action = action
-        self.interval_s = interval_s
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
-
-    def start(self) -> "Periodic":
-        self._thread.start()
-        return self
-
-    def _loop(self) -> None:
-        while True:
-            try:
-                self.action()
-            except Exception:  # a failed purge is retried at the next interval; the cause is logged
-                log.exception("periodic %s failed", self._thread.name)
-            if self._stop.wait(self.interval_s):
-                return
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(10)

@@ -61,7 +61,8 @@ class CustomerDesk:
             escalations = Escalations(EscalationStore(store.db, clock_from_settings(settings)), settings)
         self.escalations = escalations
         # Follow-ups: the last turns of each conversation, bounded and with a TTL (bot/store/conversations.py).
-        from bot.store.conversations import ConversationStore, Periodic
+        from bot.periodic import Periodic
+        from bot.store.conversations import ConversationStore
         from bot.store.database import Database
 
         ttl = settings.conversation_ttl_minutes * 60

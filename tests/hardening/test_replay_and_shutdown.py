@@ -13,7 +13,7 @@ import time
 
 import httpx
 
-from tests.servers import free_port
+from tests.servers import free_port, wait_until_up
 from tests.slack.conftest import standin  # noqa: F401  (fixture)
 from tests.slack.fakes import FakeAssistant
 
@@ -58,15 +58,8 @@ def test_sigterm_stops_the_service_after_an_unsigned_megabyte_and_with_a_body_he
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     connections = []
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()[-2000:]
-            time.sleep(0.1)
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", process, poll_s=0.1,
+                      output=lambda: process.stderr.read().decode())
         megabyte = b'{"type": "event_callback", "text": "' + b"a.a." * (1024 * 1024 // 4) + b'"}'  # parses
         flood = socket.create_connection(("127.0.0.1", port))
         flood.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
