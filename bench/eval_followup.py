@@ -74,12 +74,19 @@ def main() -> int:
                 alone = is_right(assistant.ask(e.message, e.audience), e.expect, e.kind)[0]
                 row["with"].append(ok)
                 row["without"].append(alone)
+                row["with_" + e.kind].append(ok)
+                row["without_" + e.kind].append(alone)
                 detected = standalone is not None
+                if e.needs_context is None:
+                    continue  # a request its author did not label: end-to-end figures only
                 row["tp"].append(detected and e.needs_context)
                 row["fp"].append(detected and not e.needs_context)
                 row["fn"].append(not detected and e.needs_context)
                 if e.needs_context:
                     row["rewritten"].append(ok)
+                    if not ok and standalone:
+                        notes.append(f"{e.author}/{e.id}: wrong after rewriting ({is_right(answer, e.expect, e.kind)[1]})"
+                                     f" | {e.message!r} -> {standalone!r}")
                 if e.needs_context and e.standalone:
                     oracle = is_right(assistant.ask(e.standalone, e.audience), e.expect, e.kind)[0]
                     row["oracle"].append(oracle)
@@ -105,6 +112,10 @@ def main() -> int:
                             ("with", sum(row["with"]) / len(row["with"])),
                             ("without", sum(row["without"]) / len(row["without"]))):
             summary[name].append(value)
+    kinds = ("follow_up", "topic_change", "request_after_question")
+    print("by type, with context | without: " + "  ".join(
+        f"{k} {share(sum((r['with_' + k] for r in table.values()), []))} | "
+        f"{share(sum((r['without_' + k] for r in table.values()), []))}" for k in kinds))
     if len(table) > 1:
         print("across authors (mean [min-max]): " + "  ".join(
             f"{k} {statistics.mean(v):.3f} [{min(v):.3f}-{max(v):.3f}]" for k, v in summary.items()))

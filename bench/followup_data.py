@@ -25,7 +25,7 @@ class Example:
     id: str
     kind: str
     turns: tuple[str, ...]  # the last one is judged
-    needs_context: bool
+    needs_context: bool | None  # None: a request the author did not label (end-to-end figures only)
     expect: dict
     standalone: str | None = None  # the author's own standalone wording of the last turn (an oracle), if given
     audience: str = "customer"
@@ -56,12 +56,10 @@ def load_author(path: Path) -> list[Example]:
             raise SystemExit(f"{path.name} {item.get('id')}: type must be one of {TYPES}")
         default = {"follow_up": True, "topic_change": False}.get(kind)
         label = item.get("needs_context", default)
-        if label is None:
-            raise SystemExit(f"{path.name} {item['id']}: say needs_context for a {kind} item")
         turns = tuple(str(t) for t in item["turns"])
         if len(turns) < 2:
             raise SystemExit(f"{path.name} {item['id']}: a conversation has at least two turns")
-        out.append(Example(author_of(path), str(item["id"]), kind, turns, bool(label), item.get("expect") or {},
+        out.append(Example(author_of(path), str(item["id"]), kind, turns, None if label is None else bool(label), item.get("expect") or {},
                            item.get("standalone"), item.get("audience", "customer")))
     return out
 

@@ -36,6 +36,7 @@ THRESHOLD = 0.5
 
 def training_rows(examples: list[Example], golden: list[str]) -> tuple[list[tuple[str, str | None]], np.ndarray]:
     """(message, previous) pairs and labels: the examples, then the golden questions as stand-alone messages."""
+    examples = [e for e in examples if e.needs_context is not None]
     firsts = sorted({e.turns[0] for e in examples}) or [None]
     rows = [(e.message, e.previous) for e in examples] + [(q, firsts[i % len(firsts)]) for i, q in enumerate(golden)]
     labels = [float(e.needs_context) for e in examples] + [0.0] * len(golden)
@@ -93,6 +94,7 @@ def validate(examples: list[Example], golden: list[str]) -> dict[str, dict[str, 
     out: dict[str, dict[str, dict[str, float]]] = {"model": {}, "baseline": {}}
     for name, test in folds(examples):
         w = weights_without(examples, golden, test)
+        test = [i for i in test if examples[i].needs_context is not None]
         x = matrix([(examples[i].message, examples[i].previous) for i in test])
         y = np.array([float(examples[i].needs_context) for i in test])
         out["model"][name] = scores(predict(x, w), y)
@@ -116,7 +118,8 @@ def main() -> int:
     examples, raw = load_all()
     golden, raw_golden = golden_questions()
     authors = sorted({e.author for e in examples})
-    print(f"authors: {', '.join(f'{a} ({sum(e.author == a for e in examples)})' for a in authors)}; "
+    print(f"authors: {', '.join(f'{a} ({sum(e.author == a for e in examples)})' for a in authors)} "
+          f"({sum(e.needs_context is None for e in examples)} requests without needs_context: not used here); "
           f"{len(golden)} golden questions (stand alone, always in training)")
     cv = validate(examples, golden)
     scheme = "leave-one-author-out" if len(authors) > 1 else "5-fold by conversation (one author only)"

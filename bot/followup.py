@@ -30,7 +30,7 @@ MAX_STANDALONE_CHARS = 1000  # a rewrite is one question, not a transcript
 
 FEATURES = ("bias", "connector", "what_about", "object_pointer", "subject_pointer", "any_pointer", "additive",
             "wh_only", "no_topic_noun", "few_words", "many_words", "request_pointer", "no_verb", "topic_switch",
-            "full_question", "shares_previous_words")
+            "full_question", "shares_previous_words", "discourse")
 
 
 def features(question: str, previous: str | None = None) -> dict[str, float]:
@@ -60,6 +60,7 @@ def features(question: str, previous: str | None = None) -> dict[str, float]:
         # Repeating the previous question's words is a refinement of it; none at all, usually a new topic
         # or a fragment: the weight says which, learned.
         "shares_previous_words": float(bool(earlier & set(tokens))),
+        "discourse": float(bool(w.DISCOURSE.search(question))),
     }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.followup_words import CONNECTOR, OBJECT_POINTER, SUBJECT_POINTER, TOPIC_NOUNS
+from bot.followup_words import CONNECTOR, OBJECT_POINTER, SUBJECT_POINTER, TOPIC_NOUNS, VERB_LIKE, WHAT_ABOUT
 from bot.lexical import STOPWORDS, tokenize
 
 _DETERMINERS = r"(?:my|our|your|ur|the|any|all|all of my|all the|these|those|this|that)"
@@ -105,6 +105,21 @@ def _own_phrase(fragment: str) -> str | None:
     return " ".join(words)
 
 
+# Bare question fragments that ask one thing about the previous topic: said in full, so retrieval and
+# the router see the purpose ("what for?" is about use) rather than the previous question with a tail.
+_FRAGMENTS = [
+    (re.compile(r"^(?:(?:and|but|so)\s+)?(?:what for|why|why so|for what(?: purpose)?|what(?:'s| is| are) (?:it|that|this|"
+                r"they|those|these) (?:used )?for|what do you (?:use|need) (?:it|them|that|this|those) for|"
+                r"why do you (?:need|want|collect|keep|have) (?:it|them|that|this|those))\s*[?.!]*$", re.I),
+     "What do you use {topic} for?"),
+    (re.compile(r"^(?:(?:and|but|so)\s+)?(?:for\s+)?how long(?: (?:do|will) you (?:keep|store|retain|hold) (?:it|them|that|"
+                r"this|those))?(?: for)?\s*[?.!]*$", re.I),
+     "How long do you keep {topic}?"),
+]
+_LOOSE_POINTER = re.compile(r"\b(?:it|them|they|those|these)\b", re.I)
+_BARE_PHRASE = re.compile(r"^[A-Za-z0-9'-]+(?:\s+[A-Za-z0-9'-]+){0,3}$")
+
+
 def rewrite(question: str, previous: str) -> str:
     """The follow-up `question` as a standalone question, using the `previous` (standalone) question."""
     body = CONNECTOR.sub("", question).strip() or question.strip()
@@ -112,6 +127,9 @@ def rewrite(question: str, previous: str) -> str:
     mark = "?" if asks else ""  # "delete all of it pls" stays a request
     topic = topic_phrase(previous)
     if topic:
+        for pattern, template in _FRAGMENTS:
+            if pattern.match(body) or pattern.match(question.strip()):
+                return _sentence(template.format(topic=topic))
         pointer = OBJECT_POINTER.search(body) or SUBJECT_POINTER.search(body)
         if pointer:
             start, end = pointer.span()
@@ -119,11 +137,19 @@ def rewrite(question: str, previous: str) -> str:
                 start = end - len(pointer.group(0).split()[-1])
             text = body[:start] + topic + body[end:]
             return _sentence(text, mark)
+        loose = _LOOSE_POINTER.search(body)  # "what happens to them when…": the pointer, before any own noun
+        if loose:
+            return _sentence(body[:loose.start()] + topic + body[loose.end():], mark)
         own = _own_phrase(question)
+        if own is None and WHAT_ABOUT.match(question):
+            bare = body.rstrip(" ?.!")  # "and kids?": a new thing, even one outside the topic words
+            own = bare if _BARE_PHRASE.match(bare) and not VERB_LIKE.search(bare) else None
         named = [run for run in _runs(previous) if _has_topic(run)]
         if own and named:  # "what about billing records?": the new thing in the previous question's place
-            index = previous.rindex(named[-1])
-            return _sentence(previous[:index] + own + previous[index + len(named[-1]):])
+            # The run's words as they stand in the question (any punctuation or spacing between them).
+            pattern = r"[^A-Za-z'-]+".join(re.escape(word) for word in named[-1].split())
+            last = list(re.finditer(pattern, previous))[-1]
+            return _sentence(previous[:last.start()] + own + previous[last.end():])
         loose = re.search(r"\b(?:it|them|they|that|this|those|these)\b", body, re.I)
         if loose:
             return _sentence(body[:loose.start()] + topic + body[loose.end():], mark)

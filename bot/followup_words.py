@@ -12,7 +12,10 @@ CONNECTOR = re.compile(
     r"and how about)\b[,\s]*",
     re.I)
 WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how) about\b", re.I)
-POINTER = re.compile(r"\b(?:it|them|those|these|they|their|its|that|this|such|there)\b", re.I)
+POINTER = re.compile(r"\b(?:it|them|those|these|they|their|its|that|this|such|there|mine|ours|yours|the same)\b", re.I)
+# "ok, …", "well …", "because …", "… then?": a reply to what was just said.
+DISCOURSE = re.compile(r"^\s*(?:ok(?:ay)?|well|because|hmm+|alright|fine|yes|yeah|no|nope|right)\b|\bthen\s*[?.!]*\s*$"
+                       r"|\binstead\b|\bsame\b", re.I)
 # A pronoun that stands for a thing (not "that" introducing a clause): at the end, before "?" or a
 # preposition, or after a verb-like word.
 OBJECT_POINTER = re.compile(r"\b(?:it|them|those|these|that|this)\b(?=\s*(?:[?.!,]|$|\s+(?:too|also|as well|for|to|"
