@@ -84,3 +84,42 @@ def test_a_hand_off_after_several_turns_records_them_and_support_sees_them_escap
     text = post.dump()
     assert "Earlier in the conversation" in text and "How do you protect my data?" in text
     assert "&lt;!channel&gt;" in text and "<!channel>" not in text
+
+
+def test_a_retried_request_adds_no_second_turn(api):
+    ask(api, "What do you do with my chat logs?", "zendesk-5")
+    first = ask(api, "and how long do you keep it?", "zendesk-5")
+    retry = ask(api, "and how long do you keep it?", "zendesk-5")  # the client timed out and sent it again
+    assert retry["answering"] == first["answering"] == "How long do you keep my chat logs?"
+    kept = [q for key, q in stored_turns(api.settings) if key.endswith(":zendesk-5")]
+    assert kept == ["What do you do with my chat logs?", "How long do you keep my chat logs?"]
+    # A new question after the retry follows the conversation as usual.
+    ask(api, "How do you protect my data?", "zendesk-5")
+    assert len([k for k, _ in stored_turns(api.settings) if k.endswith(":zendesk-5")]) == 3
+
+
+def test_an_idempotency_key_replays_the_first_response(api, standin):
+    headers = {**AUTH, "Idempotency-Key": "req-42"}
+    ask(api, "Do you keep my chat logs?", "zendesk-6")
+    body = {"question": "Please delete them.", "conversation_id": "zendesk-6"}
+    first = api.http.post("/v1/ask", json=body, headers=headers)
+    again = api.http.post("/v1/ask", json=body, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
+    assert first.json()["escalation"]["reason"] == "data_request"
+    assert len(records(api.settings)) == 1  # one hand-off
+    assert len([k for k, _ in stored_turns(api.settings) if k.endswith(":zendesk-6")]) == 2
+    # The key names one request: another body with it is refused, and nothing is answered or stored.
+    other = api.http.post("/v1/ask", json={"question": "What data do you collect?", "conversation_id": "zendesk-6"},
+                          headers=headers)
+    assert other.status_code == 422 and other.json()["error"] == "idempotency_key_reused"
+    assert len([k for k, _ in stored_turns(api.settings) if k.endswith(":zendesk-6")]) == 2
+    # Keys are per client: another token's same key is another request.
+    mine = api.http.post("/v1/ask", json=body, headers={"Authorization": f"Bearer {OTHER}", "Idempotency-Key": "req-42"})
+    assert mine.status_code == 200 and "idempotent-replayed" not in mine.headers
+    bad = api.http.post("/v1/ask", json=body, headers={**AUTH, "Idempotency-Key": "x" * 300})
+    assert bad.status_code == 422 and bad.json()["field"] == "Idempotency-Key"
+    # Kept responses hold conversation text: purged with the turns.
+    api.app.state.customers.conversations.purge(now=time.time() + 30 * 60 + 1)
+    with sqlite3.connect(api.settings.state_db) as db:
+        assert db.execute("SELECT COUNT(*) FROM api_idempotency").fetchone()[0] == 0
