@@ -1,20 +1,25 @@
-"""Readers for the held-out sets (tests/heldout/). Benches import these; nothing trains on them."""
+"""Readers for the held-out sets (tests/heldout/). Benches import these; nothing trains on them.
+
+Two sets, each written in its own blind pass: `v1` (this directory) and `v2` (tests/heldout/v2/,
+written later by a writer who had not seen v1, the code or any training data).
+"""
 import json
 from pathlib import Path
 
 import yaml
 
 HERE = Path(__file__).parent
+SETS = {"v1": HERE, "v2": HERE / "v2"}
 
 
-def router_items() -> list[dict]:
-    with open(HERE / "router.jsonl", encoding="utf-8") as f:
+def router_items(version: str = "v1") -> list[dict]:
+    with open(SETS[version] / "router.jsonl", encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def kimss_questions() -> list[dict]:
-    return yaml.safe_load((HERE / "kimss_questions.yaml").read_text(encoding="utf-8"))
+def kimss_questions(version: str = "v1") -> list[dict]:
+    return yaml.safe_load((SETS[version] / "kimss_questions.yaml").read_text(encoding="utf-8"))
 
 
-def conversations() -> list[dict]:
-    return yaml.safe_load((HERE / "conversations.yaml").read_text(encoding="utf-8"))
+def conversations(version: str = "v1") -> list[dict]:
+    return yaml.safe_load((SETS[version] / "conversations.yaml").read_text(encoding="utf-8"))
