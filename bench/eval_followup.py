@@ -8,7 +8,8 @@ golden questions (bench/train_followup.py; one 5-fold split by conversation when
 then, with the real core (bundled model, embedded Chroma over knowledge/):
   detection     precision / recall of "needs the previous turn" on the last turns
   rewritten     the last turn resolved (detected and rewritten, or asked as it is) answered right
-  oracle        the author's `standalone` wording answered right (items that give one), beside `rewritten`
+  oracle        the standalone wording answered right (the author's `standalone`, else bot/data/
+                standalone_oracles.yaml, written by the dev author), beside `rewritten`
                 on the same items: the gap is the resolver's; what both miss is the ranker's or router's
   with/without  the last turn answered right with the conversation, and asked alone
 Right = bench/bench_conversations.py's `is_right` (strict). tests/heldout/ is never read. Prints; asserts nothing.
@@ -27,11 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_conversations import is_right  # noqa: E402
-from bench.followup_data import golden_questions, load_all  # noqa: E402
+from bench.followup_data import golden_questions, load_all, with_oracles  # noqa: E402
 from bench.train_followup import FEATURES, folds, weights_without  # noqa: E402
 from bot.assistant import Assistant  # noqa: E402
 from bot.conversation import turn_of  # noqa: E402
-from bot.followup import standalone_question  # noqa: E402
+from bot.followup import needs_context, standalone_question  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from indexer.build import build_index  # noqa: E402
 from indexer.embedding import load_embeddings  # noqa: E402
@@ -56,6 +57,7 @@ def main() -> int:
     parser.add_argument("--verbose", action="store_true", help="list each wrong resolution")
     args = parser.parse_args()
     examples, _ = load_all()
+    examples = with_oracles(examples)
     golden, _ = golden_questions()
     embeddings = load_embeddings(None)
     with tempfile.TemporaryDirectory() as data:
@@ -74,9 +76,11 @@ def main() -> int:
                 alone = is_right(assistant.ask(e.message, e.audience), e.expect, e.kind)[0]
                 row["with"].append(ok)
                 row["without"].append(alone)
+                if alone and not ok:
+                    notes.append(f"{e.author}/{e.id}: context made it wrong ({e.kind}) | {e.message!r} -> {standalone!r}")
                 row["with_" + e.kind].append(ok)
                 row["without_" + e.kind].append(alone)
-                detected = standalone is not None
+                detected = e.previous is not None and needs_context(e.message, e.previous, w)  # the detector alone
                 if e.needs_context is None:
                     continue  # a request its author did not label: end-to-end figures only
                 row["tp"].append(detected and e.needs_context)

@@ -8,7 +8,7 @@ tested on. tests/heldout/ is never read here.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -16,6 +16,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bot" / "data"
 GOLDEN = ROOT / "knowledge" / "golden.yaml"
+ORACLES = DATA / "standalone_oracles.yaml"  # evaluation only (bench/eval_followup.py), never trained on
+HAND_OFFS = ("data_request", "security", "user_request")
 TYPES = ("follow_up", "topic_change", "request_after_question")
 
 
@@ -55,6 +57,8 @@ def load_author(path: Path) -> list[Example]:
         if kind not in TYPES:
             raise SystemExit(f"{path.name} {item.get('id')}: type must be one of {TYPES}")
         default = {"follow_up": True, "topic_change": False}.get(kind)
+        if kind == "follow_up" and (item.get("expect") or {}).get("escalation") in HAND_OFFS:
+            default = None  # a request filed as a follow-up: whether it leans on the turn before is not said
         label = item.get("needs_context", default)
         turns = tuple(str(t) for t in item["turns"])
         if len(turns) < 2:
@@ -71,6 +75,12 @@ def load_all() -> tuple[list[Example], bytes]:
         raw += path.read_bytes()
         examples += load_author(path)
     return examples, raw
+
+
+def with_oracles(examples: list[Example]) -> list[Example]:
+    """Examples with an oracle standalone question from ORACLES where their author gave none (evaluation only)."""
+    oracles = yaml.safe_load(ORACLES.read_text(encoding="utf-8")) if ORACLES.exists() else {}
+    return [e if e.standalone else replace(e, standalone=(oracles.get(e.author) or {}).get(e.id)) for e in examples]
 
 
 def golden_questions() -> tuple[list[str], bytes]:

@@ -94,4 +94,4 @@ def standalone_question(question: str, context: Sequence[Turn] | None,
     if not previous or not needs_context(question, previous, weights):
         return None
     text = rewrite(question, previous)
-    return text if len(text) <= MAX_STANDALONE_CHARS else None
+    return text if text and len(text) <= MAX_STANDALONE_CHARS else None

@@ -116,12 +116,19 @@ _FRAGMENTS = [
                 r"this|those))?(?: for)?\s*[?.!]*$", re.I),
      "How long do you keep {topic}?"),
 ]
-_LOOSE_POINTER = re.compile(r"\b(?:it|them|they|those|these)\b", re.I)
+_LOOSE_POINTER = re.compile(r"\b(?:it(?!\s*(?:wasn't|was not|isn't|is not|'s|is|was)\s+(?:me|us)\b)|them|they|those|these)\b", re.I)
 _BARE_PHRASE = re.compile(r"^[A-Za-z0-9'-]+(?:\s+[A-Za-z0-9'-]+){0,3}$")
 
 
-def rewrite(question: str, previous: str) -> str:
-    """The follow-up `question` as a standalone question, using the `previous` (standalone) question."""
+_POSSESSIVE = re.compile(r"\b(mine|ours)\b", re.I)
+_COPY = re.compile(r"\b(?:a|an|the)\s+(?:copy|export|download|list)\s*[.!?]*$", re.I)
+_TOPIC_DETERMINER = re.compile(r"^(?:my|our|your|the|any|all|all of my|all the|these|those|this|that)\s+", re.I)
+MAX_APPENDED_WORDS = 5  # a longer message that points at nothing says what it means: asked as it is
+
+
+def rewrite(question: str, previous: str) -> str | None:
+    """The follow-up `question` as a standalone question, using the `previous` (standalone) question;
+    None when no rewrite says more than the message itself (a long message pointing at nothing)."""
     body = CONNECTOR.sub("", question).strip() or question.strip()
     asks = question.rstrip().endswith("?") or bool(_QUESTION_START.match(body))
     mark = "?" if asks else ""  # "delete all of it pls" stays a request
@@ -130,6 +137,13 @@ def rewrite(question: str, previous: str) -> str:
         for pattern, template in _FRAGMENTS:
             if pattern.match(body) or pattern.match(question.strip()):
                 return _sentence(template.format(topic=topic))
+        mine = _POSSESSIVE.search(body)  # "stop tracking mine" -> "stop tracking my usage events"
+        if mine:
+            owner = "my" if mine.group(1).lower() == "mine" else "our"
+            bare = _TOPIC_DETERMINER.sub("", _first_person(topic, previous))
+            return _sentence(body[:mine.start()] + f"{owner} {bare}" + body[mine.end():], mark)
+        if _COPY.search(body):  # "send me a copy" -> "send me a copy of my data"
+            return _sentence(body.rstrip(" .!?") + " of " + topic, mark)
         pointer = OBJECT_POINTER.search(body) or SUBJECT_POINTER.search(body)
         if pointer:
             start, end = pointer.span()
@@ -153,6 +167,8 @@ def rewrite(question: str, previous: str) -> str:
         loose = re.search(r"\b(?:it|them|they|that|this|those|these)\b", body, re.I)
         if loose:
             return _sentence(body[:loose.start()] + topic + body[loose.end():], mark)
+    if len(body.split()) > MAX_APPENDED_WORDS + (3 if CONNECTOR.match(question) else 0):  # "and if …" continues
+        return None
     return _sentence(previous.rstrip(" ?.!") + " — " + body.rstrip(" ?.!"))
 
 

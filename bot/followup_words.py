@@ -12,7 +12,12 @@ CONNECTOR = re.compile(
     r"and how about)\b[,\s]*",
     re.I)
 WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how) about\b", re.I)
-POINTER = re.compile(r"\b(?:it|them|those|these|they|their|its|that|this|such|there|mine|ours|yours|the same)\b", re.I)
+# "this privacy policy", "this bot": the situation everyone shares, not something said in the previous turn.
+# "it wasn't me", "it's me": no thing is pointed at.
+_DUMMY_IT = r"(?!\s*(?:wasn't|was not|isn't|is not|'s|is|was)\s+(?:me|us)\b)"
+_DEICTIC = r"(?!\s+(?:privacy\s+)?(?:policy|policies|document|page|site|website|bot|assistant|app|chat|product|service|company|tool)\b)"
+POINTER = re.compile(rf"\b(?:it{_DUMMY_IT}|them|those|these|they|their|its|that{_DEICTIC}|this{_DEICTIC}|such|there|mine|ours|yours|"
+                     r"the same)\b", re.I)
 # "ok, …", "well …", "because …", "… then?": a reply to what was just said.
 DISCOURSE = re.compile(r"^\s*(?:ok(?:ay)?|well|because|hmm+|alright|fine|yes|yeah|no|nope|right)\b|\bthen\s*[?.!]*\s*$"
                        r"|\binstead\b|\bsame\b", re.I)
@@ -38,7 +43,9 @@ ACTOR = re.compile(r"\b(?:you|u|your|kimss|company|i|my|me|we|our|us)\b", re.I)
 VERB_LIKE = re.compile(r"\b(?:is|are|was|were|be|do|does|did|can|could|will|would|should|has|have|had|keep|kept|"
                        r"store|stored|share|shared|sell|sold|use|used|collect|collected|protect|protected|delete|"
                        r"erase|remove|send|see|sees|read|need|get|give|include|includes|apply|happen|happens|"
-                       r"encrypt|encrypted|secure|secured|process|processed|track|log|logged|record|want|like)\b", re.I)
+                       r"encrypt|encrypted|secure|secured|process|processed|track|log|logged|record|want|like|reset|set|"
+                       r"put|got|made|left|lost|found|sent|saw|think|thought|tell|told|ask|say|said|stop|opt|"
+                       r"[a-z]+ed|[a-z]+n't)\b", re.I)
 # Nouns that name what a privacy question is about: a message with one usually stands alone.
 TOPIC_NOUNS = frozenset(tokenize(
     "data information info details logs log files file prompts prompt messages message conversations chat "
