@@ -90,11 +90,12 @@ class ThreadTurns:
             stored = self.conversations.recent(self.key(channel, thread_ts))
             if stored:
                 return stored
-        else:
-            with self._lock:
-                cached = self._cache.get((channel, thread_ts))
-                if cached and time.monotonic() - cached[0] < self.cache_seconds:
-                    return list(cached[1])
+        # Without a store, everything is cached here; with one, only "the bot has not answered there", so a
+        # busy thread of people talking (SLACK_THREAD_FOLLOW_UPS) is not read from Slack on every message.
+        with self._lock:
+            cached = self._cache.get((channel, thread_ts))
+            if cached and time.monotonic() - cached[0] < self.cache_seconds:
+                return list(cached[1])
         try:
             response = client.conversations_replies(channel=channel, ts=thread_ts, limit=REPLIES_LIMIT,
                                                     include_all_metadata=True)
@@ -106,20 +107,21 @@ class ThreadTurns:
             log.warning("conversations.replies failed error=%s", type(error).__name__)
             return []
         turns = turns_from_replies(response.get("messages") or [], bot_user_id)
-        if self.conversations is not None:
-            if turns:
-                self.conversations.seed(self.key(channel, thread_ts), turns)
+        if self.conversations is not None and turns:
+            self.conversations.seed(self.key(channel, thread_ts), turns)
         else:
             self._store((channel, thread_ts), turns)
         return list(turns)
 
-    def remember(self, channel: str, thread_ts: str, turn: Turn, known: list[Turn]) -> None:
+    def remember(self, channel: str, thread_ts: str, turn: Turn, known: list[Turn], asker: str | None = None) -> None:
         """The bot just answered in this thread: `known` (the turns it was given) plus the new one."""
         if self.conversations is not None:
             key = self.key(channel, thread_ts)
             if known:
                 self.conversations.seed(key, list(known))  # turns read from Slack just now are stored already
-            self.conversations.append(key, turn)
+            self.conversations.append(key, turn, asker=asker)
+            with self._lock:
+                self._cache.pop((channel, thread_ts), None)  # it has answered there now
             return
         self._store((channel, thread_ts), recent(list(known) + [turn], MAX_CONTEXT_TURNS))
 

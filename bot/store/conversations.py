@@ -44,10 +44,12 @@ class ConversationStore:
             " ORDER BY seq DESC LIMIT ?", (key[:MAX_KEY_CHARS], cutoff, self.keep))
         return [Turn(question, tuple(json.loads(sections)), escalation) for question, sections, escalation in reversed(rows)]
 
-    def append(self, key: str, turn: Turn, now: float | None = None, request_hash: str | None = None) -> None:
+    def append(self, key: str, turn: Turn, now: float | None = None, request_hash: str | None = None,
+               asker: str | None = None) -> None:
         """Add a turn; older turns beyond `keep` and expired rows of any conversation go.
 
-        `request_hash`: what made the turn (`request_digest`), so a retry of it is recognised (`is_retry`)."""
+        `request_hash`: what made the turn (`request_digest`), so a retry of it is recognised (`is_retry`);
+        `asker`: who asked it ("slack:U…", "customer:…"), so a data-subject request finds it (bot/subjects.py)."""
         now = time.time() if now is None else now
         key = key[:MAX_KEY_CHARS]
         with self.db.transaction() as conn:
@@ -55,9 +57,9 @@ class ConversationStore:
                                    (key,)).fetchone()
             conn.execute(
                 "INSERT INTO conversation_turns (conversation_key, seq, created_at, question, sections, escalation,"
-                " request_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " request_hash, asker) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (key, last + 1, now, turn.question, json.dumps(list(turn.sections), ensure_ascii=False), turn.escalation,
-                 request_hash))
+                 request_hash, asker))
             conn.execute("DELETE FROM conversation_turns WHERE conversation_key = ? AND seq <= ?", (key, last + 1 - self.keep))
             conn.execute("DELETE FROM conversation_turns WHERE created_at < ?", (now - self.ttl_seconds,))
 

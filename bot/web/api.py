@@ -111,7 +111,9 @@ class CustomerDesk:
                     answer, escalation = self._hand_over(answer, answer_id, answer.escalation.reason, customer,
                                                          reply_kind, conversation_id, key, turns, gate)
                 if conversation_key and not retry:
-                    self.conversations.append(conversation_key, turn_of(answer), request_hash=request_hash)
+                    askers = customer_identifiers(customer)
+                    self.conversations.append(conversation_key, turn_of(answer), request_hash=request_hash,
+                                              asker=askers[0] if askers else None)
                 return answer, escalation
 
         try:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.store.database import Database
+from bot.subjects import Subject, erase, export
 from tests.escalation.conftest import records
 from tests.slack.harness import CHANNEL_ID, DM_CHANNEL_ID, USER_ID, direct_message, mention
 from tests.slack.slack_standin import BOT_USER_ID
@@ -64,10 +66,24 @@ def test_replicas_sharing_the_database_answer_each_turn_in_the_whole_threads_con
     posted(standin)
     second.send_event(mention("what about billing records?", ts="1700000000.000300", thread_ts=ROOT))
     assert answering(posted(standin, 2)[1]) == "What do you do with my billing records?"
+    second.wait_idle()  # its turn is stored right after the post
     # Back on the first replica: the turn the second one answered is the context, not the first question.
     first.send_event(mention("and how long do you keep them?", ts="1700000000.000400", thread_ts=ROOT))
     assert answering(posted(standin, 3)[2]) == "How long do you keep my billing records?"
     assert standin.of("conversations.replies") == []  # the shared database had every turn
+
+    # The stored turns are the asker's personal data: a data-subject request finds and erases them.
+    first.wait_idle()
+    second.wait_idle()
+    db = Database(first.settings.state_db)
+    asker = Subject(slack_users=frozenset({USER_ID}))
+    found = export(db, first.settings, asker)["stores"]["conversation_turns"]
+    assert [t["question"] for t in found] == ["What do you do with my chat logs?",
+                                              "What do you do with my billing records?",
+                                              "How long do you keep my billing records?"]
+    assert erase(db, first.settings, asker)["erased"]["conversation_turns"] == 3
+    assert export(db, first.settings, Subject(slack_users=frozenset({"U0SOMEONE"})))["stores"]["conversation_turns"] == []
+    db.close()
 
 
 def test_a_mention_in_a_thread_the_bot_never_answered_is_answered_alone(slack, standin):
