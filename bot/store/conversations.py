@@ -1,7 +1,8 @@
 """Conversation turns of the API (`conversation_id`) and the web chat (its session), in the state database.
 
 Only what a follow-up needs is kept: the last `MAX_CONTEXT_TURNS` turns of a conversation (the
-standalone question, the cited sections, the escalation reason; never the answer text), each for
+standalone question with personal data redacted — emails, card numbers, phone numbers… are never a
+follow-up's topic —, the cited sections, the escalation reason; never the answer text), each for
 CONVERSATION_TTL_MINUTES after it was asked. Expired turns are ignored when read and deleted by
 `purge()`, which runs at start, on every write and periodically (`Periodic`). Replicas sharing the
 database therefore agree on a conversation. Turns are never logged.
@@ -14,6 +15,7 @@ import json
 import logging
 import time
 
+from bot.analytics.redact import redact_text
 from bot.conversation import MAX_CONTEXT_TURNS, Turn
 from bot.store.database import Database
 
@@ -58,7 +60,7 @@ class ConversationStore:
             conn.execute(
                 "INSERT INTO conversation_turns (conversation_key, seq, created_at, question, sections, escalation,"
                 " request_hash, asker) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (key, last + 1, now, turn.question, json.dumps(list(turn.sections), ensure_ascii=False), turn.escalation,
+                (key, last + 1, now, redact_text(turn.question), json.dumps(list(turn.sections), ensure_ascii=False), turn.escalation,
                  request_hash, asker))
             conn.execute("DELETE FROM conversation_turns WHERE conversation_key = ? AND seq <= ?", (key, last + 1 - self.keep))
             conn.execute("DELETE FROM conversation_turns WHERE created_at < ?", (now - self.ttl_seconds,))
@@ -77,7 +79,7 @@ class ConversationStore:
                 conn.execute(
                     "INSERT INTO conversation_turns (conversation_key, seq, created_at, question, sections, escalation)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
-                    (key, seq, now, turn.question, json.dumps(list(turn.sections), ensure_ascii=False), turn.escalation))
+                    (key, seq, now, redact_text(turn.question), json.dumps(list(turn.sections), ensure_ascii=False), turn.escalation))
 
     def is_retry(self, key: str, request_hash: str, window_s: float = RETRY_WINDOW_SECONDS,
                  now: float | None = None) -> bool:

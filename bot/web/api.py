@@ -252,8 +252,8 @@ def api_routes(desk: CustomerDesk) -> list[Route]:
                     desk.conversations.claim_idempotency, key, request_digest(question, conversation_id, customer))
                 if state == "replay":
                     return JSONResponse(json.loads(kept), headers={"Idempotent-Replayed": "true"})
-                if state == "conflict":
-                    raise ApiError(422, "idempotency_key_reused", "This Idempotency-Key was used for another request; "
+                if state == "conflict":  # 409 as for any request that conflicts with what the server holds
+                    raise ApiError(409, "idempotency_key_reused", "This Idempotency-Key was used for another request; "
                                    "use a new key for a new request.", field="Idempotency-Key")
                 if state == "pending":
                     raise ApiError(409, "idempotency_key_in_use", "The first request with this Idempotency-Key is "

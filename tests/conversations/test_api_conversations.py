@@ -112,7 +112,7 @@ def test_an_idempotency_key_replays_the_first_response(api, standin):
     # The key names one request: another body with it is refused, and nothing is answered or stored.
     other = api.http.post("/v1/ask", json={"question": "What data do you collect?", "conversation_id": "zendesk-6"},
                           headers=headers)
-    assert other.status_code == 422 and other.json()["error"] == "idempotency_key_reused"
+    assert other.status_code == 409 and other.json()["error"] == "idempotency_key_reused"
     assert len([k for k, _ in stored_turns(api.settings) if k.endswith(":zendesk-6")]) == 2
     # Keys are per client: another token's same key is another request.
     mine = api.http.post("/v1/ask", json=body, headers={"Authorization": f"Bearer {OTHER}", "Idempotency-Key": "req-42"})
@@ -123,3 +123,11 @@ def test_an_idempotency_key_replays_the_first_response(api, standin):
     api.app.state.customers.conversations.purge(now=time.time() + 30 * 60 + 1)
     with sqlite3.connect(api.settings.state_db) as db:
         assert db.execute("SELECT COUNT(*) FROM api_idempotency").fetchone()[0] == 0
+
+
+def test_stored_turns_hold_no_personal_data_and_follow_ups_still_work(api):
+    ask(api, "Do you keep my chat logs? I'm dana@acme.example, +44 20 7946 0958", "zendesk-7")
+    [(key, question)] = stored_turns(api.settings)
+    assert "dana@acme.example" not in question and "7946" not in question and "[email]" in question
+    follow = ask(api, "who else sees them?", "zendesk-7")
+    assert follow["answering"] == "Who else sees my chat logs?"
