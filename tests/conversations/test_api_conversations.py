@@ -131,3 +131,15 @@ def test_stored_turns_hold_no_personal_data_and_follow_ups_still_work(api):
     assert "dana@acme.example" not in question and "7946" not in question and "[email]" in question
     follow = ask(api, "who else sees them?", "zendesk-7")
     assert follow["answering"] == "Who else sees my chat logs?"
+
+
+def test_ok_delete_it_then_is_a_data_request_about_the_earlier_topic_with_the_turns_recorded(api, standin):
+    ask(api, "Do you store my email address?", "zendesk-8")
+    ask(api, "is it encrypted?", "zendesk-8")
+    body = ask(api, "ok delete it then", "zendesk-8")
+    assert body["escalation"]["reason"] == "data_request" and body["escalation"]["reference"].startswith("PRV-")
+    assert "delete my email address" in body["answering"].lower()
+    [record] = records(api.settings)
+    assert [t["question"] for t in record.turns] == ["Do you store my email address?", "Is my email address encrypted?"]
+    [post] = wait_support_posts(standin)
+    assert "Is my email address encrypted?" in post.dump()
