@@ -126,9 +126,20 @@ _TOPIC_DETERMINER = re.compile(r"^(?:my|our|your|the|any|all|all of my|all the|t
 MAX_APPENDED_WORDS = 5  # a longer message that points at nothing says what it means: asked as it is
 
 
+# "…, same?", "same place?", "does the same go for X?": the previous question again, about X.
+_SAME = re.compile(r",?\s*(?:the\s+)?same(?:\s+(?:place|thing|answer|here|way))?\s*\??\s*$"
+                   r"|^\s*(?:and\s+)?(?:(?:does|do|is|would|will)\s+)?(?:the\s+)?same\s+"
+                   r"(?:(?:question|thing)\s+)?(?:go(?:es)?|applies|apply|holds?)?\s*(?=for\b|to\b)", re.I)
+
+
 def rewrite(question: str, previous: str) -> str | None:
     """The follow-up `question` as a standalone question, using the `previous` (standalone) question;
     None when no rewrite says more than the message itself (a long message pointing at nothing)."""
+    stripped = _SAME.sub("", question).strip(" ,")
+    if stripped and stripped != question.strip():
+        question = stripped if stripped.endswith("?") else stripped + "?"
+        if not WHAT_ABOUT.match(question) and not CONNECTOR.match(question):
+            question = "and " + re.sub(r"^(?:for|to)\s+", "", question, flags=re.I)
     body = CONNECTOR.sub("", question).strip() or question.strip()
     asks = question.rstrip().endswith("?") or bool(_QUESTION_START.match(body))
     mark = "?" if asks else ""  # "delete all of it pls" stays a request
@@ -154,7 +165,10 @@ def rewrite(question: str, previous: str) -> str | None:
         loose = _LOOSE_POINTER.search(body)  # "what happens to them when…": the pointer, before any own noun
         if loose:
             return _sentence(body[:loose.start()] + topic + body[loose.end():], mark)
-        own = _own_phrase(question)
+        # Only a fragment brings a thing to put in the previous question's place ("and the workspace?",
+        # "what about billing records?"); a sentence of its own ("someone logged into our workspace…") does not.
+        fragment = WHAT_ABOUT.match(question) or (len(body.split()) <= MAX_APPENDED_WORDS and not VERB_LIKE.search(body))
+        own = _own_phrase(question) if fragment else None
         if own is None and WHAT_ABOUT.match(question):
             bare = body.rstrip(" ?.!")  # "and kids?": a new thing, even one outside the topic words
             own = bare if _BARE_PHRASE.match(bare) and not VERB_LIKE.search(bare) else None
