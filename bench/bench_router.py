@@ -1,13 +1,15 @@
 """Request router figures: grouped CV on the training corpus, the held-out set, baselines, latency.
 
-    .venv/bin/python bench/bench_router.py [--heldout tests/heldout/router.jsonl] [--skip-cv]
+    .venv/bin/python bench/bench_router.py [--heldout tests/heldout/router.jsonl] [--skip-cv] [--skip-heldout]
 
 Printed, in one run:
-1. Cross-validation on the training corpus (5 folds grouped by template family / hand-written line
-   / public policy, as training does): per-label precision and recall of the most probable label
-   (mean ± spread across folds), and the decisions at the shipped operating point. Baselines in
-   the same run: the old regular-expression rules (bench/baseline_rules.py) and the same logistic
-   regression on the embedding alone (no signals).
+1. Cross-validation on the training corpus, two splits: leaving one author out (router-helper,
+   author-b, author-c; public questions spread by source; the split training chooses on) with the
+   figures per held-out author and their spread, and 5 folds grouped by family (template, hand-
+   written line, public policy). Per-label precision and recall of the most probable label and the
+   decisions at the shipped operating point. Baselines in the same run: the old regular-expression
+   rules (bench/baseline_rules.py, per author) and the same logistic regression on the embedding
+   alone (no signals, no n-grams).
 2. The held-out set (written by someone who never saw the corpus; never used to choose anything):
    confusion matrix of labels, per-label precision/recall, request recall (escalated), questions
    wrongly escalated, process questions answered with the offer; the same figures for the rules.
@@ -30,9 +32,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from baseline_rules import escalation_intent, looks_off_topic  # noqa: E402
 
-from bot.understanding import artifact, train as training  # noqa: E402
+from bot.understanding import artifact, train as training, validation  # noqa: E402
 from bot.understanding.corpus import LABELS, REQUEST_LABELS, load_corpus  # noqa: E402
-from bot.understanding.features import SIGNAL_NAMES, feature_matrix  # noqa: E402
+from bot.understanding.features import SIGNAL_NAMES  # noqa: E402
 from bot.understanding.policy import ACTIONS, OperatingPoint, decide_all  # noqa: E402
 from bot.understanding.router import Router  # noqa: E402
 from indexer.embedding import load_embeddings  # noqa: E402
@@ -110,23 +112,52 @@ def print_confusion(truth: list[str], predicted: list[str]) -> None:
             print(f"  {label:17s} " + " ".join(f"{n:6d}" for n in row))
 
 
-def cross_validation(examples, x: np.ndarray, point: OperatingPoint, temperature: float, label: str) -> None:
-    fine = [e.fine for e in examples]
-    top = [e.label for e in examples]
-    cv = training.cross_validate(x, fine, top, [e.group for e in examples])
-    temp = training.fit_temperature(cv.oof_logits, cv.classes, fine)
-    probs = training.label_probabilities(training.softmax(cv.oof_logits, temp), cv.classes)
-    figures = training.fold_figures(probs, top, cv.folds, point)
-    print(f"\n{label}: 5-fold CV grouped by family, mean ± spread (std) [min, max] across folds; temperature {temp}")
-    for name in sorted(figures):
-        f = figures[name]
-        print(f"  {name:30s} {f['mean']:.3f} ± {f['std']:.3f}  [{f['min']:.2f}, {f['max']:.2f}]")
+SHOWN = ("data_request.escalated", "security.escalated", "user_request.escalated", "question.escalated",
+         "process_question.offered", "process_question.escalated")
+
+
+def cross_validation(examples, x, point: OperatingPoint, label: str, folds, config=None) -> None:
+    """Out-of-fold figures at the shipped operating point (temperature refitted on the folds)."""
+    v = training.validate(examples, x, folds, config or training.CONFIG, point=point)
+    figures = training.report(examples, v)
+    if folds.kind == "author":
+        print(f"\n{label}: leave one author out, figures on the held-out author's own lines, mean ± std "
+              f"[min, max] across authors; temperature {v.temperature}, mean cost {v.mean_cost:.4f}")
+        print(f"  {'':30s} {'mean ± std':>14s}  [min, max]    " + "  ".join(f"{a:>14s}" for a in folds.names))
+    else:
+        print(f"\n{label}: {len(folds.names)}-fold CV grouped by family, mean ± spread (std) [min, max] across "
+              f"folds; temperature {v.temperature}, mean cost {v.mean_cost:.4f}")
+    summary = figures["summary"]
+    for name in sorted(summary):
+        f = summary[name]
+        per = ("  " + "  ".join(f"{figures['folds'][a].get(name, float('nan')):14.3f}" for a in folds.names)
+               if folds.kind == "author" else "")
+        print(f"  {name:30s} {f['mean']:.3f} ± {f['std']:.3f}  [{f['min']:.2f}, {f['max']:.2f}]{per}")
+    if "public_questions" in figures:
+        q = figures["public_questions"]
+        print(f"  public questions (PolicyQA/PrivacyQA, out of fold): escalated {q.get('question.escalated', 0):.3f}, "
+              f"recall as question {q.get('question.recall', 0):.3f}")
+
+
+def rules_by_author(examples, folds) -> None:
+    """The old rules on each author's lines (no training: the same rules for everybody)."""
+    texts = [e.text for e in examples]
+    truth = [e.label for e in examples]
+    _, actions = rules_decisions(texts)
+    names = folds.names if folds.kind == "author" else ["all"]
+    print("\nBaseline: the old rules, per author (no training involved)")
+    print(f"  {'':40s} " + "  ".join(f"{a:>14s}" for a in names))
+    rows = {a: [i for i, e in enumerate(examples) if folds.kind != "author" or e.cv_author == a] for a in names}
+    found = {a: decision_figures([truth[i] for i in rows[a]], [actions[i] for i in rows[a]]) for a in names}
+    for name in found[names[0]]:
+        print(f"  {name:40s} " + "  ".join(f"{found[a].get(name, float('nan')):14.3f}" for a in names))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--heldout", type=Path, default=HELDOUT)
     parser.add_argument("--skip-cv", action="store_true", help="only the held-out set and latency")
+    parser.add_argument("--skip-heldout", action="store_true", help="only cross-validation and baselines")
     parser.add_argument("--cache", type=Path, default=ROOT / ".data" / "router", help="embedding cache")
     args = parser.parse_args()
 
@@ -142,15 +173,26 @@ def main() -> None:
     if not args.skip_cv:
         texts = [e.text for e in examples]
         vectors = training.embed(texts, embeddings, args.cache)
-        cross_validation(examples, feature_matrix(texts, vectors), point, weights.temperature,
-                         "Router (embedding + signals)")
-        cross_validation(examples, vectors, point, weights.temperature, "Baseline: embedding only, same LR")
+        config = training.config_of(weights.meta)
+        x = training.design(texts, vectors, config or training.CONFIG)
+        plain = training.Design(vectors)  # the baseline: the embedding alone, same logistic regression
+        by_author = validation.author_folds(examples)
+        authors = ", ".join(f"{a} {sum(e.cv_author == a for e in examples)}" for a in (by_author.names if by_author else []))
+        print(f"Corpus: {len(examples)} lines; authors: {authors or 'one'}; public questions "
+              f"{sum(e.cv_author is None for e in examples)}")
+        for folds in [f for f in (by_author, validation.family_folds(examples)) if f is not None]:
+            cross_validation(examples, x, point, "Router (as shipped)", folds, config)
+            cross_validation(examples, plain, point, "Baseline: embedding only, same LR", folds,
+                             training.Config(signals=()))
+            rules_by_author(examples, folds) if folds.kind == "author" else None
         truth = [e.label for e in examples]
         labels, actions = rules_decisions(texts)
         print("\nBaseline: the old rules on the whole training corpus (no training involved)")
         for name, value in decision_figures(truth, actions).items():
             print(f"  {name:40s} {value:.3f}")
 
+    if args.skip_heldout:
+        return
     if not args.heldout.is_file():
         print(f"\nNo held-out set at {args.heldout}: nothing more to report.")
         return
@@ -215,7 +257,7 @@ def main() -> None:
         encode.append(time.perf_counter() - start)
     print(f"\nLatency: routing adds p50 {np.percentile(timings, 50) * 1000:.3f} ms, p95 "
           f"{np.percentile(timings, 95) * 1000:.3f} ms per ask ({len(SIGNAL_NAMES)} signals + one "
-          f"{len(router.classes)}x{router._w.shape[1]} product); for scale, encoding the question p50 "
+          f"{len(router.classes)}x{router._w.shape[1]} product + {router.ngram_buckets}-column n-gram look-ups); for scale, encoding the question p50 "
           f"{np.percentile(encode, 50) * 1000:.2f} ms (done once, shared with retrieval)")
 
 

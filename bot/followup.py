@@ -1,14 +1,12 @@
 """Follow-ups that cannot stand alone ("and how long do you keep it?") made standalone.
 
 Two steps, both explainable:
-1. *Detect*: a logistic regression over a handful of lexical features of the new message (does it
-   open with "and"/"what about", point back with "it"/"that"/"them", name no topic of its own, is
-   it short?). Weights: `bot/data/followup_weights.json`, trained by `bench/train_followup.py` on
-   `bot/data/followup_dev.yaml` plus the golden questions (never on tests/heldout/).
-2. *Rewrite*: the previous turn's topic (a noun phrase of its standalone question) replaces the
-   pronoun ("how long do you keep my chat logs?"); a fragment with a topic of its own replaces the
-   previous topic ("what about billing records?" -> "Do you share billing records?"); any other
-   fragment is appended to the previous question ("What do you do with my chat logs — for customers?").
+1. *Detect*: a logistic regression over named features of the new message and the previous turn
+   (does it open with "and"/"what about", point back with "it"/"that"/"them", name no topic of its
+   own, have no verb, is it short, does it share words with the previous question?). Weights:
+   `bot/data/followup_weights.json`, trained by `bench/train_followup.py` on every author's
+   `bot/data/followup_<author>.yaml` plus the golden questions (never on tests/heldout/).
+2. *Rewrite* (bot/followup_rewrite.py): the previous turn's topic carried into the new message.
 
 No retrieval here: deciding costs microseconds, so a follow-up costs one retrieval like any question.
 """
@@ -22,56 +20,47 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+from bot import followup_words as w
 from bot.conversation import Turn
-from bot.lexical import STOPWORDS, tokenize
+from bot.followup_rewrite import rewrite, topic_phrase  # noqa: F401  (the rewriting API lives there)
+from bot.lexical import tokenize
 
 WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "followup_weights.json"
 MAX_STANDALONE_CHARS = 1000  # a rewrite is one question, not a transcript
 
-_CONNECTOR = re.compile(
-    r"^\s*(?:(?:ok(?:ay)?|thanks|right|great|cool)[,.!]?\s+)?(?:and|but|also|so|then|or|plus|what about|how about|"
-    r"what if|same for|same question(?: for)?|same thing(?: for)?|likewise for|and what about|and how about)\b[,\s]*",
-    re.I)
-_WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how) about\b", re.I)
-_POINTER = re.compile(r"\b(?:it|them|those|these|they|their|its|that|this|such|there)\b", re.I)
-# A pronoun that stands for a thing (not "that" introducing a clause): at the end, before "?" or a
-# preposition, or after a verb-like word.
-_OBJECT_POINTER = re.compile(r"\b(?:it|them|those|these|that|this)\b(?=\s*(?:[?.!,]|$|\s+(?:too|also|as well|for|to|"
-                             r"with|from|by|in|on|forever|please|anymore|safe|secure|encrypted)\b))", re.I)
-_SUBJECT_POINTER = re.compile(r"^\s*(?:(?:and|but|so|also)\s+)?(?:is|are|was|were|does|do|did|can|will|would|"
-                              r"could|should|has|have)\s+(?:it|they|that|this|those|these)\b", re.I)
-_ADDITIVE = re.compile(r"\b(?:too|as well|else|either|instead|also)\b", re.I)
-_WH_ONLY = re.compile(r"^\s*(?:and\s+)?(?:why|how|when|where|who|what|which|really|how so|how come|"
-                      r"for how long|since when)\s*\??\s*$", re.I)
-# Nouns that name what a privacy question is about: a message with one usually stands alone.
-TOPIC_NOUNS = frozenset(tokenize(
-    "data information info details logs log files file prompts prompt messages message conversations chat "
-    "account accounts billing payment subscription records record email address password credentials "
-    "authentication identity workspace workspaces configuration telemetry usage events analytics cookies cookie "
-    "location traffic encryption security safeguards policy privacy children teenagers contact support "
-    "responses metadata tools agents agent vulnerability complaint person human copy export gdpr ccpa compliant "
-    "compliance law laws regulation subprocessors vendors advertisers partners breach"))
-
 FEATURES = ("bias", "connector", "what_about", "object_pointer", "subject_pointer", "any_pointer", "additive",
-            "wh_only", "no_topic_noun", "few_words", "many_words")
+            "wh_only", "no_topic_noun", "few_words", "many_words", "request_pointer", "no_verb", "topic_switch",
+            "full_question", "shares_previous_words", "discourse")
 
 
-def features(question: str) -> dict[str, float]:
-    """The detector's inputs for one message, each 0/1 (named, so a decision can be explained)."""
+def features(question: str, previous: str | None = None) -> dict[str, float]:
+    """The detector's inputs for one message (and the previous question), each 0/1: named, so explainable."""
     tokens = tokenize(question)
     words = re.findall(r"[a-z']+", question.lower())
+    topic = any(t in w.TOPIC_NOUNS for t in tokens)
+    earlier = set(tokenize(previous or ""))
     return {
         "bias": 1.0,
-        "connector": float(bool(_CONNECTOR.match(question))),
-        "what_about": float(bool(_WHAT_ABOUT.match(question))),
-        "object_pointer": float(bool(_OBJECT_POINTER.search(question))),
-        "subject_pointer": float(bool(_SUBJECT_POINTER.match(question))),
-        "any_pointer": float(bool(_POINTER.search(question))),
-        "additive": float(bool(_ADDITIVE.search(question))),
-        "wh_only": float(bool(_WH_ONLY.match(question))),
-        "no_topic_noun": float(not any(t in TOPIC_NOUNS for t in tokens)),
+        "connector": float(bool(w.CONNECTOR.match(question))),
+        "what_about": float(bool(w.WHAT_ABOUT.match(question))),
+        "object_pointer": float(bool(w.OBJECT_POINTER.search(question))),
+        "subject_pointer": float(bool(w.SUBJECT_POINTER.match(question))),
+        "any_pointer": float(bool(w.POINTER.search(question))),
+        "additive": float(bool(w.ADDITIVE.search(question))),
+        "wh_only": float(bool(w.WH_ONLY.match(question))),
+        "no_topic_noun": float(not topic),
         "few_words": float(len(words) <= 4),
         "many_words": float(len(words) >= 10),
+        "request_pointer": float(bool(w.REQUEST_POINTER.search(question))),
+        "no_verb": float(not w.VERB_LIKE.search(question)),
+        "topic_switch": float(bool(w.TOPIC_SWITCH.search(question))),
+        # "Do you sell customer data?": asks something of someone about a named topic, all in itself.
+        "full_question": float(bool(w.QUESTION_START.match(question)) and bool(w.ACTOR.search(question)) and topic
+                               and not w.POINTER.search(question)),
+        # Repeating the previous question's words is a refinement of it; none at all, usually a new topic
+        # or a fragment: the weight says which, learned.
+        "shares_previous_words": float(bool(earlier & set(tokens))),
+        "discourse": float(bool(w.DISCOURSE.search(question))),
     }
 
 
@@ -84,150 +73,25 @@ def load_weights(path: str = str(WEIGHTS_FILE)) -> dict:
     return data
 
 
-def follow_up_probability(question: str, weights: dict[str, float] | None = None) -> float:
+def follow_up_probability(question: str, previous: str | None = None, weights: dict[str, float] | None = None) -> float:
     weights = weights or load_weights()["weights"]
-    z = sum(weights[name] * value for name, value in features(question).items())
+    z = sum(weights[name] * value for name, value in features(question, previous).items())
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def needs_context(question: str) -> bool:
-    return follow_up_probability(question) >= load_weights().get("threshold", 0.5)
+def needs_context(question: str, previous: str | None = None, weights: dict[str, float] | None = None) -> bool:
+    return follow_up_probability(question, previous, weights) >= load_weights().get("threshold", 0.5)
 
 
-# ---- rewriting ---------------------------------------------------------------------------------
+def standalone_question(question: str, context: Sequence[Turn] | None,
+                        weights: dict[str, float] | None = None) -> str | None:
+    """The rewritten question when `question` is a follow-up of the last turn, else None.
 
-_DETERMINERS = r"(?:my|our|your|ur|the|any|all|all of my|all the|these|those|this|that)"
-_NOUN_PHRASE = re.compile(rf"\b{_DETERMINERS}\s+((?:[a-z][a-z'-]*\s+){{0,4}}[a-z][a-z'-]*)", re.I)
-_SUBJECT = r"(you|u|you guys|kimss(?:\s+ai)?|we)"
-_AUX = r"(?:do|does|did|will|would|can|could)"
-_WH_OBJECT = re.compile(
-    rf"^\s*(?:what|which)\s+(?:(?:kinds?|types?|sorts?|categories)\s+of\s+)?((?:[a-z-]+\s+){{0,2}}?[a-z-]+)\s+"
-    rf"{_AUX}\s+{_SUBJECT}\s+([a-z]+)([^?.!]*)", re.I)
-_WH_WHAT = re.compile(rf"^\s*what\s+{_AUX}\s+{_SUBJECT}\s+((?!do\b)[a-z]+)([^?.!]*)", re.I)
-# "what's collected when I connect a tool?" -> "the information collected when I connect a tool"
-_WH_PASSIVE = re.compile(r"^\s*what(?:'s|s|\s+is|\s+are|\s+gets?)\s+((?:collected|stored|kept|shared|used|recorded|"
-                         r"logged|processed|gathered|tracked|saved)\b[^?.!]*)", re.I)
-_VERBS = frozenset("do does did is are was were be been have has had can could will would should may might "
-                   "collect collected gather gathered use used keep kept store stored share shared process processed "
-                   "send sent type typed upload uploaded protect protected secure secured hold held see sell need "
-                   "record recorded track tracked monitor monitored encrypt encrypted include includes apply "
-                   "handle handled".split())
-_PHRASE_STOP = STOPWORDS - {"all", "and"} | {"about", "me", "us", "with", "to", "for", "from", "on", "in", "of", "when",
-                                              "u", "ur", "safe", "secure", "encrypted", "protected", "pls"}
-
-
-def _has_topic(phrase: str) -> bool:
-    return any(t in TOPIC_NOUNS for t in tokenize(phrase))
-
-
-def _subject(word: str) -> str:
-    return "you" if word.lower() in ("you", "u", "you guys", "we") else word
-
-
-def _runs(question: str) -> list[str]:
-    """Runs of content words ("technical logs", "authentication details"), verbs and stop words ending them."""
-    runs, current = [], []
-    for word in re.findall(r"[A-Za-z'-]+", question) + [""]:
-        if word and word.lower() not in _PHRASE_STOP and word.lower() not in _VERBS:
-            current.append(word)
-            continue
-        if current:
-            runs.append(" ".join(current))
-        current = []
-    return runs
-
-
-def topic_phrase(question: str) -> str | None:
-    """The thing a question is about, as a noun phrase: "my chat logs", "the data you collect"."""
-    named: list[str] = []  # phrases naming a privacy topic, best first
-    other: list[str] = []
-    wh = _WH_OBJECT.match(question)
-    if wh:
-        named.append(f"the {wh.group(1)} {_subject(wh.group(2))} {wh.group(3)}{wh.group(4).rstrip()}")
-    for match in _NOUN_PHRASE.finditer(question):
-        head = match.group(0).split()[0]
-        words = []
-        for word in match.group(1).split():
-            if word.lower() in _PHRASE_STOP - {"and"} or word.lower() in _VERBS:
-                break
-            words.append(word)
-        while words and words[-1].lower() == "and":
-            words.pop()
-        if words:
-            phrase = " ".join([head] + words)
-            (named if _has_topic(phrase) else other).append(phrase)
-    what = _WH_WHAT.match(question)
-    if what:  # "What do you collect about me?" -> "the information you collect about me"
-        named.append(f"the information {_subject(what.group(1))} {what.group(2)}{what.group(3).rstrip()}")
-    passive = _WH_PASSIVE.match(question)
-    if passive:
-        named.append(f"the information {passive.group(1).rstrip()}")
-    named += [run for run in _runs(question) if _has_topic(run) and run.lower() != "and"]
-    candidates = named + other
-    return _first_person(candidates[0], question) if candidates else None
-
-
-def _first_person(phrase: str, question: str) -> str:
-    """What the asker asked about their own data is theirs: "the data you hold about me" -> "my data"."""
-    mine = re.match(r"^the ((?:[a-z-]+\s+){0,2}?[a-z-]+) (?:you|kimss(?: ai)?) [a-z]+ (?:about|on|of|from) (me|us)$",
-                    phrase, re.I)
-    if mine:
-        return ("my " if mine.group(2).lower() == "me" else "our ") + mine.group(1)
-    if re.match(r"^the ", phrase, re.I) and re.search(rf"\b{re.escape(phrase[4:])}\s+(?:i|we)\s+[a-z]+", question, re.I):
-        return "my " + phrase[4:]  # "the files I upload" -> "my files"
-    return phrase
-
-
-def _own_phrase(fragment: str) -> str | None:
-    """The noun phrase a fragment brings ("billing records" in "what about billing records?")."""
-    words = [w for w in re.findall(r"[A-Za-z'-]+", _CONNECTOR.sub("", fragment))
-             if w.lower() not in _PHRASE_STOP and w.lower() not in _VERBS]
-    if not words or not any(t in TOPIC_NOUNS for t in tokenize(" ".join(words))):
-        return None
-    return " ".join(words)
-
-
-def rewrite(question: str, previous: str) -> str:
-    """The follow-up `question` as a standalone question, using the `previous` (standalone) question."""
-    body = _CONNECTOR.sub("", question).strip() or question.strip()
-    asks = question.rstrip().endswith("?") or bool(_QUESTION_START.match(body))
-    mark = "?" if asks else ""  # "delete all of it pls" stays a request
-    topic = topic_phrase(previous)
-    if topic:
-        pointer = _OBJECT_POINTER.search(body) or _SUBJECT_POINTER.search(body)
-        if pointer:
-            start, end = pointer.span()
-            if pointer.re is _SUBJECT_POINTER:  # "is it encrypted?" -> "is my data encrypted?"
-                start = end - len(pointer.group(0).split()[-1])
-            text = body[:start] + topic + body[end:]
-            return _sentence(text, mark)
-        own = _own_phrase(question)
-        named = [run for run in _runs(previous) if _has_topic(run)]
-        if own and named:  # "what about billing records?": the new thing in the previous question's place
-            index = previous.rindex(named[-1])
-            return _sentence(previous[:index] + own + previous[index + len(named[-1]):])
-        loose = re.search(r"\b(?:it|them|they|that|this|those|these)\b", body, re.I)
-        if loose:
-            return _sentence(body[:loose.start()] + topic + body[loose.end():], mark)
-    return _sentence(previous.rstrip(" ?.!") + " — " + body.rstrip(" ?.!"))
-
-
-_QUESTION_START = re.compile(r"^\s*(?:what|how|who|why|when|where|which|is|are|was|were|do|does|did|can|could|will|"
-                             r"would|should|has|have)\b", re.I)
-
-
-def _sentence(text: str, mark: str = "?") -> str:
-    text = " ".join(text.split()).strip(" ,")
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith(("?", ".", "!")) or not mark else text + mark
-
-
-def standalone_question(question: str, context: Sequence[Turn] | None) -> str | None:
-    """The rewritten question when `question` is a follow-up of the last turn, else None."""
+    `weights`: another detector's (validation trains one per fold); the shipped one by default."""
     if not context:
         return None
     previous = context[-1].question
-    if not previous or not needs_context(question):
+    if not previous or not needs_context(question, previous, weights):
         return None
     text = rewrite(question, previous)
-    return text if len(text) <= MAX_STANDALONE_CHARS else None
+    return text if text and len(text) <= MAX_STANDALONE_CHARS else None

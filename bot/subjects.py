@@ -182,9 +182,10 @@ class AnalyticsData:
 
 
 class ConversationData:
-    """Conversation context of the API and the web chat (`conversation_turns`, kept CONVERSATION_TTL_MINUTES),
-    keyed by conversation: found through the person's hand-offs (their conversation id or chat session) and
-    the web chat ids given."""
+    """Conversation context (`conversation_turns`, kept CONVERSATION_TTL_MINUTES) of the API, the web chat and
+    Slack threads: found by who asked each turn (`asker`: Slack user, customer id or email), and by
+    conversation through the person's hand-offs (their conversation id or chat session) and the web chat ids
+    given. Turns read back from a Slack thread name nobody (the thread in Slack itself holds them)."""
 
     name = "conversation_turns"
 
@@ -210,7 +211,11 @@ class ConversationData:
 
     def _where(self, subject: Subject) -> tuple[str, list]:
         patterns = self._patterns(subject)
-        return (" OR ".join("conversation_key LIKE ? ESCAPE '\\'" for _ in patterns) or "0"), patterns
+        by_key = " OR ".join("conversation_key LIKE ? ESCAPE '\\'" for _ in patterns) or "0"
+        if not _has_column(self.db, "conversation_turns", "asker"):
+            return by_key, patterns
+        by_asker, askers = _in("asker", subject.identifiers())
+        return f"({by_key}) OR {by_asker}", patterns + askers
 
     def find(self, subject: Subject) -> list[dict]:
         if not _has_table(self.db, "conversation_turns"):
@@ -231,6 +236,10 @@ class ConversationData:
 
 def _has_table(db: Database, name: str) -> bool:
     return bool(db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)))
+
+
+def _has_column(db: Database, table: str, column: str) -> bool:
+    return any(row[1] == column for row in db.query(f"PRAGMA table_info({table})"))
 
 
 # Stores checked and found to hold nothing keyed to a person (said in every report).

@@ -27,7 +27,8 @@ def run(args, settings) -> int:
     if args.json:
         print(json.dumps({"path": str(path), **meta}, ensure_ascii=False))
         return 0
-    figures = meta["cv"]["figures"]
+    cv = meta["cv"]
+    figures = cv["summary"]
 
     def figure(name: str) -> str:
         f = figures.get(name)
@@ -37,7 +38,9 @@ def run(args, settings) -> int:
           f"model {meta['embedding_model']}, code {meta['code_version']}) in {meta['seconds']} s -> {path}")
     print(f"Operating point from out-of-fold costs: escalate at request probability ≥ {weights.escalate_at:.3f}, "
           f"offer at ≥ {weights.offer_at:.3f}; temperature {weights.temperature:.2f}")
-    print(f"{meta['folds']}-fold grouped CV (mean ± spread): data_request escalated {figure('data_request.escalated')}, "
+    split = ("leave-one-author-out CV (" + ", ".join(cv["folds"]) + ")" if cv["split"] == "author"
+             else f"{len(cv['folds'])}-fold CV grouped by family")
+    print(f"{split}, mean ± spread: data_request escalated {figure('data_request.escalated')}, "
           f"security {figure('security.escalated')}, user_request {figure('user_request.escalated')}, "
           f"questions escalated {figure('question.escalated')}, process questions offered "
           f"{figure('process_question.offered')}")

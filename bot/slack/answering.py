@@ -154,7 +154,7 @@ def reply_in_conversation(
             reply = replace(reply, metadata=answer_metadata(turn))
         _post(client, services.settings, channel, thread_ts, reply, trace_id)
         if turn is not None:
-            services.threads.remember(channel, thread_ts, turn, context)
+            services.threads.remember(channel, thread_ts, turn, context, asker=f"slack:{user}" if user else None)
         _told(services, ask)
     finally:
         if reacted:

@@ -49,9 +49,14 @@ def create_bolt_app(settings: Settings, assistant: AssistantLike, store: StateSt
     refresher = Refresher(settings, embeddings_provider(assistant, settings))
     from bot.slack.audience import AudienceResolver
 
+    from bot.slack.threads import ThreadTurns
+    from bot.store.conversations import ConversationStore
+
+    # Thread turns in the state database: every replica sharing it answers a follow-up in the same context.
+    threads = ThreadTurns(ConversationStore(store.db, settings.conversation_ttl_minutes * 60))
     register_all(app, SlackServices(settings=settings, assistant=assistant, store=store, work=work,
                                     escalations=escalations, refresher=refresher,
-                                    audiences=AudienceResolver(app.client)))
+                                    audiences=AudienceResolver(app.client), threads=threads))
 
     @app.error
     def log_listener_error(error: Exception) -> None:

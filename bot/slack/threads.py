@@ -1,11 +1,11 @@
 """A Slack thread's earlier turns, for answering a follow-up there in context.
 
 Each answer the bot posts carries message metadata (`privacy_answer`: the standalone question, the
-cited sections, the escalation reason). A thread's turns are read back with `conversations.replies`
-(`include_all_metadata`), bounded to the last `MAX_CONTEXT_TURNS` answers, and cached for a few
-minutes; every new answer updates the cache, so a conversation costs one `conversations.replies`
-call per thread per cache period, not one per message. A thread where the bot never answered has no
-turns: the question is answered alone. Scopes: channels:history, groups:history, im:history,
+cited sections, the escalation reason). Each thread's last `MAX_CONTEXT_TURNS` turns are kept
+in the state database for CONVERSATION_TTL_MINUTES (shared by every replica using it, so a turn one
+process answered is context for the next, whichever process gets it); when the database has none,
+the thread is read back with `conversations.replies` (`include_all_metadata`) and what it holds is
+stored. A thread where the bot never answered has no turns: the question is answered alone. Scopes: channels:history, groups:history, im:history,
 mpim:history (manifest.yaml).
 """
 
@@ -15,12 +15,16 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.conversation import MAX_CONTEXT_TURNS, Turn, recent
 from bot.slack.blocks import escape
+
+if TYPE_CHECKING:
+    from bot.store.conversations import ConversationStore
 
 log = logging.getLogger(__name__)
 
@@ -61,20 +65,36 @@ def turns_from_replies(messages: list[dict], bot_user_id: str | None = None) -> 
 
 
 class ThreadTurns:
-    """Per-thread turns: read from Slack once, cached, and kept current as the bot answers."""
+    """Per-thread turns, shared by every process using the same state database.
 
-    def __init__(self, cache_seconds: float = CACHE_SECONDS):
+    Read from the state database (`ConversationStore`, key `slack:<channel>:<thread_ts>`, kept like the
+    API's turns for CONVERSATION_TTL_MINUTES), so a replica answering turn 3 sees the turn another replica
+    answered; only when the database has none (a thread older than the TTL, a first follow-up after a
+    restart with a new database) is the thread read back from Slack with `conversations.replies`, and the
+    turns found are stored. Without a store (unit tests) a per-process cache stands in.
+    """
+
+    def __init__(self, conversations: "ConversationStore | None" = None, cache_seconds: float = CACHE_SECONDS):
+        self.conversations = conversations
         self.cache_seconds = cache_seconds
         self._cache: "OrderedDict[tuple[str, str], tuple[float, list[Turn]]]" = OrderedDict()
         self._lock = threading.Lock()
 
+    @staticmethod
+    def key(channel: str, thread_ts: str) -> str:
+        return f"slack:{channel}:{thread_ts}"
+
     def turns(self, client: WebClient, channel: str, thread_ts: str, bot_user_id: str | None = None) -> list[Turn]:
         """The thread's last turns; [] when the bot has not answered there or Slack cannot be read."""
-        key = (channel, thread_ts)
-        now = time.monotonic()
+        if self.conversations is not None:
+            stored = self.conversations.recent(self.key(channel, thread_ts))
+            if stored:
+                return stored
+        # Without a store, everything is cached here; with one, only "the bot has not answered there", so a
+        # busy thread of people talking (SLACK_THREAD_FOLLOW_UPS) is not read from Slack on every message.
         with self._lock:
-            cached = self._cache.get(key)
-            if cached and now - cached[0] < self.cache_seconds:
+            cached = self._cache.get((channel, thread_ts))
+            if cached and time.monotonic() - cached[0] < self.cache_seconds:
                 return list(cached[1])
         try:
             response = client.conversations_replies(channel=channel, ts=thread_ts, limit=REPLIES_LIMIT,
@@ -87,19 +107,30 @@ class ThreadTurns:
             log.warning("conversations.replies failed error=%s", type(error).__name__)
             return []
         turns = turns_from_replies(response.get("messages") or [], bot_user_id)
-        self._store(key, turns, now)
+        if self.conversations is not None and turns:
+            self.conversations.seed(self.key(channel, thread_ts), turns)
+        else:
+            self._store((channel, thread_ts), turns)
         return list(turns)
 
-    def remember(self, channel: str, thread_ts: str, turn: Turn, known: list[Turn]) -> None:
+    def remember(self, channel: str, thread_ts: str, turn: Turn, known: list[Turn], asker: str | None = None) -> None:
         """The bot just answered in this thread: `known` (the turns it was given) plus the new one."""
-        self._store((channel, thread_ts), recent(list(known) + [turn], MAX_CONTEXT_TURNS), time.monotonic())
+        if self.conversations is not None:
+            key = self.key(channel, thread_ts)
+            if known:
+                self.conversations.seed(key, list(known))  # turns read from Slack just now are stored already
+            self.conversations.append(key, turn, asker=asker)
+            with self._lock:
+                self._cache.pop((channel, thread_ts), None)  # it has answered there now
+            return
+        self._store((channel, thread_ts), recent(list(known) + [turn], MAX_CONTEXT_TURNS))
 
     def answered_in(self, client: WebClient, channel: str, thread_ts: str, bot_user_id: str | None = None) -> bool:
         return bool(self.turns(client, channel, thread_ts, bot_user_id))
 
-    def _store(self, key: tuple[str, str], turns: list[Turn], now: float) -> None:
+    def _store(self, key: tuple[str, str], turns: list[Turn]) -> None:
         with self._lock:
-            self._cache[key] = (now, list(turns))
+            self._cache[key] = (time.monotonic(), list(turns))
             self._cache.move_to_end(key)
             while len(self._cache) > MAX_THREADS:
                 self._cache.popitem(last=False)

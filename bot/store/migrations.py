@@ -245,3 +245,24 @@ MIGRATIONS.append(Migration(
 ))
 # Appended out of order by parallel work is fine: they are applied by number.
 MIGRATIONS.sort(key=lambda m: m.number)
+MIGRATIONS.append(Migration(
+    10,
+    "conversation_retries",
+    """
+    -- A retried API request must not add its turn twice (bot/store/conversations.py): each turn keeps a
+    -- hash of the request that made it (never the text twice), and an `Idempotency-Key` keeps the
+    -- response it got, so the retry is answered the same. Both hold conversation text (the response
+    -- quotes the question): purged with the turns after CONVERSATION_TTL_MINUTES. `asker`: who asked the
+    -- turn ("slack:U…", "customer:…", "email:…"), so `privacy-bot subject` finds a person's turns.
+    ALTER TABLE conversation_turns ADD COLUMN request_hash TEXT;
+    ALTER TABLE conversation_turns ADD COLUMN asker TEXT;
+    CREATE INDEX conversation_turns_asker ON conversation_turns (asker);
+    CREATE TABLE api_idempotency (
+        idempotency_key TEXT PRIMARY KEY,
+        request_hash    TEXT NOT NULL,
+        created_at      REAL NOT NULL,
+        response        TEXT
+    );
+    CREATE INDEX api_idempotency_created_at ON api_idempotency (created_at);
+    """,
+))

@@ -7,6 +7,12 @@ a "how do I…" process question, an incident told in the first person ("…and 
 asking for a person, and the vocabulary of prompt injection. They are features with learned
 weights, not overrides: the model decides how much each is worth.
 
+Beside them, optionally, hashed word and character n-grams of the message (`ngram_ids`): the words
+people use for a request ("scrub", "nuke", "send over") that the embedding places near a question
+about the same subject. Each n-gram falls into one of `buckets` columns (crc32, stable across runs
+and machines), binary and L2-normalised per message so a long story weighs no more than a line.
+At serve time they are a handful of column look-ups; the query vector is still the only encode.
+
 Changing anything here changes what the weights mean: bump CODE_VERSION so an artifact trained
 with the old features is refused (bot/understanding/artifact.py) instead of silently misread.
 """
@@ -14,10 +20,11 @@ with the old features is refused (bot/understanding/artifact.py) instead of sile
 from __future__ import annotations
 
 import re
+import zlib
 
 import numpy as np
 
-CODE_VERSION = "router-1"
+CODE_VERSION = "router-2"  # router-2: hashed word n-grams beside the embedding and signals
 
 _FLAGS = re.IGNORECASE
 
@@ -55,16 +62,55 @@ SIGNALS: dict[str, re.Pattern] = {
 SIGNAL_NAMES: tuple[str, ...] = tuple(SIGNALS)
 
 
-def signals(text: str) -> np.ndarray:
-    """0/1 for each signal, in SIGNAL_NAMES order."""
+def signals(text: str, names: tuple[str, ...] = SIGNAL_NAMES) -> np.ndarray:
+    """0/1 for each named signal, in the order given."""
     text = text.replace("’", "'")
-    return np.array([1.0 if pattern.search(text) else 0.0 for pattern in SIGNALS.values()], dtype=np.float32)
+    return np.array([1.0 if SIGNALS[name].search(text) else 0.0 for name in names], dtype=np.float32)
 
 
-def feature_vector(text: str, query_vector: np.ndarray) -> np.ndarray:
+def feature_vector(text: str, query_vector: np.ndarray, names: tuple[str, ...] = SIGNAL_NAMES) -> np.ndarray:
     """The router's input: the (normalised) query embedding followed by the signals."""
-    return np.concatenate([np.asarray(query_vector, dtype=np.float32).ravel(), signals(text)])
+    return np.concatenate([np.asarray(query_vector, dtype=np.float32).ravel(), signals(text, names)])
 
 
-def feature_matrix(texts: list[str], vectors: np.ndarray) -> np.ndarray:
-    return np.hstack([np.asarray(vectors, dtype=np.float32), np.vstack([signals(t) for t in texts])])
+def feature_matrix(texts: list[str], vectors: np.ndarray, names: tuple[str, ...] = SIGNAL_NAMES) -> np.ndarray:
+    return np.hstack([np.asarray(vectors, dtype=np.float32), np.vstack([signals(t, names) for t in texts])])
+
+
+NGRAM_KINDS = ("words", "bigrams", "chars")  # which n-grams a setting may hash; the artifact names its own
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def ngrams(text: str, kinds: tuple[str, ...]) -> set[str]:
+    words = _WORD.findall(text.replace("’", "'").lower())
+    out: set[str] = set()
+    if "words" in kinds:
+        out.update("w " + w for w in words)
+    if "bigrams" in kinds:
+        out.update(f"b {a} {b}" for a, b in zip(words, words[1:]))
+    if "chars" in kinds:  # 4-grams inside words: "delet", "dleete" and "delete" share some
+        for w in set(words):
+            padded = f"<{w}>"
+            out.update("c " + padded[i:i + 4] for i in range(max(1, len(padded) - 3)))
+    return out
+
+
+def ngram_ids(text: str, kinds: tuple[str, ...], buckets: int) -> np.ndarray:
+    """The distinct hashed columns of a message's n-grams, sorted (each valued 1/sqrt(count))."""
+    if not kinds or not buckets:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.fromiter((zlib.crc32(g.encode()) % buckets for g in ngrams(text, kinds)), dtype=np.int64))
+
+
+def ngram_matrix(texts: list[str], kinds: tuple[str, ...], buckets: int):
+    """(texts × buckets) scipy CSR matrix of the hashed n-grams (training only)."""
+    from scipy.sparse import csr_matrix
+
+    rows, cols, vals = [], [], []
+    for i, text in enumerate(texts):
+        ids = ngram_ids(text, kinds, buckets)
+        if not len(ids):
+            continue
+        rows.extend([i] * len(ids)), cols.extend(ids.tolist())
+        vals.extend([1.0 / np.sqrt(len(ids))] * len(ids))
+    return csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)), shape=(len(texts), max(buckets, 1)))

@@ -34,6 +34,11 @@ COSTS: dict[str, dict[str, float]] = {
     "instruction":      {"answer": 2, "offer": 2, "escalate": 5, "decline": 0},
 }
 WRONG_QUEUE = 1.0
+# A process question ("how do I get a copy of my data?") is answered from the policy's Contact section;
+# a plain policy question answered from it cites the wrong section, while a process question answered
+# from retrieval still carries the offer. The first mistake is taken to cost three times the second, so
+# the Contact section is used only when P(process question) ≥ 3 × P(question) (bot/assistant.py).
+CONTACT_ODDS = 3.0
 DECLINE_LABELS = ("off_topic", "instruction")
 _LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
 _REQUEST_INDEX = np.array([_LABEL_INDEX[r] for r in REQUEST_LABELS])
@@ -60,6 +65,12 @@ class Route:
     @property
     def offer(self) -> str | None:
         return self.reason if self.action == "offer" else None
+
+    @property
+    def sure_process_question(self) -> bool:
+        """A process question, and confidently not a plain question: answer it from the Contact section."""
+        p = self.probabilities
+        return self.label == "process_question" and p.get("process_question", 0.0) >= CONTACT_ODDS * p.get("question", 0.0)
 
 
 def decide_index(p: np.ndarray, point: OperatingPoint) -> tuple[str, int]:

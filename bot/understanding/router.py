@@ -1,6 +1,7 @@
 """The request router at serve time: numpy arithmetic over the query vector retrieval computed.
 
-    route = router.route(question, query_vector)   # ~0.1 ms: one (19 x 392) matrix-vector product
+    route = router.route(question, query_vector)   # ~0.1 ms: one (21 x 392) matrix-vector product
+                                                   # (+ a few n-gram column look-ups when trained with them)
     route.action   "answer" | "offer" | "escalate" | "decline"
     route.reason   the request label escalated or offered ("data_request", "security", "user_request")
     route.kind     its most probable kind ("deletion", "account_compromise", "human", …)
@@ -22,7 +23,7 @@ import numpy as np
 from bot.errors import RouterMismatch
 from bot.understanding import artifact
 from bot.understanding.corpus import LABELS, TEAM_FILE, corpus_hash
-from bot.understanding.features import CODE_VERSION, feature_matrix, feature_vector
+from bot.understanding.features import CODE_VERSION, SIGNAL_NAMES, feature_matrix, feature_vector, ngram_ids
 from bot.understanding.policy import ACTIONS, OperatingPoint, Route, decide_all, decide_index
 
 log = logging.getLogger(__name__)
@@ -36,28 +37,43 @@ class Router:
         self.path = path
         # Standardisation and temperature folded into one affine map: logits = W x + b.
         t = weights.temperature
-        self._w = (weights.coef / weights.scale).astype(np.float32) / t
+        w = (weights.coef / weights.scale).astype(np.float32) / t
         self._b = ((weights.intercept - (weights.coef / weights.scale) @ weights.mean) / t).astype(np.float32)
+        # Hashed n-grams (when trained with them) are the last columns: looked up, not multiplied.
+        grams = weights.meta.get("ngrams") or {}
+        self.ngram_kinds = tuple(grams.get("kinds") or ())
+        self.ngram_buckets = int(grams.get("buckets") or 0)
+        dense = w.shape[1] - self.ngram_buckets
+        self._w, self._w_ngrams = np.ascontiguousarray(w[:, :dense]), np.ascontiguousarray(w[:, dense:].T)
         self.classes = weights.classes
         self._label_of = np.array([LABELS.index(c.split(":")[0]) for c in self.classes])
         self._summed = np.zeros((len(self.classes), len(LABELS)), dtype=np.float32)  # fine -> label
         self._summed[np.arange(len(self.classes)), self._label_of] = 1.0
         self.point = OperatingPoint(weights.escalate_at, weights.offer_at)
+        self.signal_names = tuple(weights.meta.get("signals") or SIGNAL_NAMES)
 
-    def fine_probabilities(self, features: np.ndarray) -> np.ndarray:
+    def fine_probabilities(self, features: np.ndarray, texts: list[str] | None = None) -> np.ndarray:
+        """`features`: dense rows (embedding + signals); `texts`: the messages, for the n-gram columns."""
         logits = features @ self._w.T + self._b
+        if self.ngram_buckets and texts is not None:
+            logits = np.atleast_2d(logits)
+            for row, text in enumerate(texts):
+                ids = ngram_ids(text, self.ngram_kinds, self.ngram_buckets)
+                if len(ids):
+                    logits[row] += self._w_ngrams[ids].sum(axis=0) / np.sqrt(len(ids))
+            logits = logits.reshape(np.shape(features)[:-1] + (logits.shape[-1],))
         logits -= logits.max(axis=-1, keepdims=True)
         e = np.exp(logits)
         return e / e.sum(axis=-1, keepdims=True)
 
     def route(self, text: str, query_vector: np.ndarray) -> Route:
-        fine = self.fine_probabilities(feature_vector(text, query_vector))
+        fine = self.fine_probabilities(feature_vector(text, query_vector, self.signal_names), [text])
         labels = fine @ self._summed
         action, request = decide_index(labels, self.point)
         return self._route(fine, labels, action, request)
 
     def route_many(self, texts: list[str], vectors: np.ndarray) -> list[Route]:
-        fine = self.fine_probabilities(feature_matrix(texts, vectors))
+        fine = self.fine_probabilities(feature_matrix(texts, vectors, self.signal_names), texts)
         labels = fine @ self._summed
         actions, requests = decide_all(labels, self.point)
         return [self._route(f, p, ACTIONS[a], r) for f, p, a, r in zip(fine, labels, actions, requests)]

@@ -1,19 +1,21 @@
-"""Train the request router reproducibly: grouped cross-validation, calibration, costs, final fit.
+"""Train the request router reproducibly: cross-validation by author, calibration, costs, final fit.
 
     train(examples, embeddings, ...) -> RouterWeights   (privacy-bot train-router, privacy-bot index)
 
 1. Every utterance is embedded with the serving model (cached by text hash under DATA_DIR, so a
    retrain after the team adds ten examples embeds ten texts).
-2. Multinomial logistic regression over the standardised [embedding, signals] (features.py),
-   classes = label:kind, class-balanced. C is a design value (1.0), not searched.
-3. Five-fold cross-validation grouped by family (a template's siblings, a hand-written line's
-   renderings, a public data set's policy, a team example) and stratified by label: out-of-fold
-   probabilities for every line, per-fold figures for the spread.
+2. Multinomial logistic regression over the standardised [embedding, signals] (features.py) and,
+   when `CONFIG` says so, hashed n-grams; classes = label:kind, class-balanced.
+3. Cross-validation leaving one author out (validation.py; public questions and team lines spread
+   over the author folds by source group): out-of-fold probabilities for every line, figures per
+   held-out author for the spread. With a single author, five folds grouped by family instead.
 4. Calibration: one temperature on the logits minimising the out-of-fold log loss.
 5. Operating point: the (escalate_at, offer_at) pair minimising the cost matrix (policy.py) on
    the calibrated out-of-fold probabilities. The held-out set plays no part.
 6. The final model on every line, saved with its provenance and the cross-validated figures.
 
+`CONFIG` (C, signal weight, n-grams) was chosen by the mean cost on author-grouped out-of-fold
+predictions (bench/tune_router.py), never on tests/heldout.
 scikit-learn is imported here only: serving reads the saved coefficients with numpy.
 """
 
@@ -22,25 +24,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
-from bot.understanding import artifact
+from bot.understanding import artifact, validation
 from bot.understanding.corpus import LABELS, Example, corpus_hash
-from bot.understanding.features import CODE_VERSION, SIGNAL_NAMES, feature_matrix
-from bot.understanding.policy import ACTIONS, OperatingPoint, choose_operating_point, decide_all
+from bot.understanding.features import CODE_VERSION, SIGNAL_NAMES, feature_matrix, ngram_matrix
+from bot.understanding.policy import OperatingPoint, choose_operating_point, total_cost
 
 log = logging.getLogger(__name__)
 
-C = 1.0
-# The signals are few and precise; after standardisation they are weighted up so the L2 penalty
-# does not drown them among 384 embedding dimensions (folded into `scale`, so serving is unchanged).
-SIGNAL_WEIGHT = 3.0
-FOLDS = 5
-SEED = 0
 # The privacy team's own examples (router_examples.yaml) correct what the router gets wrong in
 # their world: each counts as this many corpus lines, so a handful of lines is enough to teach it.
 TEAM_WEIGHT = 5.0
@@ -71,18 +67,95 @@ def embed(texts: list[str], embeddings, cache_dir: Path | None) -> np.ndarray:
     return np.stack([known[k] for k in keys])
 
 
-def _fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None):
+@dataclass(frozen=True)
+class Config:
+    """What is chosen on author cross-validation (bench/tune_router.py prints the comparison)."""
+    C: float = 1.0
+    # The signals are few and precise; after standardisation they are weighted up so the L2 penalty
+    # does not drown them among 384 embedding dimensions (folded into `scale`, so serving is unchanged).
+    signal_weight: float = 3.0
+    signals: tuple[str, ...] = SIGNAL_NAMES
+    ngram_kinds: tuple[str, ...] = ()
+    ngram_buckets: int = 0
+    ngram_weight: float = 1.0
+
+    @property
+    def ngrams(self) -> bool:
+        return bool(self.ngram_kinds and self.ngram_buckets)
+
+
+# Chosen on leave-one-author-out mean cost (bench/tune_router.py, README "Routing"): word + bigram n-grams
+# hashed into 4096 columns, weighted ×20, cost 0.377 (embedding + signals alone 0.524; ×5 0.481, ×12 0.427,
+# ×30 0.392; with character 4-grams ×3/6/12 no better; 2048 columns 0.394; C 0.5 / 2: 0.377 / 0.380).
+CONFIG = Config(ngram_kinds=("words", "bigrams"), ngram_buckets=4096, ngram_weight=20.0)
+
+
+def config_of(meta: dict) -> Config | None:
+    """The Config an artifact was trained with (None for the first artifacts, which did not record it)."""
+    saved = meta.get("config")
+    if not saved:
+        return None
+    return Config(**{k: tuple(v) if isinstance(v, list) else v for k, v in saved.items()})
+
+
+@dataclass
+class Design:
+    """The features of some lines: the dense [embedding, signals] and, optionally, hashed n-grams."""
+    dense: np.ndarray
+    ngrams: object = None  # scipy CSR (lines × buckets) or None
+
+    def __getitem__(self, rows) -> "Design":
+        return Design(self.dense[rows], None if self.ngrams is None else self.ngrams[rows])
+
+    def __len__(self) -> int:
+        return len(self.dense)
+
+
+def design(texts: list[str], vectors: np.ndarray, config: Config = CONFIG) -> Design:
+    grams = ngram_matrix(texts, config.ngram_kinds, config.ngram_buckets) if config.ngrams else None
+    return Design(feature_matrix(texts, vectors, config.signals), grams)
+
+
+@dataclass
+class Fitted:
+    model: object  # sklearn LogisticRegression
+    mean: np.ndarray  # over all columns; the n-gram columns: mean 0, scale 1/ngram_weight
+    scale: np.ndarray
+
+    @property
+    def classes_(self):
+        return self.model.classes_
+
+
+def _standardised(x: Design, fitted_mean: np.ndarray, fitted_scale: np.ndarray):
+    dense_columns = x.dense.shape[1]
+    z = (x.dense - fitted_mean[:dense_columns]) / fitted_scale[:dense_columns]
+    if x.ngrams is None:
+        return z
+    from scipy.sparse import csr_matrix, hstack
+
+    return hstack([csr_matrix(z), x.ngrams / fitted_scale[dense_columns:]], format="csr")
+
+
+def fit(x: Design, y: np.ndarray, weight: np.ndarray | None = None, config: Config = CONFIG) -> Fitted:
     from sklearn.linear_model import LogisticRegression
 
-    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
-    scale[-len(SIGNAL_NAMES):] /= SIGNAL_WEIGHT
-    model = LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
-    model.fit((x - mean) / scale, y, sample_weight=weight)
-    return model, mean, scale
+    mean, scale = x.dense.mean(axis=0), x.dense.std(axis=0) + 1e-6
+    if config.signals:
+        scale[-len(config.signals):] /= config.signal_weight
+    if x.ngrams is not None:
+        buckets = x.ngrams.shape[1]
+        mean = np.concatenate([mean, np.zeros(buckets)])
+        scale = np.concatenate([scale, np.full(buckets, 1.0 / config.ngram_weight)])
+    model = LogisticRegression(C=config.C, max_iter=3000, class_weight="balanced")
+    model.fit(_standardised(x, mean, scale), y, sample_weight=weight)
+    return Fitted(model, mean, scale)
 
 
-def _logits(model, mean, scale, x: np.ndarray) -> np.ndarray:
-    return model.decision_function((x - mean) / scale)
+def logits(fitted: Fitted, x: Design) -> np.ndarray:
+    out = fitted.model.decision_function(_standardised(x, fitted.mean, fitted.scale))
+    # Two classes only (a degenerate fold): sklearn gives the second class's logit against the first.
+    return np.column_stack([np.zeros(len(out)), out]) if out.ndim == 1 else out
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -90,32 +163,6 @@ def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
-
-
-@dataclass
-class CrossValidation:
-    classes: list[str]
-    oof_logits: np.ndarray  # (n, classes), every line predicted by a model that never saw its group
-    folds: np.ndarray  # fold of each line
-
-
-def cross_validate(x: np.ndarray, fine: list[str], top: list[str], groups: list[str],
-                   weight: np.ndarray | None = None) -> CrossValidation:
-    from sklearn.model_selection import StratifiedGroupKFold
-
-    classes = sorted(set(fine))
-    y = np.array(fine)
-    oof = np.zeros((len(fine), len(classes)))
-    folds = np.zeros(len(fine), dtype=int)
-    splitter = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
-    for n, (train_rows, test_rows) in enumerate(splitter.split(x, top, groups)):
-        model, mean, scale = _fit(x[train_rows], y[train_rows], None if weight is None else weight[train_rows])
-        columns = [classes.index(c) for c in model.classes_]
-        oof[np.ix_(test_rows, columns)] = _logits(model, mean, scale, x[test_rows])
-        missing = [i for i, c in enumerate(classes) if c not in model.classes_]
-        oof[np.ix_(test_rows, missing)] = -1e9  # a class absent from a fold's training part is never predicted
-        folds[test_rows] = n
-    return CrossValidation(classes, oof, folds)
 
 
 def fit_temperature(logits: np.ndarray, classes: list[str], fine: list[str]) -> float:
@@ -131,55 +178,76 @@ def label_probabilities(fine_probs: np.ndarray, classes: list[str]) -> np.ndarra
     return fine_probs @ summed
 
 
-def fold_figures(probs: np.ndarray, top: list[str], folds: np.ndarray, point: OperatingPoint) -> dict:
-    """Per label: precision/recall of the most probable label, mean and spread across folds; and decisions."""
-    truth = np.array(top)
-    predicted = np.array(LABELS)[np.argmax(probs, axis=1)]
-    actions, _ = decide_all(probs, point)
-    actions = np.array(ACTIONS)[actions]
-    per_fold: dict[str, list] = {}
-    for f in sorted(set(folds.tolist())):
-        rows = folds == f
-        for label in LABELS:
-            t, p = truth[rows] == label, predicted[rows] == label
-            if t.any():
-                per_fold.setdefault(f"{label}.recall", []).append(float((t & p).sum() / t.sum()))
-            if p.any():
-                per_fold.setdefault(f"{label}.precision", []).append(float((t & p).sum() / p.sum()))
-        for label in ("data_request", "security", "user_request"):
-            t = truth[rows] == label
-            per_fold.setdefault(f"{label}.escalated", []).append(float((actions[rows][t] == "escalate").mean()))
-        q = truth[rows] == "question"
-        per_fold.setdefault("question.escalated", []).append(float((actions[rows][q] == "escalate").mean()))
-        pq = truth[rows] == "process_question"
-        per_fold.setdefault("process_question.offered", []).append(float((actions[rows][pq] == "offer").mean()))
-    return {k: {"mean": round(float(np.mean(v)), 4), "std": round(float(np.std(v)), 4),
-                "min": round(float(np.min(v)), 4), "max": round(float(np.max(v)), 4)} for k, v in per_fold.items()}
+@dataclass
+class Validated:
+    """Out-of-fold results of one split: calibrated label probabilities and the operating point."""
+    folds: validation.Folds
+    oof_logits: np.ndarray
+    classes: list[str]
+    temperature: float
+    probs: np.ndarray  # (lines × LABELS), calibrated
+    point: OperatingPoint
+    mean_cost: float
+
+
+def validate(examples: list[Example], x: Design, folds: validation.Folds, config: Config = CONFIG,
+             weight: np.ndarray | None = None, point: OperatingPoint | None = None) -> Validated:
+    """Cross-validate on `folds`; calibrate and choose the operating point on its out-of-fold
+    predictions (or evaluate at a given `point`)."""
+    fine = [e.fine for e in examples]
+    top = [e.label for e in examples]
+    oof = validation.cross_validate(x, fine, folds, lambda a, b, w: fit(a, b, w, config), logits, weight)
+    classes = sorted(set(fine))
+    temperature = fit_temperature(oof, classes, fine)
+    probs = label_probabilities(softmax(oof, temperature), classes)
+    if point is None:
+        point, mean_cost = choose_operating_point(probs, top)
+    else:
+        mean_cost = total_cost(probs, top, point)
+    return Validated(folds, oof, classes, temperature, probs, point, mean_cost)
+
+
+def report(examples: list[Example], v: Validated) -> dict:
+    """Figures per fold and their spread: per held-out author (their own lines) for author folds."""
+    top = [e.label for e in examples]
+    if v.folds.kind == "author":
+        out = validation.fold_figures(v.probs, top, v.folds, v.point, validation.author_rows(examples, v.folds))
+        public = validation.public_rows(examples)
+        if public.any():
+            out["public_questions"] = {k: round(val, 4) for k, val in validation.figures(
+                v.probs[public], [t for t, p in zip(top, public) if p], v.point).items()}
+    else:
+        out = validation.fold_figures(v.probs, top, v.folds, v.point)
+    out.update({"split": v.folds.kind, "mean_cost": round(v.mean_cost, 4), "temperature": v.temperature,
+                "escalate_at": v.point.escalate_at, "offer_at": v.point.offer_at})
+    return out
 
 
 def train(examples: list[Example], embeddings, *, knowledge_dir: Path | None,
-          cache_dir: Path | None = None) -> artifact.RouterWeights:
+          cache_dir: Path | None = None, config: Config = CONFIG) -> artifact.RouterWeights:
     started = time.perf_counter()
     texts = [e.text for e in examples]
     fine = [e.fine for e in examples]
-    top = [e.label for e in examples]
-    x = feature_matrix(texts, embed(texts, embeddings, cache_dir))
+    x = design(texts, embed(texts, embeddings, cache_dir), config)
     weight = np.array([TEAM_WEIGHT if e.register == "team" else 1.0 for e in examples])
-    cv = cross_validate(x, fine, top, [e.group for e in examples], weight)
-    temperature = fit_temperature(cv.oof_logits, cv.classes, fine)
-    probs = label_probabilities(softmax(cv.oof_logits, temperature), cv.classes)
-    point, mean_cost = choose_operating_point(probs, top)
-    model, mean, scale = _fit(x, np.array(fine), weight)
-    classes = [str(c) for c in model.classes_]
+    # Calibration and the operating point come from leaving one author out when there are several
+    # authors: the router meets people who did not write its corpus. One author: family folds.
+    folds = validation.author_folds(examples) or validation.family_folds(examples)
+    validated = validate(examples, x, folds, config, weight)
+    final = fit(x, np.array(fine), weight, config)
+    classes = [str(c) for c in final.classes_]
+    top = [e.label for e in examples]
     meta = {
         "corpus_sha256": corpus_hash(knowledge_dir), "embedding_model": embeddings.model_id,
-        "code_version": CODE_VERSION, "signals": list(SIGNAL_NAMES), "examples": len(examples),
-        "per_label": {label: top.count(label) for label in LABELS}, "C": C, "folds": FOLDS,
-        "signal_weight": SIGNAL_WEIGHT, "team_examples": int((weight != 1.0).sum()),
+        "code_version": CODE_VERSION, "signals": list(config.signals), "examples": len(examples),
+        "per_label": {label: top.count(label) for label in LABELS},
+        "authors": {a: sum(e.cv_author == a for e in examples) for a in sorted({e.cv_author or "" for e in examples}) if a},
+        "config": {**asdict(config), "ngram_kinds": list(config.ngram_kinds), "signals": list(config.signals)},
+        "ngrams": {"kinds": list(config.ngram_kinds), "buckets": config.ngram_buckets} if config.ngrams else None,
+        "team_examples": int((weight != 1.0).sum()),
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "cv": {"mean_cost": round(mean_cost, 4), "temperature": temperature,
-               "figures": fold_figures(probs, top, cv.folds, point)},
+        "cv": report(examples, validated),
         "seconds": round(time.perf_counter() - started, 1),
     }
-    return artifact.RouterWeights(classes, model.coef_, model.intercept_, mean, scale, temperature,
-                                  point.escalate_at, point.offer_at, meta)
+    return artifact.RouterWeights(classes, final.model.coef_, final.model.intercept_, final.mean, final.scale,
+                                  validated.temperature, validated.point.escalate_at, validated.point.offer_at, meta)

@@ -18,6 +18,7 @@ taken from a request.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import uuid
@@ -33,6 +34,7 @@ from bot.conversation import turn_of
 from bot.errors import InputRejected, PrivacyBotError
 from bot.logging_setup import new_trace_id, question_context
 from bot.settings import Settings
+from bot.store.conversations import request_digest
 from bot.web.openapi import openapi_schema
 from bot.web.requests import (ApiError, RateLimiter, parse_json_object, read_body, retry_after_error, token_index,
                               validate_ask)
@@ -96,14 +98,22 @@ class CustomerDesk:
             with question_context(trace_id=trace_id, answer_id=answer_id, source=source,
                                   subjects=customer_identifiers(customer)):
                 turns = self.conversations.recent(conversation_key) if conversation_key else []
+                # A client's retry (same conversation, same question, within a short window): answered in the
+                # context the first attempt had, and its turn is not added a second time.
+                request_hash = request_digest(question) if conversation_key else None
+                retry = bool(turns) and self.conversations.is_retry(conversation_key, request_hash)
+                if retry:
+                    turns = turns[:-1]
                 answer = self.assistant.ask(question, audience=CUSTOMER, context=turns or None)
                 escalation = None
                 if answer.escalates:
                     key = dedupe_key(dedupe_scope, conversation_id, question)
                     answer, escalation = self._hand_over(answer, answer_id, answer.escalation.reason, customer,
                                                          reply_kind, conversation_id, key, turns, gate)
-                if conversation_key:
-                    self.conversations.append(conversation_key, turn_of(answer))
+                if conversation_key and not retry:
+                    askers = customer_identifiers(customer)
+                    self.conversations.append(conversation_key, turn_of(answer), request_hash=request_hash,
+                                              asker=askers[0] if askers else None)
                 return answer, escalation
 
         try:
@@ -200,6 +210,21 @@ def dedupe_key(scope: str | None, conversation_id: str | None, question: str) ->
     return f"{scope}:{conversation_id}:{digest}"
 
 
+MAX_IDEMPOTENCY_KEY_CHARS = 255
+
+
+def idempotency_key(header: str | None, token_index: int) -> str | None:
+    """The stored key for an `Idempotency-Key` header (per token: clients cannot collide), None without one."""
+    if header is None:
+        return None
+    header = header.strip()
+    if not header or len(header) > MAX_IDEMPOTENCY_KEY_CHARS or not header.isprintable():
+        raise ApiError(422, "invalid_idempotency_key",
+                       f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_CHARS} printable characters.",
+                       field="Idempotency-Key")
+    return f"api:{token_index}:{header}"
+
+
 def answer_json(answer: Answer, answer_id: str, escalation: dict | None) -> dict:
     body = answer.to_dict()
     if escalation is not None:
@@ -221,14 +246,34 @@ def api_routes(desk: CustomerDesk) -> list[Route]:
             if wait is not None:
                 raise retry_after_error(wait, "token")
             question, conversation_id, customer = validate_ask(parse_json_object(await read_body(request)))
-            answer, answer_id, escalation = await desk.ask(
-                question, source="api", customer=customer, reply_kind="api", conversation_id=conversation_id,
-                dedupe_scope=f"api:{index}",
-                # Turns are kept per token: another client's same conversation_id is another conversation.
-                conversation_key=f"api:{index}:{conversation_id}" if conversation_id else None)
+            key = idempotency_key(request.headers.get("idempotency-key"), index)
+            if key is not None:
+                state, kept = await anyio.to_thread.run_sync(
+                    desk.conversations.claim_idempotency, key, request_digest(question, conversation_id, customer))
+                if state == "replay":
+                    return JSONResponse(json.loads(kept), headers={"Idempotent-Replayed": "true"})
+                if state == "conflict":  # 409 as for any request that conflicts with what the server holds
+                    raise ApiError(409, "idempotency_key_reused", "This Idempotency-Key was used for another request; "
+                                   "use a new key for a new request.", field="Idempotency-Key")
+                if state == "pending":
+                    raise ApiError(409, "idempotency_key_in_use", "The first request with this Idempotency-Key is "
+                                   "still being answered; retry in a moment.", headers={"Retry-After": "1"})
+            try:
+                answer, answer_id, escalation = await desk.ask(
+                    question, source="api", customer=customer, reply_kind="api", conversation_id=conversation_id,
+                    dedupe_scope=f"api:{index}",
+                    # Turns are kept per token: another client's same conversation_id is another conversation.
+                    conversation_key=f"api:{index}:{conversation_id}" if conversation_id else None)
+            except BaseException:
+                if key is not None:  # nothing was answered: the key is free for the retry
+                    await anyio.to_thread.run_sync(desk.conversations.finish_idempotency, key, None)
+                raise
             body = answer_json(answer, answer_id, escalation)
             if conversation_id:
                 body["conversation_id"] = conversation_id
+            if key is not None:
+                await anyio.to_thread.run_sync(desk.conversations.finish_idempotency, key,
+                                               json.dumps(body, ensure_ascii=False))
             return JSONResponse(body)
         except ApiError as error:
             return error.response()

@@ -28,6 +28,14 @@ def openapi_schema() -> dict:
         "paths": {"/v1/ask": {"post": {
             "operationId": "ask",
             "summary": "Ask a question about the privacy policy as a customer",
+            "parameters": [{
+                "name": "Idempotency-Key", "in": "header", "required": False,
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                "description": "Makes a retry safe: a request repeated with the same key (and the same body) within "
+                               "CONVERSATION_TTL_MINUTES gets the first response again (header Idempotent-Replayed: "
+                               "true) and adds no turn and no hand-off. Without a key, the same question in the same "
+                               "conversation within 120 seconds is treated as a retry: answered, but its turn is not "
+                               "added twice."}],
             "requestBody": {"required": True, "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/AskRequest"}}}},
             "responses": {
@@ -38,8 +46,13 @@ def openapi_schema() -> dict:
                 "408": error_response(f"The body did not arrive within REQUEST_READ_TIMEOUT seconds"),
                 "413": error_response(f"The body is over {MAX_BODY_BYTES // 1024} KB (refused before it is read)"),
                 "414": error_response(f"The URL is over {MAX_URL_BYTES:,} bytes"),
+                "409": {**error_response("The Idempotency-Key was used for another request "
+                                         "(`idempotency_key_reused`), or the first request with it is still being "
+                                         "answered (`idempotency_key_in_use`, with Retry-After)"),
+                        "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}},
                 "422": error_response("A field is missing or wrong (see `field`): e.g. a question over "
-                                      f"{MAX_QUESTION_CHARS:,} characters, or text that is not valid Unicode"),
+                                      f"{MAX_QUESTION_CHARS:,} characters, text that is not valid Unicode, or an "
+                                      "Idempotency-Key that is empty or too long"),
                 "429": {**error_response("Too many requests for this token"),
                         "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}},
                 "500": error_response("Unexpected failure (quote `trace_id`)"),

@@ -84,3 +84,62 @@ def test_a_hand_off_after_several_turns_records_them_and_support_sees_them_escap
     text = post.dump()
     assert "Earlier in the conversation" in text and "How do you protect my data?" in text
     assert "&lt;!channel&gt;" in text and "<!channel>" not in text
+
+
+def test_a_retried_request_adds_no_second_turn(api):
+    ask(api, "What do you do with my chat logs?", "zendesk-5")
+    first = ask(api, "and how long do you keep it?", "zendesk-5")
+    retry = ask(api, "and how long do you keep it?", "zendesk-5")  # the client timed out and sent it again
+    assert retry["answering"] == first["answering"] == "How long do you keep my chat logs?"
+    kept = [q for key, q in stored_turns(api.settings) if key.endswith(":zendesk-5")]
+    assert kept == ["What do you do with my chat logs?", "How long do you keep my chat logs?"]
+    # A new question after the retry follows the conversation as usual.
+    ask(api, "How do you protect my data?", "zendesk-5")
+    assert len([k for k, _ in stored_turns(api.settings) if k.endswith(":zendesk-5")]) == 3
+
+
+def test_an_idempotency_key_replays_the_first_response(api, standin):
+    headers = {**AUTH, "Idempotency-Key": "req-42"}
+    ask(api, "Do you keep my chat logs?", "zendesk-6")
+    body = {"question": "Please delete them.", "conversation_id": "zendesk-6"}
+    first = api.http.post("/v1/ask", json=body, headers=headers)
+    again = api.http.post("/v1/ask", json=body, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
+    assert first.json()["escalation"]["reason"] == "data_request"
+    assert len(records(api.settings)) == 1  # one hand-off
+    assert len([k for k, _ in stored_turns(api.settings) if k.endswith(":zendesk-6")]) == 2
+    # The key names one request: another body with it is refused, and nothing is answered or stored.
+    other = api.http.post("/v1/ask", json={"question": "What data do you collect?", "conversation_id": "zendesk-6"},
+                          headers=headers)
+    assert other.status_code == 409 and other.json()["error"] == "idempotency_key_reused"
+    assert len([k for k, _ in stored_turns(api.settings) if k.endswith(":zendesk-6")]) == 2
+    # Keys are per client: another token's same key is another request.
+    mine = api.http.post("/v1/ask", json=body, headers={"Authorization": f"Bearer {OTHER}", "Idempotency-Key": "req-42"})
+    assert mine.status_code == 200 and "idempotent-replayed" not in mine.headers
+    bad = api.http.post("/v1/ask", json=body, headers={**AUTH, "Idempotency-Key": "x" * 300})
+    assert bad.status_code == 422 and bad.json()["field"] == "Idempotency-Key"
+    # Kept responses hold conversation text: purged with the turns.
+    api.app.state.customers.conversations.purge(now=time.time() + 30 * 60 + 1)
+    with sqlite3.connect(api.settings.state_db) as db:
+        assert db.execute("SELECT COUNT(*) FROM api_idempotency").fetchone()[0] == 0
+
+
+def test_stored_turns_hold_no_personal_data_and_follow_ups_still_work(api):
+    ask(api, "Do you keep my chat logs? I'm dana@acme.example, +44 20 7946 0958", "zendesk-7")
+    [(key, question)] = stored_turns(api.settings)
+    assert "dana@acme.example" not in question and "7946" not in question and "[email]" in question
+    follow = ask(api, "who else sees them?", "zendesk-7")
+    assert follow["answering"] == "Who else sees my chat logs?"
+
+
+def test_ok_delete_it_then_is_a_data_request_about_the_earlier_topic_with_the_turns_recorded(api, standin):
+    ask(api, "Do you store my email address?", "zendesk-8")
+    ask(api, "is it encrypted?", "zendesk-8")
+    body = ask(api, "ok delete it then", "zendesk-8")
+    assert body["escalation"]["reason"] == "data_request" and body["escalation"]["reference"].startswith("PRV-")
+    assert "delete my email address" in body["answering"].lower()
+    [record] = records(api.settings)
+    assert [t["question"] for t in record.turns] == ["Do you store my email address?", "Is my email address encrypted?"]
+    [post] = wait_support_posts(standin)
+    assert "Is my email address encrypted?" in post.dump()

@@ -44,3 +44,20 @@ def test_golden_questions_are_unaffected_inside_a_conversation(shipped_assistant
     answer = shipped_assistant.ask(item["question"], context=context)
     assert answer.answering is None
     assert failure(item, answer) is None, failure(item, answer)
+
+
+def test_a_request_after_questions_is_rewritten_to_its_object_and_escalated(shipped_assistant):
+    first = shipped_assistant.ask("What personal data do you hold about me?", "customer")
+    second = shipped_assistant.ask("How do you protect it?", "customer", context=[turn_of(first)])
+    request = shipped_assistant.ask("ok delete it then", "customer", context=[turn_of(first), turn_of(second)])
+    assert request.escalation and request.escalation.reason == "data_request"
+    assert request.answering and "delete my personal data" in request.answering.lower()
+
+
+def test_elliptical_follow_ups_carry_the_previous_topic(shipped_assistant):
+    first = shipped_assistant.ask("Do you store my billing records?", "customer")
+    why = shipped_assistant.ask("what for?", "customer", context=[turn_of(first)])
+    assert why.answering == "What do you use my billing records for?"
+    assert why.covered and why.citations[0].section == "Usage"
+    other = shipped_assistant.ask("what about files?", "customer", context=[turn_of(first)])
+    assert other.answering == "Do you store my files?"

@@ -73,3 +73,26 @@ def test_the_weights_artifact_records_its_provenance():
     artifact = json.loads(WEIGHTS_FILE.read_text())
     assert artifact["data"]["sha256"] and artifact["data"]["examples"] > 50
     assert "tests/heldout" not in " ".join(artifact["data"]["files"])
+
+
+@pytest.mark.parametrize("message,previous,standalone", [
+    ("what for?", "Do you store my billing records?", "What do you use my billing records for?"),
+    ("and how long?", "What do you do with my chat logs?", "How long do you keep my chat logs?"),
+    ("ok stop tracking mine then", "Do you track usage events?", "Ok stop tracking my usage events then"),
+    ("send me a copy", "What do you collect about me?", "Send me a copy of my information"),
+    ("what happens to them when i delete my account?", "Do you process files I upload?",
+     "What happens to files when i delete my account?"),
+    ("does the same go for the API?", "What do you collect about us?", "What do you collect about us — the API?"),
+])
+def test_elliptical_fragments_are_said_in_full_about_the_previous_topic(message, previous, standalone):
+    assert rewrite(message, previous) == standalone
+
+
+def test_what_points_at_nothing_is_not_rewritten():
+    turns = [Turn("What do you do with my chat logs?")]
+    for message in ("someone reset my password and it wasn't me", "What is this privacy policy about?",
+                    "Write me a poem about autumn."):
+        assert standalone_question(message, turns) is None, message
+    # A long message that names no earlier thing is asked as it is, not glued to the previous question.
+    assert rewrite("well someone from another company just logged into our workspace from abroad",
+                   "How do you protect accounts?") is None

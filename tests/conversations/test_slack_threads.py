@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.store.database import Database
+from bot.subjects import Subject, erase, export
 from tests.escalation.conftest import records
 from tests.slack.harness import CHANNEL_ID, DM_CHANNEL_ID, USER_ID, direct_message, mention
 from tests.slack.slack_standin import BOT_USER_ID
@@ -34,15 +36,15 @@ def slack(start_service, shipped_assistant):
 
 
 def test_a_follow_up_mention_in_the_thread_is_answered_in_context_and_a_topic_change_alone(
-        slack, start_service, shipped_assistant, standin):
+        slack, start_service, shipped_assistant, standin, tmp_path):
     slack.send_event(mention("What do you do with my chat logs?", ts=ROOT))
     [first] = posted(standin)
     assert first.args["thread_ts"] == ROOT and answering(first) is None
     assert first.args["metadata"]["event_type"] == "privacy_answer"  # the turn travels with the post
 
-    # Another replica (or a restart) has no cache: it reads the thread back from Slack.
+    # A replica with a database of its own (or one whose turns expired) reads the thread back from Slack.
     slack.stop()
-    other = start_service(shipped_assistant)
+    other = start_service(shipped_assistant, DATA_DIR=str(tmp_path / "own-database"))
     other.send_event(mention("and how long do you keep it?", ts="1700000000.000300", thread_ts=ROOT))
     second = posted(standin, 2)[1]
     assert second.args["thread_ts"] == ROOT
@@ -54,7 +56,34 @@ def test_a_follow_up_mention_in_the_thread_is_answered_in_context_and_a_topic_ch
     other.send_event(mention("Is traffic to your service encrypted?", ts="1700000000.000400", thread_ts=ROOT))
     third = posted(standin, 3)[2]
     assert answering(third) is None and "Security Measures" in third.args["text"]
-    assert len(standin.of("conversations.replies")) == 1  # the thread's turns are cached and kept current
+    assert len(standin.of("conversations.replies")) == 1  # the turns read back were stored and kept current
+
+
+def test_replicas_sharing_the_database_answer_each_turn_in_the_whole_threads_context(
+        start_service, shipped_assistant, standin):
+    first, second = start_service(shipped_assistant), start_service(shipped_assistant)  # both running, one database
+    first.send_event(mention("What do you do with my chat logs?", ts=ROOT))
+    posted(standin)
+    second.send_event(mention("what about billing records?", ts="1700000000.000300", thread_ts=ROOT))
+    assert answering(posted(standin, 2)[1]) == "What do you do with my billing records?"
+    second.wait_idle()  # its turn is stored right after the post
+    # Back on the first replica: the turn the second one answered is the context, not the first question.
+    first.send_event(mention("and how long do you keep them?", ts="1700000000.000400", thread_ts=ROOT))
+    assert answering(posted(standin, 3)[2]) == "How long do you keep my billing records?"
+    assert standin.of("conversations.replies") == []  # the shared database had every turn
+
+    # The stored turns are the asker's personal data: a data-subject request finds and erases them.
+    first.wait_idle()
+    second.wait_idle()
+    db = Database(first.settings.state_db)
+    asker = Subject(slack_users=frozenset({USER_ID}))
+    found = export(db, first.settings, asker)["stores"]["conversation_turns"]
+    assert [t["question"] for t in found] == ["What do you do with my chat logs?",
+                                              "What do you do with my billing records?",
+                                              "How long do you keep my billing records?"]
+    assert erase(db, first.settings, asker)["erased"]["conversation_turns"] == 3
+    assert export(db, first.settings, Subject(slack_users=frozenset({"U0SOMEONE"})))["stores"]["conversation_turns"] == []
+    db.close()
 
 
 def test_a_mention_in_a_thread_the_bot_never_answered_is_answered_alone(slack, standin):

@@ -91,7 +91,9 @@ def test_export_finds_everything_and_erase_leaves_only_the_7101_record(planted, 
     assert not any("partners" in e["question"] for e in stores["question_events"])  # not someone else's
     # Conversation context (API conversation zendesk-48213, her web chat session), found through her hand-offs.
     turns = sorted(t["question"] for t in stores["conversation_turns"])
-    assert turns == ["How long do you keep chats? Dana", "Send me a copy of my data, Dana here"]
+    # Her Slack questions are turns of their threads, found by who asked them (`asker`).
+    assert turns == ["Dana asks: how is my data protected?", "How long do you keep chats? Dana",
+                     "I'm Dana, please delete all my data", "Send me a copy of my data, Dana here"]
     assert "processed_events" in data["holds_nothing"]
 
     # Requests still open: the erase refuses, naming them, and erases nothing.
@@ -102,7 +104,7 @@ def test_export_finds_everything_and_erase_leaves_only_the_7101_record(planted, 
     erased = run_cli(["subject", "erase", "--include-open", *who], env, tmp_path)
     assert erased.returncode == 0, erased.stderr
     report = json.loads(erased.stdout)
-    assert report["erased"] == {"question_events": 5, "escalations": 3, "feedback": 2, "conversation_turns": 2}
+    assert report["erased"] == {"question_events": 5, "escalations": 3, "feedback": 2, "conversation_turns": 4}
     assert "11 CCR §7101" in " ".join(report["kept"]["escalations"])
     # The support messages are re-rendered without her question (the running service's outbox).
     standin.wait_for(lambda calls: len([c for c in calls if c.method == "chat.update"

@@ -36,7 +36,8 @@ def test_the_shipped_artifact_matches_the_repo_corpus_and_the_bundled_model():
     assert weights.provenance == artifact.Provenance(corpus_hash(None), BUNDLED, CODE_VERSION)
     assert weights.meta["signals"] == list(SIGNAL_NAMES) and set(weights.classes) == set(fine_labels())
     assert 0 < weights.offer_at < weights.escalate_at < 1
-    assert artifact.SHIPPED.stat().st_size < 200_000  # a small artifact, not a data dump
+    # A small artifact, not a data dump: 21 classes × (392 dense + 4096 hashed n-gram) weights, compressed.
+    assert artifact.SHIPPED.stat().st_size < 500_000
 
 
 def test_numpy_serving_gives_the_trained_models_probabilities(tmp_path):
@@ -63,6 +64,35 @@ def test_numpy_serving_gives_the_trained_models_probabilities(tmp_path):
     assert np.allclose(router.fine_probabilities(x[:20]), expected, atol=1e-4)
     route = router.route(texts[1], vectors[1])
     assert route.label in LABELS and abs(sum(route.probabilities.values()) - 1) < 1e-4
+
+
+def test_numpy_serving_with_hashed_ngrams_gives_the_trained_models_probabilities(tmp_path):
+    """N-gram columns are looked up at serve time, not multiplied: the same probabilities as training."""
+    from bot.understanding import train as training
+
+    rng = np.random.default_rng(1)
+    texts = ["nuke my stuff", "how do i nuke my stuff?", "do you keep my stuff", "nuke it pls",
+             "someone logged in as me", "what do u store abt me"] * 30
+    vectors = rng.normal(size=(len(texts), 384)).astype(np.float32)
+    y = np.array(["data_request:deletion", "process_question:data_request", "question",
+                  "data_request:deletion", "security:account_compromise", "question"] * 30)
+    config = training.Config(ngram_kinds=("words", "bigrams", "chars"), ngram_buckets=512, ngram_weight=3.0)
+    x = training.design(texts, vectors, config)
+    fitted = training.fit(x, y, config=config)
+    meta = {"corpus_sha256": "x", "embedding_model": BUNDLED, "code_version": CODE_VERSION,
+            "ngrams": {"kinds": list(config.ngram_kinds), "buckets": config.ngram_buckets}}
+    weights = artifact.RouterWeights([str(c) for c in fitted.classes_], fitted.model.coef_, fitted.model.intercept_,
+                                     fitted.mean, fitted.scale, 1.0, 0.4, 0.2, meta)
+    artifact.save(weights, tmp_path / "r.npz")
+    router = Router(artifact.load(tmp_path / "r.npz"))
+    expected = training.softmax(training.logits(fitted, x[:12]))
+    dense = feature_matrix(texts[:12], vectors[:12])
+    assert np.allclose(router.fine_probabilities(dense, texts[:12]), expected, atol=1e-4)
+    one = router.route(texts[0], vectors[0])  # one message at a time, as ask() routes
+    assert np.isclose(one.probabilities["data_request"], expected[0, list(fitted.classes_).index("data_request:deletion")],
+                      atol=1e-4)
+    # The n-grams carry weight: the same vector with other words routes differently.
+    assert not np.allclose(router.fine_probabilities(dense[:1], ["zzz"]), expected[:1], atol=1e-3)
 
 
 def test_a_router_trained_for_another_model_is_refused_naming_the_model_and_the_fix():

@@ -66,3 +66,50 @@ def test_examples_added_by_the_team_are_learned_after_a_refresh(settings, embedd
     assert not Assistant.from_settings(settings, embeddings=embeddings).ask("How do you keep my information safe?").escalates
     # Nothing changed since: the next refresh does not retrain.
     assert refresh(settings, embeddings=embeddings).router is None
+
+
+# An author file in Kimss jargon: a "yellow slip" is their support desk's word for an export.
+AUTHOR_LINES = [
+    "yellow slip for my account please", "can you raise a yellow slip on my user", "yellow slip pls",
+    "I need a yellow slip for everything under my email", "raise me a yellow slip", "yellow slip request, acct 19",
+    "do a yellow slip on my profile asap", "pls yellow slip me",
+]
+
+
+def test_a_new_author_file_makes_the_router_stale_and_the_retrain_learns_it(settings, embeddings, corpus_vectors,
+                                                                            tmp_path, monkeypatch):
+    import json
+
+    from bot.understanding import corpus
+    from bot.understanding.retrain import retrain
+    from bot.understanding.router import RouterHandle
+
+    authors = tmp_path / "authors"
+    authors.mkdir()
+    for file in corpus.author_files():
+        shutil.copy(file, authors / file.name)
+    (authors / "author-z.jsonl").write_text("".join(
+        json.dumps({"text": t, "label": "data_request", "kind": "portability", "family": f"slip#{i}",
+                    "register": "casual", "batch": "test", "author": "author-z"}) + "\n"
+        for i, t in enumerate(AUTHOR_LINES)), encoding="utf-8")
+    phrasing = "Raising a yellow slip for the user dana@acme.example"
+    shipped = RouterHandle(embeddings.model_id).route(phrasing, embeddings.encode_query(phrasing))
+    assert not (shipped.escalates and shipped.kind == "portability")  # the jargon is new to the shipped router
+    before = len(load_corpus())
+    monkeypatch.setattr(corpus, "AUTHORS_DIR", authors)
+    assert len(load_corpus()) == before + len(AUTHOR_LINES)
+    with pytest.raises(RouterMismatch, match="corpus .*privacy-bot train-router"):
+        RouterHandle(embeddings.model_id, settings.knowledge_dir, settings.data_dir)
+
+    target = artifact.trained_path(settings.data_dir).parent
+    target.mkdir(parents=True, exist_ok=True)
+    for cached in corpus_vectors.iterdir():
+        shutil.copy(cached, target / cached.name)
+    path, weights = retrain(settings, embeddings)
+    assert weights.meta["authors"]["author-z"] == len(AUTHOR_LINES)
+    # Eight lines are not an author fold of their own (MIN_AUTHOR_LINES): they are spread by group.
+    assert "author-z" not in weights.meta["cv"]["folds"]
+    router = RouterHandle(embeddings.model_id, settings.knowledge_dir, settings.data_dir)
+    assert router.current().path == path
+    route = router.route(phrasing, embeddings.encode_query(phrasing))
+    assert route.escalates and (route.reason, route.kind) == ("data_request", "portability")

@@ -1,0 +1,132 @@
+"""Follow-up resolution on its own, per author, left out: detection, and the rewritten question answered right
+against the author's own standalone question (the oracle) answered right.
+
+    .venv/bin/python bench/eval_followup.py [--verbose]
+
+For each author's bot/data/followup_<author>.yaml, the detector is trained on the other authors and the
+golden questions (bench/train_followup.py; one 5-fold split by conversation when there is one author),
+then, with the real core (bundled model, embedded Chroma over knowledge/):
+  detection     precision / recall of "needs the previous turn" on the last turns
+  rewritten     the last turn resolved (detected and rewritten, or asked as it is) answered right
+  oracle        the standalone wording answered right (the author's `standalone`, else bot/data/
+                standalone_oracles.yaml, written by the dev author), beside `rewritten`
+                on the same items: the gap is the resolver's; what both miss is the ranker's or router's
+  with/without  the last turn answered right with the conversation, and asked alone
+Right = bench/bench_conversations.py's `is_right` (strict). tests/heldout/ is never read. Prints; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_conversations import is_right  # noqa: E402
+from bench.followup_data import golden_questions, load_all, with_oracles  # noqa: E402
+from bench.train_followup import FEATURES, folds, weights_without  # noqa: E402
+from bot.assistant import Assistant  # noqa: E402
+from bot.conversation import turn_of  # noqa: E402
+from bot.followup import needs_context, standalone_question  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from indexer.build import build_index  # noqa: E402
+from indexer.embedding import load_embeddings  # noqa: E402
+
+
+def resolve_and_ask(assistant: Assistant, example, weights: dict[str, float] | None):
+    """(answer to the last turn, standalone question or None): the conversation replayed with `weights`."""
+    context = []
+    for question in example.turns[:-1]:
+        standalone = standalone_question(question, context, weights)
+        context.append(turn_of(assistant.ask(standalone or question, example.audience)))
+    standalone = standalone_question(example.message, context, weights)
+    return assistant.ask(standalone or example.message, example.audience), standalone
+
+
+def share(values: list[bool]) -> str:
+    return f"{sum(values) / len(values):.3f} ({sum(values)}/{len(values)})" if values else "   n/a"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--verbose", action="store_true", help="list each wrong resolution")
+    args = parser.parse_args()
+    examples, _ = load_all()
+    examples = with_oracles(examples)
+    golden, _ = golden_questions()
+    embeddings = load_embeddings(None)
+    with tempfile.TemporaryDirectory() as data:
+        settings = Settings.from_mapping({"DATA_DIR": data, "KNOWLEDGE_DIR": str(ROOT / "knowledge")})
+        build_index(settings, embeddings=embeddings)
+        assistant = Assistant.from_settings(settings, embeddings=embeddings)
+        table: dict[str, dict[str, list[bool]]] = {}
+        notes: list[str] = []
+        for fold, test in folds(examples):
+            w = dict(zip(FEATURES, weights_without(examples, golden, test)))
+            for i in test:
+                e = examples[i]
+                row = table.setdefault(e.author, defaultdict(list))
+                answer, standalone = resolve_and_ask(assistant, e, w)
+                ok = is_right(answer, e.expect, e.kind)[0]
+                alone = is_right(assistant.ask(e.message, e.audience), e.expect, e.kind)[0]
+                row["with"].append(ok)
+                row["without"].append(alone)
+                if alone and not ok:
+                    notes.append(f"{e.author}/{e.id}: context made it wrong ({e.kind}) | {e.message!r} -> {standalone!r}")
+                row["with_" + e.kind].append(ok)
+                row["without_" + e.kind].append(alone)
+                detected = e.previous is not None and needs_context(e.message, e.previous, w)  # the detector alone
+                if e.needs_context is None:
+                    continue  # a request its author did not label: end-to-end figures only
+                row["tp"].append(detected and e.needs_context)
+                row["fp"].append(detected and not e.needs_context)
+                row["fn"].append(not detected and e.needs_context)
+                if e.needs_context:
+                    row["rewritten"].append(ok)
+                    if not ok and standalone:
+                        notes.append(f"{e.author}/{e.id}: wrong after rewriting ({is_right(answer, e.expect, e.kind)[1]})"
+                                     f" | {e.message!r} -> {standalone!r}")
+                if e.needs_context and e.standalone:
+                    oracle = is_right(assistant.ask(e.standalone, e.audience), e.expect, e.kind)[0]
+                    row["oracle"].append(oracle)
+                    row["rewritten_same"].append(ok)
+                    if oracle and not ok:
+                        notes.append(f"{e.author}/{e.id}: resolver lost it | {e.message!r} -> {standalone!r} "
+                                     f"(oracle {e.standalone!r})")
+                if detected != e.needs_context:
+                    notes.append(f"{e.author}/{e.id}: detection {'false positive' if detected else 'missed'} "
+                                 f"| {e.message!r}")
+    print(f"{'author':8s} {'n':>4s} {'precision':>9s} {'recall':>7s}  {'rewritten (needs ctx)':>22s}  "
+          f"{'rewritten | oracle (same items)':>34s}  {'with ctx':>15s} {'without':>15s}")
+    summary = defaultdict(list)
+    for author, row in sorted(table.items()):
+        tp, fp, fn = sum(row["tp"]), sum(row["fp"]), sum(row["fn"])
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        print(f"{author:8s} {len(row['with']):4d} {precision:9.3f} {recall:7.3f}  {share(row['rewritten']):>22s}  "
+              f"{share(row['rewritten_same']):>16s} | {share(row['oracle']):<16s}  {share(row['with']):>15s} "
+              f"{share(row['without']):>15s}")
+        for name, value in (("precision", precision), ("recall", recall),
+                            ("rewritten", sum(row["rewritten"]) / max(1, len(row["rewritten"]))),
+                            ("with", sum(row["with"]) / len(row["with"])),
+                            ("without", sum(row["without"]) / len(row["without"]))):
+            summary[name].append(value)
+    kinds = ("follow_up", "topic_change", "request_after_question")
+    print("by type, with context | without: " + "  ".join(
+        f"{k} {share(sum((r['with_' + k] for r in table.values()), []))} | "
+        f"{share(sum((r['without_' + k] for r in table.values()), []))}" for k in kinds))
+    if len(table) > 1:
+        print("across authors (mean [min-max]): " + "  ".join(
+            f"{k} {statistics.mean(v):.3f} [{min(v):.3f}-{max(v):.3f}]" for k, v in summary.items()))
+    if args.verbose:
+        print("\n".join(notes))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,196 @@
+"""Rewriting a follow-up into a standalone question (bot/followup.py decides whether one is needed).
+
+The previous turn's topic (a noun phrase of its standalone question) replaces the pronoun ("how long do
+you keep my chat logs?"); a fragment with a topic of its own replaces the previous topic ("what about
+billing records?" -> "Do you share billing records?"); any other fragment is appended to the previous
+question ("What do you do with my chat logs — for customers?"). Rules, not a model: each rewrite can
+be read and explained, and it costs microseconds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.followup_words import CONNECTOR, OBJECT_POINTER, SUBJECT_POINTER, TOPIC_NOUNS, VERB_LIKE, WHAT_ABOUT
+from bot.lexical import STOPWORDS, tokenize
+
+_DETERMINERS = r"(?:my|our|your|ur|the|any|all|all of my|all the|these|those|this|that)"
+_NOUN_PHRASE = re.compile(rf"\b{_DETERMINERS}\s+((?:[a-z][a-z'-]*\s+){{0,4}}[a-z][a-z'-]*)", re.I)
+_SUBJECT = r"(you|u|you guys|kimss(?:\s+ai)?|we)"
+_AUX = r"(?:do|does|did|will|would|can|could)"
+_WH_OBJECT = re.compile(
+    rf"^\s*(?:what|which)\s+(?:(?:kinds?|types?|sorts?|categories)\s+of\s+)?((?:[a-z-]+\s+){{0,2}}?[a-z-]+)\s+"
+    rf"{_AUX}\s+{_SUBJECT}\s+([a-z]+)([^?.!]*)", re.I)
+_WH_WHAT = re.compile(rf"^\s*what\s+{_AUX}\s+{_SUBJECT}\s+((?!do\b)[a-z]+)([^?.!]*)", re.I)
+# "what's collected when I connect a tool?" -> "the information collected when I connect a tool"
+_WH_PASSIVE = re.compile(r"^\s*what(?:'s|s|\s+is|\s+are|\s+gets?)\s+((?:collected|stored|kept|shared|used|recorded|"
+                         r"logged|processed|gathered|tracked|saved)\b[^?.!]*)", re.I)
+_VERBS = frozenset("do does did is are was were be been have has had can could will would should may might "
+                   "collect collected gather gathered use used keep kept store stored share shared process processed "
+                   "send sent type typed upload uploaded protect protected secure secured hold held see sell need "
+                   "record recorded track tracked monitor monitored encrypt encrypted include includes apply "
+                   "handle handled".split())
+_PHRASE_STOP = STOPWORDS - {"all", "and"} | {"about", "me", "us", "with", "to", "for", "from", "on", "in", "of", "when",
+                                              "u", "ur", "safe", "secure", "encrypted", "protected", "pls"}
+
+
+def _has_topic(phrase: str) -> bool:
+    return any(t in TOPIC_NOUNS for t in tokenize(phrase))
+
+
+def _subject(word: str) -> str:
+    return "you" if word.lower() in ("you", "u", "you guys", "we") else word
+
+
+def _runs(question: str) -> list[str]:
+    """Runs of content words ("technical logs", "authentication details"), verbs and stop words ending them."""
+    runs, current = [], []
+    for word in re.findall(r"[A-Za-z'-]+", question) + [""]:
+        if word and word.lower() not in _PHRASE_STOP and word.lower() not in _VERBS:
+            current.append(word)
+            continue
+        if current:
+            runs.append(" ".join(current))
+        current = []
+    return runs
+
+
+def topic_phrase(question: str) -> str | None:
+    """The thing a question is about, as a noun phrase: "my chat logs", "the data you collect"."""
+    named: list[str] = []  # phrases naming a privacy topic, best first
+    other: list[str] = []
+    wh = _WH_OBJECT.match(question)
+    if wh:
+        named.append(f"the {wh.group(1)} {_subject(wh.group(2))} {wh.group(3)}{wh.group(4).rstrip()}")
+    for match in _NOUN_PHRASE.finditer(question):
+        head = match.group(0).split()[0]
+        words = []
+        for word in match.group(1).split():
+            if word.lower() in _PHRASE_STOP - {"and"} or word.lower() in _VERBS:
+                break
+            words.append(word)
+        while words and words[-1].lower() == "and":
+            words.pop()
+        if words:
+            phrase = " ".join([head] + words)
+            (named if _has_topic(phrase) else other).append(phrase)
+    what = _WH_WHAT.match(question)
+    if what:  # "What do you collect about me?" -> "the information you collect about me"
+        named.append(f"the information {_subject(what.group(1))} {what.group(2)}{what.group(3).rstrip()}")
+    passive = _WH_PASSIVE.match(question)
+    if passive:
+        named.append(f"the information {passive.group(1).rstrip()}")
+    named += [run for run in _runs(question) if _has_topic(run) and run.lower() != "and"]
+    candidates = named + other
+    return _first_person(candidates[0], question) if candidates else None
+
+
+def _first_person(phrase: str, question: str) -> str:
+    """What the asker asked about their own data is theirs: "the data you hold about me" -> "my data"."""
+    mine = re.match(r"^the ((?:[a-z-]+\s+){0,2}?[a-z-]+) (?:you|kimss(?: ai)?) [a-z]+ (?:about|on|of|from) (me|us)$",
+                    phrase, re.I)
+    if mine:
+        return ("my " if mine.group(2).lower() == "me" else "our ") + mine.group(1)
+    if re.match(r"^the ", phrase, re.I) and re.search(rf"\b{re.escape(phrase[4:])}\s+(?:i|we)\s+[a-z]+", question, re.I):
+        return "my " + phrase[4:]  # "the files I upload" -> "my files"
+    return phrase
+
+
+def _own_phrase(fragment: str) -> str | None:
+    """The noun phrase a fragment brings ("billing records" in "what about billing records?")."""
+    words = [w for w in re.findall(r"[A-Za-z'-]+", CONNECTOR.sub("", fragment))
+             if w.lower() not in _PHRASE_STOP and w.lower() not in _VERBS]
+    if not words or not any(t in TOPIC_NOUNS for t in tokenize(" ".join(words))):
+        return None
+    return " ".join(words)
+
+
+# Bare question fragments that ask one thing about the previous topic: said in full, so retrieval and
+# the router see the purpose ("what for?" is about use) rather than the previous question with a tail.
+_FRAGMENTS = [
+    (re.compile(r"^(?:(?:and|but|so)\s+)?(?:what for|why|why so|for what(?: purpose)?|what(?:'s| is| are) (?:it|that|this|"
+                r"they|those|these) (?:used )?for|what do you (?:use|need) (?:it|them|that|this|those) for|"
+                r"why do you (?:need|want|collect|keep|have) (?:it|them|that|this|those))\s*[?.!]*$", re.I),
+     "What do you use {topic} for?"),
+    (re.compile(r"^(?:(?:and|but|so)\s+)?(?:for\s+)?how long(?: (?:do|will) you (?:keep|store|retain|hold) (?:it|them|that|"
+                r"this|those))?(?: for)?\s*[?.!]*$", re.I),
+     "How long do you keep {topic}?"),
+]
+_LOOSE_POINTER = re.compile(r"\b(?:it(?!\s*(?:wasn't|was not|isn't|is not|'s|is|was)\s+(?:me|us)\b)|them|they|those|these)\b", re.I)
+_BARE_PHRASE = re.compile(r"^[A-Za-z0-9'-]+(?:\s+[A-Za-z0-9'-]+){0,3}$")
+
+
+_POSSESSIVE = re.compile(r"\b(mine|ours)\b", re.I)
+_COPY = re.compile(r"\b(?:a|an|the)\s+(?:copy|export|download|list)\s*[.!?]*$", re.I)
+_TOPIC_DETERMINER = re.compile(r"^(?:my|our|your|the|any|all|all of my|all the|these|those|this|that)\s+", re.I)
+MAX_APPENDED_WORDS = 5  # a longer message that points at nothing says what it means: asked as it is
+
+
+# "…, same?", "same place?", "does the same go for X?": the previous question again, about X.
+_SAME = re.compile(r",?\s*(?:the\s+)?same(?:\s+(?:place|thing|answer|here|way))?\s*\??\s*$"
+                   r"|^\s*(?:and\s+)?(?:(?:does|do|is|would|will)\s+)?(?:the\s+)?same\s+"
+                   r"(?:(?:question|thing)\s+)?(?:go(?:es)?|applies|apply|holds?)?\s*(?=for\b|to\b)", re.I)
+
+
+def rewrite(question: str, previous: str) -> str | None:
+    """The follow-up `question` as a standalone question, using the `previous` (standalone) question;
+    None when no rewrite says more than the message itself (a long message pointing at nothing)."""
+    stripped = _SAME.sub("", question).strip(" ,")
+    if stripped and stripped != question.strip():
+        question = stripped if stripped.endswith("?") else stripped + "?"
+        if not WHAT_ABOUT.match(question) and not CONNECTOR.match(question):
+            question = "and " + re.sub(r"^(?:for|to)\s+", "", question, flags=re.I)
+    body = CONNECTOR.sub("", question).strip() or question.strip()
+    asks = question.rstrip().endswith("?") or bool(_QUESTION_START.match(body))
+    mark = "?" if asks else ""  # "delete all of it pls" stays a request
+    topic = topic_phrase(previous)
+    if topic:
+        for pattern, template in _FRAGMENTS:
+            if pattern.match(body) or pattern.match(question.strip()):
+                return _sentence(template.format(topic=topic))
+        mine = _POSSESSIVE.search(body)  # "stop tracking mine" -> "stop tracking my usage events"
+        if mine:
+            owner = "my" if mine.group(1).lower() == "mine" else "our"
+            bare = _TOPIC_DETERMINER.sub("", _first_person(topic, previous))
+            return _sentence(body[:mine.start()] + f"{owner} {bare}" + body[mine.end():], mark)
+        if _COPY.search(body):  # "send me a copy" -> "send me a copy of my data"
+            return _sentence(body.rstrip(" .!?") + " of " + topic, mark)
+        pointer = OBJECT_POINTER.search(body) or SUBJECT_POINTER.search(body)
+        if pointer:
+            start, end = pointer.span()
+            if pointer.re is SUBJECT_POINTER:  # "is it encrypted?" -> "is my data encrypted?"
+                start = end - len(pointer.group(0).split()[-1])
+            text = body[:start] + topic + body[end:]
+            return _sentence(text, mark)
+        loose = _LOOSE_POINTER.search(body)  # "what happens to them when…": the pointer, before any own noun
+        if loose:
+            return _sentence(body[:loose.start()] + topic + body[loose.end():], mark)
+        # Only a fragment brings a thing to put in the previous question's place ("and the workspace?",
+        # "what about billing records?"); a sentence of its own ("someone logged into our workspace…") does not.
+        fragment = WHAT_ABOUT.match(question) or (len(body.split()) <= MAX_APPENDED_WORDS and not VERB_LIKE.search(body))
+        own = _own_phrase(question) if fragment else None
+        if own is None and WHAT_ABOUT.match(question):
+            bare = body.rstrip(" ?.!")  # "and kids?": a new thing, even one outside the topic words
+            own = bare if _BARE_PHRASE.match(bare) and not VERB_LIKE.search(bare) else None
+        named = [run for run in _runs(previous) if _has_topic(run)]
+        if own and named:  # "what about billing records?": the new thing in the previous question's place
+            # The run's words as they stand in the question (any punctuation or spacing between them).
+            pattern = r"[^A-Za-z'-]+".join(re.escape(word) for word in named[-1].split())
+            last = list(re.finditer(pattern, previous))[-1]
+            return _sentence(previous[:last.start()] + own + previous[last.end():])
+        loose = re.search(r"\b(?:it|them|they|that|this|those|these)\b", body, re.I)
+        if loose:
+            return _sentence(body[:loose.start()] + topic + body[loose.end():], mark)
+    if len(body.split()) > MAX_APPENDED_WORDS + (3 if CONNECTOR.match(question) else 0):  # "and if …" continues
+        return None
+    return _sentence(previous.rstrip(" ?.!") + " — " + body.rstrip(" ?.!"))
+
+
+_QUESTION_START = re.compile(r"^\s*(?:what|how|who|why|when|where|which|is|are|was|were|do|does|did|can|could|will|"
+                             r"would|should|has|have)\b", re.I)
+
+
+def _sentence(text: str, mark: str = "?") -> str:
+    text = " ".join(text.split()).strip(" ,")
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(("?", ".", "!")) or not mark else text + mark
