@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 import numpy as np
 
@@ -111,9 +112,15 @@ PRACTICE_CATEGORIES = [frozenset(stem(w) for w in group.split()) for group in (
 )]
 
 
+@lru_cache(maxsize=256)
+def question_tokens(text: str) -> tuple[str, ...]:
+    """tokenize() of a question, kept for the few question-side signals one ask computes from it."""
+    return tuple(tokenize(text))
+
+
 def own_terms(text: str) -> dict[str, float]:
     """The question's own tokens, generic ones (GENERIC_WORDS) weighted down."""
-    return {t: GENERIC_WEIGHT if t in GENERIC_WORDS else 1.0 for t in tokenize(text)}
+    return {t: GENERIC_WEIGHT if t in GENERIC_WORDS else 1.0 for t in question_tokens(text)}
 
 
 def query_terms(text: str) -> dict[str, float]:
@@ -127,12 +134,12 @@ def query_terms(text: str) -> dict[str, float]:
 
 def topic_groups(text: str) -> list[frozenset[str]]:
     """The privacy topics a question names (retention, sharing, cookies…), each as its word group."""
-    groups = {TOPICS[t] for t in tokenize(text) if t in TOPICS}
+    groups = {TOPICS[t] for t in question_tokens(text) if t in TOPICS}
     return sorted(groups, key=sorted)
 
 
 def practice_categories(text: str) -> list[frozenset[str]]:
-    tokens = set(tokenize(text))
+    tokens = set(question_tokens(text))
     return [group for group in PRACTICE_CATEGORIES if group & tokens]
 
 
@@ -200,23 +207,25 @@ class TermIndex:
             out[found[0] if len(found) == 1 else np.concatenate(found)] = True
         return out
 
+    # The three below add in place where a unit matches (no temporary vector per group): they run over
+    # every sentence and section on each ask.
     def coverage(self, weights: list[tuple[float, set[str]]]) -> np.ndarray:
         """Per unit: the share of the question's terms (`BM25.coverage_weights`) it contains."""
         out = np.zeros(self.size, dtype=np.float32)
         for weight, accepted in weights:
-            out += weight * self.contains_any(accepted)
+            np.add(out, np.float32(weight), out=out, where=self.contains_any(accepted))
         return out
 
     def share_of_groups(self, groups: list[frozenset[str]]) -> np.ndarray:
         """Per unit: the share of `groups` (practice categories) it speaks of; 0 when there are none."""
         out = np.zeros(self.size, dtype=np.float32)
         for group in groups:
-            out += self.contains_any(group)
+            np.add(out, np.float32(1.0), out=out, where=self.contains_any(group))
         return out / len(groups) if groups else out
 
     def groups_missing(self, groups: list[frozenset[str]]) -> np.ndarray:
         """Per unit: how many of `groups` (the question's named topics) it never speaks of."""
-        out = np.zeros(self.size, dtype=np.float32)
+        out = np.full(self.size, float(len(groups)), dtype=np.float32)
         for group in groups:
-            out += ~self.contains_any(group)
+            np.subtract(out, np.float32(1.0), out=out, where=self.contains_any(group))
         return out

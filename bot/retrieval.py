@@ -83,9 +83,10 @@ class Runs:
         return cls(starts, row_section[starts], row_section, sections, first, count)
 
     def best(self, values: np.ndarray, fill: float) -> np.ndarray:
-        out = np.full(self.sections, fill, dtype=np.float32)
+        """Per section, the best of its rows' `values` (rows x k values give sections x k); `fill` if none."""
+        out = np.full((self.sections,) + values.shape[1:], fill, dtype=np.float32)
         if len(values):
-            out[self.run_section] = np.maximum.reduceat(values, self.starts)
+            out[self.run_section] = np.maximum.reduceat(values, self.starts, axis=0)
         return out
 
     def rows_of(self, keep: np.ndarray | None) -> tuple[np.ndarray | None, "Runs"]:
@@ -230,18 +231,20 @@ class LoadedIndex:
         scope = self.scopes[audience]
         queries = np.column_stack([query_vector, query_vector if adapted_vector is None else adapted_vector])
         bm25_chunks = scope.bm25.scores(query_terms(question)) if scope.bm25.size else np.zeros(0, np.float32)
-        bm25_raw = scope.chunk_runs.best(bm25_chunks, 0.0)
-        keep = None
-        if scope.sketch is not None:
-            # Many sections: shortlist on the chunks' sketch (SKETCH_DIMENSIONS principal directions, a sixth
-            # of the memory to read), then score the shortlisted sections' chunks exactly.
+        if scope.sketch is None:
+            bm25_raw, keep = scope.chunk_runs.best(bm25_chunks, 0.0), None
+        else:
+            # Many sections: shortlist on the chunks' sketch (SKETCH_DIMENSIONS principal directions, a quarter
+            # of the memory to read), then score the shortlisted sections' chunks exactly. Every section of a
+            # scope has chunks, so one reduceat gives the rough cosines and BM25 of all of them.
             rough = scope.sketch.vectors @ (scope.sketch.basis @ queries)
-            keep = shortlist((scope.chunk_runs.best(np.ascontiguousarray(rough[:, 0]), -1.0),
-                              scope.chunk_runs.best(np.ascontiguousarray(rough[:, 1]), -1.0), bm25_raw), SHORTLIST)
+            first_pass = scope.chunk_runs.best(np.column_stack([rough, bm25_chunks]), 0.0)
+            bm25_raw, keep = np.ascontiguousarray(first_pass[:, 2]), shortlist(first_pass, SHORTLIST)
         positions, chunk_runs = scope.chunk_runs.rows_of(keep)
-        both = (scope.chunk_matrix if positions is None else scope.chunk_matrix[positions]) @ queries
-        chunk_cosine = chunk_runs.best(np.ascontiguousarray(both[:, 0]), -1.0)
-        adapted = chunk_cosine if adapted_vector is None else chunk_runs.best(np.ascontiguousarray(both[:, 1]), -1.0)
+        both = chunk_runs.best((scope.chunk_matrix if positions is None else scope.chunk_matrix[positions]) @ queries,
+                               -1.0)
+        chunk_cosine = np.ascontiguousarray(both[:, 0])
+        adapted = chunk_cosine if adapted_vector is None else np.ascontiguousarray(both[:, 1])
         sections = scope.section_rows if keep is None else scope.section_rows[keep]
         if keep is not None:
             bm25_raw = bm25_raw[keep]
@@ -395,12 +398,12 @@ def _one_blas_thread() -> None:
         _blas_limited = True
 
 
-def shortlist(signals: tuple[np.ndarray, ...], size: int) -> np.ndarray | None:
-    """Sorted positions of the `size` best by any of `signals`; None when there are no more than `size`."""
-    n = len(signals[0])
-    if n <= size:
+def shortlist(signals: np.ndarray, size: int) -> np.ndarray | None:
+    """Sorted positions of the `size` best by any column of `signals` (rows x signals); None when there are
+    no more than `size` rows."""
+    if len(signals) <= size:
         return None
-    return np.unique(np.concatenate([np.argpartition(-values, size - 1)[:size] for values in signals]))
+    return np.unique(np.argpartition(-signals, size - 1, axis=0)[:size])
 
 
 def top_order(scores: np.ndarray, limit: int | None) -> np.ndarray:

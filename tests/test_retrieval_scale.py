@@ -30,12 +30,15 @@ def test_runs_give_the_best_value_of_each_section_as_a_loop_would():
     positions, kept = runs.rows_of(np.array([1, 2, 4, 7]))
     assert positions.tolist() == np.flatnonzero(np.isin(owners, [1, 4, 7])).tolist()
     assert kept.best(values[positions], -9.0).tolist() == pytest.approx([best[1], -9.0, best[4], best[7]])
+    both = runs.best(np.column_stack([values, -values]), -9.0)  # several signals in one pass
+    assert both[:, 0].tolist() == pytest.approx(best.tolist())
+    assert both[3, 1] == pytest.approx((-values[owners == 3]).max())
 
 
 def test_the_shortlist_keeps_the_best_by_every_signal():
-    assert shortlist((np.arange(5.0),), 5) is None  # small scopes are scored in full
+    assert shortlist(np.arange(5.0)[:, None], 5) is None  # small scopes are scored in full
     dense, lexical = np.array([9.0, 1, 2, 8, 0, 0]), np.array([0.0, 7, 0, 0, 0, 6])
-    assert shortlist((dense, lexical), 2).tolist() == [0, 1, 3, 5]
+    assert shortlist(np.column_stack([dense, lexical]), 2).tolist() == [0, 1, 3, 5]
 
 
 @pytest.fixture(scope="module")

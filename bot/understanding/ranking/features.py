@@ -55,4 +55,7 @@ def assemble(columns: dict[str, np.ndarray]) -> np.ndarray:
         "dense_reciprocal_rank": reciprocal_rank(chunk),
         "bm25_reciprocal_rank": reciprocal_rank(bm25_raw),
     }
-    return np.column_stack([derived[n] if n in derived else columns[n] for n in RANKING_FEATURES]).astype(np.float32)
+    out = np.empty((len(chunk), len(RANKING_FEATURES)), dtype=np.float32)
+    for j, name in enumerate(RANKING_FEATURES):
+        out[:, j] = derived[name] if name in derived else columns[name]
+    return out
