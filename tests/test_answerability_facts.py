@@ -58,3 +58,11 @@ def test_asking_a_contact_detail_the_section_lacks_is_flagged():
     assert _row("What phone number can I call?", "Call +1 415 555 0100.", "Call +1 415 555 0100.")[
         "contact_missing"] == 0
     assert name_gap("What phone number can I call?") == "that contact detail"
+
+
+def test_ambiguous_everyday_words_are_not_counted_as_missing_from_the_document():
+    """'store' names no topic on its own (bot/lexical.py marks it ambiguous): a document that says
+    'collects' answers 'what do you store about me?', so its absence is no evidence."""
+    document = "Kimss AI collects account identifiers and billing records."
+    assert _row("what do you store about me?", document, document)["own_words_missing_in_document"] == 0
+    assert _row("do you store my fingerprints?", document, document)["own_words_missing_in_document"] == 1

@@ -15,9 +15,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from bot.lexical import GENERIC_WORDS, SYNONYMS, tokenize
+from bot.lexical import GENERIC_WORDS, SYNONYMS, TOPICS, tokenize
 
-VERIFIER_VERSION = "verifier-features-5"
+VERIFIER_VERSION = "verifier-features-6"
 
 _ASKS = {
     "period": re.compile(r"\bhow long\b|\bretention (period|time)\b|\bhow many (days|weeks|months|years)\b|"
@@ -166,7 +166,10 @@ def features(question: str, top, second, section: TextFacts, section_tokens: set
     median = _median(weights)
     missing = sum(1 for w, f in zip(weights, found) if not f and w >= median)
     # A word the whole document never uses (nor a synonym of it): "IP address", "bug bounty", "appeal"…
-    absent = [not ({t} | SYNONYMS.get(t, set())) & document.tokens for t in specific]
+    # Words the vocabulary marks ambiguous ("store", "keep", "use": in a group but naming no topic on their
+    # own) do not count: "what do you store about me?" asks what is collected, in other words.
+    absent = [not ({t} | SYNONYMS.get(t, set())) & document.tokens and not (t in SYNONYMS and t not in TOPICS)
+              for t in specific]
     absent_share = sum(w for w, a in zip(weights, absent) if a) / total if total else 0.0
     row = {
         "ranker_score": top.score,
