@@ -35,8 +35,9 @@ SENTENCE_COVERAGE_WEIGHT = 0.3  # the "sentence_with_words" signal: cosine + thi
 QUOTE_COVERAGE_WEIGHT = 0.15  # choosing sentences to quote within a section leans more on meaning
 RETURNED_HITS = 20  # sections returned per question, best first (the ranking of all is in `Candidates`)
 # Beyond this many sections in a scope, only the best this many by each first-stage signal are scored in
-# full (`shortlist`). The largest training policy has 50 sections: the learned ranker saw every candidate,
-# as it does here for any corpus of that size.
+# full (`shortlist`). Training scores every section (`candidates(..., every_section=True)`; PolicyQA dev's
+# policies have 12-95 paragraphs), so the ranker never learned from a shortlist; serving matches it exactly
+# up to this many sections and, beyond, for every section near the top by any first-stage signal.
 SHORTLIST = 50
 SKETCH_DIMENSIONS = 96  # the first stage's principal directions (of 384); see README, How it answers
 
@@ -223,15 +224,15 @@ class LoadedIndex:
         )
 
     def candidates(self, query_vector: np.ndarray, question: str, audience: str,
-                   adapted_vector: np.ndarray | None = None) -> Candidates:
+                   adapted_vector: np.ndarray | None = None, every_section: bool = False) -> Candidates:
         """The signals (RANKING_FEATURES) of the sections of `audience`'s scope that could answer: all of
         them up to SHORTLIST sections, beyond that the SHORTLIST best by each of chunk cosine, adapted
         cosine and BM25 (a section outside all three is never near the top of the learned ranking, and
-        skipping it keeps the per-ask cost flat as the corpus grows)."""
+        skipping it keeps the per-ask cost flat as the corpus grows). `every_section`: no shortlist (training)."""
         scope = self.scopes[audience]
         queries = np.column_stack([query_vector, query_vector if adapted_vector is None else adapted_vector])
         bm25_chunks = scope.bm25.scores(query_terms(question)) if scope.bm25.size else np.zeros(0, np.float32)
-        if scope.sketch is None:
+        if scope.sketch is None or every_section:
             bm25_raw, keep = scope.chunk_runs.best(bm25_chunks, 0.0), None
         else:
             # Many sections: shortlist on the chunks' sketch (SKETCH_DIMENSIONS principal directions, a quarter

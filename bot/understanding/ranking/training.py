@@ -123,7 +123,7 @@ def extract_policyqa(dataset: Path, embeddings, limit: int | None = None, log=pr
             bm25 = BM25([_plain_tokens(p) for p in policy["paragraphs"]])
             for question, vector in zip(questions, vectors):
                 gold_paragraphs = policy["questions"][question]
-                found = loaded.candidates(vector, question, "employee")
+                found = loaded.candidates(vector, question, "employee", every_section=True)
                 assert list(found.sections) == list(loaded.scopes["employee"].section_rows)
                 gold = np.isin(paragraphs, list(gold_paragraphs))
                 is_gold = np.array([i in gold_paragraphs for i in range(len(policy["paragraphs"]))])
@@ -199,7 +199,7 @@ def extract_kimss(embeddings, files: list[Path] | None = None, golden: Path = GO
         titles = [loaded.section_meta[loaded.section_index[s]]["section"] for s in pieces.section_ids]
         vectors = _embed(embeddings, [q for q, _, _, _ in items])
         for (question, sections, answerable, author), vector in zip(items, vectors):
-            found = loaded.candidates(vector, question, "employee")
+            found = loaded.candidates(vector, question, "employee", every_section=True)
             unknown = set(sections) - set(titles)
             if unknown:
                 raise ValueError(f"Kimss training ({author}): {question!r} names sections the policy does not "
