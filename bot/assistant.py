@@ -94,11 +94,13 @@ class Assistant:
         declined = route.action == "decline" and not (route.label == "off_topic" and answered_anyway)
         if declined or (not verdict.covered and not mentions_privacy(question)):
             return Answer(question, OFF_TOPIC_TEXT, False, min(verdict.confidence, 0.05), audience)
-        if route.label == "process_question" and (route.sure_process_question or not verdict.covered):
+        if (route.label == "process_question" and not verdict.lacks_fact
+                and (route.sure_process_question or not verdict.covered)):
             # "How do I get a copy of my data?": what the policy says about reaching a person, and the offer.
             # Only when the router is sure it is not a plain question (or retrieval finds nothing better):
             # a policy question the router half-reads as a process question is answered from its own
-            # section below, and still carries the offer.
+            # section below, and still carries the offer. A fact the policy does not state ("what phone
+            # number…?") is said to be missing (below), with the offer, rather than answered from Contact.
             answer = self._escalation(question, audience, route.reason, hits, framing=False)
             if answer.citations:
                 return replace(answer, escalation=None, offer=route.offer)

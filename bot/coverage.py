@@ -23,6 +23,9 @@ class Verdict:
     covered: bool
     confidence: float  # sigmoid of the verifier's log-odds over its threshold: ≥ 0.5 exactly when covered
     related: bool  # not covered, but the best section shares words with the question (quote it as related)
+    # The question asks for a specific fact (a period, a place, a contact detail, how often) that the best
+    # section does not state: no section answers it, not even the Contact one ("what phone number…?").
+    lacks_fact: bool = False
 
 
 NOTHING = Verdict(False, 0.0, False)
@@ -41,13 +44,13 @@ def judge(loaded, question: str, hits: list[SectionHit], audience: str) -> Verdi
     # also hold for the few it outweighs. (Out of fold, the fact rule turned away no answerable Kimss
     # training question and 6 of 2,420 PolicyQA ones; "who…" questions are left to the verifier: many
     # are answered by a section naming no party, "who do I contact about privacy?")
-    missing = row[VERIFIER_FEATURES.index("practices_missing_in_document")] > 0 or any(
-        row[VERIFIER_FEATURES.index(f"{kind}_missing")] > 0 for kind in STRICT_FACTS)
+    lacks_fact = any(row[VERIFIER_FEATURES.index(f"{kind}_missing")] > 0 for kind in STRICT_FACTS)
+    missing = row[VERIFIER_FEATURES.index("practices_missing_in_document")] > 0 or lacks_fact
     covered = log_odds >= verifier.threshold and not missing
     if missing:
         log_odds = min(log_odds, verifier.threshold - 1e-3)
     confidence = ranking_model.sigmoid(log_odds - verifier.threshold)
-    return Verdict(covered, confidence, not covered and hits[0].feature("no_shared_words") == 0.0)
+    return Verdict(covered, confidence, not covered and hits[0].feature("no_shared_words") == 0.0, lacks_fact)
 
 
 def supporting(loaded, question: str, hits: list[SectionHit], audience: str, limit: int) -> list[SectionHit]:

@@ -76,3 +76,12 @@ def test_an_unsure_process_question_the_policy_does_not_otherwise_cover_still_ge
     answer = ask_routed(process_route(0.55, 0.40), question)
     assert answer.citations and answer.citations[0].section == "Contact Information"
     assert answer.offer == "security" and answer.escalation is None
+
+
+def test_a_sure_process_question_asking_a_contact_detail_the_policy_lacks_says_it_does_not_say(ask_routed):
+    # "Call us" is a process question, but the policy names no phone number: quoting the Contact section as
+    # if it answered would read as a number being given; the answer says the policy does not state it.
+    answer = ask_routed(process_route(0.95, 0.04), "What phone number can I call about my privacy?")
+    assert not answer.covered and answer.escalation.reason == "not_covered"
+    assert "does not say" in answer.answer
+    assert answer.offer == "security"  # the hand-off is still one click away
