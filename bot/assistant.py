@@ -101,7 +101,7 @@ class Assistant:
             # a policy question the router half-reads as a process question is answered from its own
             # section below, and still carries the offer. A fact the policy does not state ("what phone
             # number…?") is said to be missing (below), with the offer, rather than answered from Contact.
-            answer = self._escalation(question, audience, route.reason, hits, framing=False)
+            answer = self._escalation(question, audience, route.reason, hits, framing=False, verdict=verdict)
             if answer.citations:
                 return replace(answer, escalation=None, offer=route.offer)
         if not verdict.covered:
@@ -142,10 +142,12 @@ class Assistant:
         return SectionHit(section_id, loaded.section_meta[section], None, 0.0, [(int(r), 0.0) for r in rows])
 
     def _escalation(self, question: str, audience: str, reason: str, hits: list[SectionHit], *,
-                    kind: str | None = None, framing: bool = True) -> Answer:
+                    kind: str | None = None, framing: bool = True,
+                    verdict: coverage.Verdict | None = None) -> Answer:
         cited: list[SectionHit] = self._contact_section(reason, audience)
         loaded = self.retriever.current()
-        verdict = coverage.judge(loaded, question, hits, audience)
+        # The process-question branch has judged the question already; the verifier is not run twice.
+        verdict = verdict or coverage.judge(loaded, question, hits, audience)
         own = [h for h in hits[:1] if verdict.covered and h.section_id not in {c.section_id for c in cited}]
         citations = compose.citations(loaded, cited + own)
         lines = ([FRAMING[reason]] if framing else []) + ([compose.answer_text(citations)] if citations else [])
