@@ -77,8 +77,22 @@ def feature_matrix(texts: list[str], vectors: np.ndarray, names: tuple[str, ...]
     return np.hstack([np.asarray(vectors, dtype=np.float32), np.vstack([signals(t, names) for t in texts])])
 
 
-NGRAM_KINDS = ("words", "bigrams", "chars")  # which n-grams a setting may hash; the artifact names its own
+NGRAM_KINDS = ("words", "bigrams", "chars", "request_words", "request_bigrams")  # what a block may hash
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Sentences of a message, for the request-sentence block: split after . ! ? or a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# The signals that mark a sentence as the one asking for something ("…Anyway, delete my account.").
+REQUEST_SIGNALS = ("legal_reference", "imperative", "i_want", "incident", "person")
+CHAR_SIZES = (3, 4, 5)
+
+
+def request_sentences(text: str) -> list[str]:
+    """The sentences of a message of several sentences in which a request signal fires; [] for a message
+    of one sentence (the whole-message n-grams already say everything about it)."""
+    sentences = [s for s in _SENTENCE_END.split(text.replace("’", "'")) if s.strip()]
+    if len(sentences) < 2:
+        return []
+    return [s for s in sentences if any(SIGNALS[name].search(s) for name in REQUEST_SIGNALS)]
 
 
 def ngrams(text: str, kinds: tuple[str, ...]) -> set[str]:
@@ -88,10 +102,18 @@ def ngrams(text: str, kinds: tuple[str, ...]) -> set[str]:
         out.update("w " + w for w in words)
     if "bigrams" in kinds:
         out.update(f"b {a} {b}" for a, b in zip(words, words[1:]))
-    if "chars" in kinds:  # 4-grams inside words: "delet", "dleete" and "delete" share some
+    if "chars" in kinds:  # 3-5-grams of each word with its boundaries: "deleet" and "delete" share "<de", "del"
         for w in set(words):
             padded = f"<{w}>"
-            out.update("c " + padded[i:i + 4] for i in range(max(1, len(padded) - 3)))
+            for n in CHAR_SIZES:
+                out.update("c " + padded[i:i + n] for i in range(max(1, len(padded) - n + 1)))
+    if "request_words" in kinds or "request_bigrams" in kinds:
+        for sentence in request_sentences(text):
+            s_words = _WORD.findall(sentence.lower())
+            if "request_words" in kinds:
+                out.update("rw " + w for w in s_words)
+            if "request_bigrams" in kinds:
+                out.update(f"rb {a} {b}" for a, b in zip(s_words, s_words[1:]))
     return out
 
 

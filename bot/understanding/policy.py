@@ -112,14 +112,42 @@ def total_cost(probs: np.ndarray, labels: list[str], point: OperatingPoint) -> f
     return float((table[np.arange(len(labels)), action] + WRONG_QUEUE * wrong_queue).mean())
 
 
-def choose_operating_point(probs: np.ndarray, labels: list[str]) -> tuple[OperatingPoint, float]:
-    """The grid point with the lowest mean cost on (out-of-fold) probabilities; ties go to fewer hand-offs."""
-    best: tuple[float, float, OperatingPoint] | None = None
+# The recall a new writer's requests must keep (the issue's targets): with `groups` (the held-out author of
+# each out-of-fold line), `choose_operating_point` keeps only the points where *every* author's requests of
+# each label are escalated at least this often, then takes the cheapest. The worst author, not the mean,
+# is the proxy for a writer the corpus has never seen.
+RECALL_FLOORS: dict[str, float] = {"data_request": 0.97, "security": 0.97, "user_request": 0.95}
+
+
+def _grid():
     for escalate_at in np.round(np.arange(0.20, 0.96, 0.025), 3):
         for offer_at in np.round(np.arange(0.02, escalate_at, 0.02), 3):
-            point = OperatingPoint(float(escalate_at), float(offer_at))
-            mean = total_cost(probs, labels, point)
-            key = (round(mean, 6), -float(escalate_at) - float(offer_at))
-            if best is None or key < best[:2]:
-                best = (key[0], key[1], point)
-    return best[2], best[0]
+            yield OperatingPoint(float(escalate_at), float(offer_at))
+
+
+def worst_recall(probs: np.ndarray, labels: list[str], groups: np.ndarray, point: OperatingPoint,
+                 floors: dict[str, float] = RECALL_FLOORS) -> float:
+    """min over groups and request labels of (escalated share − floor): ≥ 0 when every floor is met."""
+    truth = np.array(labels)
+    escalated = decide_all(probs, point)[0] == 2
+    worst = np.inf
+    for group in np.unique(groups):
+        for label, floor in floors.items():
+            rows = (groups == group) & (truth == label)
+            if rows.any():
+                worst = min(worst, float(escalated[rows].mean()) - floor)
+    return worst
+
+
+def choose_operating_point(probs: np.ndarray, labels: list[str], groups: np.ndarray | None = None,
+                           floors: dict[str, float] = RECALL_FLOORS) -> tuple[OperatingPoint, float]:
+    """The grid point with the lowest mean cost on (out-of-fold) probabilities; ties go to fewer hand-offs.
+    With `groups`: among the points meeting every floor for every group (if none does, the points with
+    the best worst margin)."""
+    scored = []
+    for point in _grid():
+        mean = round(total_cost(probs, labels, point), 6)
+        margin = 0.0 if groups is None else min(0.0, round(worst_recall(probs, labels, groups, point, floors), 6))
+        scored.append(((-margin, mean, -point.escalate_at - point.offer_at), point))
+    key, point = min(scored, key=lambda item: item[0])
+    return point, key[1]

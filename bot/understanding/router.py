@@ -39,10 +39,9 @@ class Router:
         t = weights.temperature
         w = (weights.coef / weights.scale).astype(np.float32) / t
         self._b = ((weights.intercept - (weights.coef / weights.scale) @ weights.mean) / t).astype(np.float32)
-        # Hashed n-grams (when trained with them) are the last columns: looked up, not multiplied.
-        grams = weights.meta.get("ngrams") or {}
-        self.ngram_kinds = tuple(grams.get("kinds") or ())
-        self.ngram_buckets = int(grams.get("buckets") or 0)
+        # Hashed n-gram blocks (when trained with them) are the last columns: looked up, not multiplied.
+        self.ngram_blocks = ngram_blocks(weights.meta)
+        self.ngram_buckets = sum(buckets for _, buckets in self.ngram_blocks)
         dense = w.shape[1] - self.ngram_buckets
         self._w, self._w_ngrams = np.ascontiguousarray(w[:, :dense]), np.ascontiguousarray(w[:, dense:].T)
         self.classes = weights.classes
@@ -58,9 +57,12 @@ class Router:
         if self.ngram_buckets and texts is not None:
             logits = np.atleast_2d(logits)
             for row, text in enumerate(texts):
-                ids = ngram_ids(text, self.ngram_kinds, self.ngram_buckets)
-                if len(ids):
-                    logits[row] += self._w_ngrams[ids].sum(axis=0) / np.sqrt(len(ids))
+                offset = 0
+                for kinds, buckets in self.ngram_blocks:  # each block normalised on its own, as in training
+                    ids = ngram_ids(text, kinds, buckets)
+                    if len(ids):
+                        logits[row] += self._w_ngrams[offset + ids].sum(axis=0) / np.sqrt(len(ids))
+                    offset += buckets
             logits = logits.reshape(np.shape(features)[:-1] + (logits.shape[-1],))
         logits -= logits.max(axis=-1, keepdims=True)
         e = np.exp(logits)
@@ -91,6 +93,14 @@ class Router:
             kind = self.classes[int(mine[np.argmax(fine[mine])])].partition(":")[2] or None
         return Route(label=LABELS[top], action=action, reason=reason, kind=kind,
                      probabilities={label: float(p) for label, p in zip(LABELS, labels)})
+
+
+def ngram_blocks(meta: dict) -> list[tuple[tuple[str, ...], int]]:
+    """(kinds, buckets) of each hashed block, in column order; artifacts of router-2 had one block ("ngrams")."""
+    if meta.get("ngram_blocks") is not None:
+        return [(tuple(b["kinds"]), int(b["buckets"])) for b in meta["ngram_blocks"]]
+    grams = meta.get("ngrams") or {}
+    return [(tuple(grams["kinds"]), int(grams["buckets"]))] if grams.get("kinds") and grams.get("buckets") else []
 
 
 class RouterHandle:

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.understanding import artifact, validation
-from bot.understanding.corpus import LABELS, Example, corpus_hash
+from bot.understanding.corpus import LABELS, REQUEST_LABELS, Example, corpus_hash
 from bot.understanding.features import CODE_VERSION, SIGNAL_NAMES, feature_matrix, ngram_matrix
 from bot.understanding.policy import OperatingPoint, choose_operating_point, total_cost
 
@@ -78,10 +78,35 @@ class Config:
     ngram_kinds: tuple[str, ...] = ()
     ngram_buckets: int = 0
     ngram_weight: float = 1.0
+    # Character 3-5-grams of each word (typos, inflections, other languages), a block of their own with
+    # its own weight and normalisation, so their many columns do not drown the word n-grams.
+    char_buckets: int = 0
+    char_weight: float = 0.0
+    # The words and bigrams of the sentences that ask for something, in a message of several sentences
+    # (features.request_sentences): a request at the end of a paragraph of story, not diluted by it.
+    sentence_buckets: int = 0
+    sentence_weight: float = 0.0
+    # Each request line counts this many times in training (on top of the class balance).
+    request_weight: float = 1.0
+    # The operating point: the lowest mean cost ("mean"), or the lowest mean cost among the points where
+    # every held-out author's requests meet policy.RECALL_FLOORS ("worst_author").
+    point_criterion: str = "mean"
 
     @property
     def ngrams(self) -> bool:
-        return bool(self.ngram_kinds and self.ngram_buckets)
+        return bool(self.blocks)
+
+    @property
+    def blocks(self) -> list[tuple[tuple[str, ...], int, float]]:
+        """The hashed n-gram blocks, in column order: (kinds, buckets, weight)."""
+        out = []
+        if self.ngram_kinds and self.ngram_buckets:
+            out.append((tuple(self.ngram_kinds), self.ngram_buckets, self.ngram_weight))
+        if self.char_buckets and self.char_weight:
+            out.append((("chars",), self.char_buckets, self.char_weight))
+        if self.sentence_buckets and self.sentence_weight:
+            out.append((("request_words", "request_bigrams"), self.sentence_buckets, self.sentence_weight))
+        return out
 
 
 # Chosen on leave-one-author-out mean cost (bench/tune_router.py, README "Routing"): word + bigram n-grams
@@ -112,7 +137,11 @@ class Design:
 
 
 def design(texts: list[str], vectors: np.ndarray, config: Config = CONFIG) -> Design:
-    grams = ngram_matrix(texts, config.ngram_kinds, config.ngram_buckets) if config.ngrams else None
+    grams = None
+    if config.ngrams:
+        from scipy.sparse import hstack
+
+        grams = hstack([ngram_matrix(texts, kinds, buckets) for kinds, buckets, _ in config.blocks], format="csr")
     return Design(feature_matrix(texts, vectors, config.signals), grams)
 
 
@@ -144,9 +173,12 @@ def fit(x: Design, y: np.ndarray, weight: np.ndarray | None = None, config: Conf
     if config.signals:
         scale[-len(config.signals):] /= config.signal_weight
     if x.ngrams is not None:
-        buckets = x.ngrams.shape[1]
-        mean = np.concatenate([mean, np.zeros(buckets)])
-        scale = np.concatenate([scale, np.full(buckets, 1.0 / config.ngram_weight)])
+        mean = np.concatenate([mean, np.zeros(x.ngrams.shape[1])])
+        scale = np.concatenate([scale] + [np.full(buckets, 1.0 / w) for _, buckets, w in config.blocks])
+    if config.request_weight != 1.0:
+        requests = np.array([c.split(":")[0] in REQUEST_LABELS for c in y])
+        weight = (np.ones(len(y)) if weight is None else np.asarray(weight, dtype=float)) * \
+            np.where(requests, config.request_weight, 1.0)
     model = LogisticRegression(C=config.C, max_iter=3000, class_weight="balanced")
     model.fit(_standardised(x, mean, scale), y, sample_weight=weight)
     return Fitted(model, mean, scale)
@@ -201,7 +233,10 @@ def validate(examples: list[Example], x: Design, folds: validation.Folds, config
     temperature = fit_temperature(oof, classes, fine)
     probs = label_probabilities(softmax(oof, temperature), classes)
     if point is None:
-        point, mean_cost = choose_operating_point(probs, top)
+        groups = None
+        if config.point_criterion == "worst_author" and folds.kind == "author":
+            groups = np.array([e.cv_author or "" for e in examples])  # public questions: one group, no requests
+        point, mean_cost = choose_operating_point(probs, top, groups)
     else:
         mean_cost = total_cost(probs, top, point)
     return Validated(folds, oof, classes, temperature, probs, point, mean_cost)
@@ -243,7 +278,8 @@ def train(examples: list[Example], embeddings, *, knowledge_dir: Path | None,
         "per_label": {label: top.count(label) for label in LABELS},
         "authors": {a: sum(e.cv_author == a for e in examples) for a in sorted({e.cv_author or "" for e in examples}) if a},
         "config": {**asdict(config), "ngram_kinds": list(config.ngram_kinds), "signals": list(config.signals)},
-        "ngrams": {"kinds": list(config.ngram_kinds), "buckets": config.ngram_buckets} if config.ngrams else None,
+        # Serving reads the hashed blocks from here, in column order (router.py).
+        "ngram_blocks": [{"kinds": list(kinds), "buckets": buckets} for kinds, buckets, _ in config.blocks],
         "team_examples": int((weight != 1.0).sum()),
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "cv": report(examples, validated),
