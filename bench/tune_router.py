@@ -6,7 +6,8 @@ For each candidate: leave-one-author-out cross-validation on the training corpus
 temperature and operating point fitted on those out-of-fold predictions, then
 
   mean cost      the cost matrix (policy.py) per message at the chosen point (what the first choices
-                 were made on);
+                 were made on), for both ways of choosing the point: the lowest mean cost ("mean"), and
+                 the lowest among the points meeting every author's recall floors ("worst_author");
   per author     data / security / person requests escalated, questions escalated, process questions
                  offered — the minimum (maximum for questions escalated) across authors is the headline,
                  as the proxy for a writer nobody has seen;
@@ -36,27 +37,30 @@ sys.path.insert(0, str(ROOT / "bench"))
 from stress import VARIANTS  # noqa: E402
 
 from bot.understanding import train as training, validation  # noqa: E402
-from bot.understanding.corpus import REQUEST_LABELS, load_corpus  # noqa: E402
-from bot.understanding.policy import choose_operating_point, total_cost  # noqa: E402
+from bot.understanding.corpus import LABELS, REQUEST_LABELS, load_corpus  # noqa: E402
+from bot.understanding.features import request_sentences  # noqa: E402
+from bot.understanding.policy import choose_operating_point, decide_all, total_cost  # noqa: E402
 from indexer.embedding import load_embeddings  # noqa: E402
 
 WB = ("words", "bigrams")
 SHIPPED = dict(ngram_kinds=WB, ngram_buckets=4096, ngram_weight=20.0)  # router-2's choice (README "Routing")
 C = training.Config
+R3 = dict(SHIPPED, C=0.3)
 CANDIDATES = {
     "base": C(),  # embedding + eight signals, no n-grams
     "shipped": C(**SHIPPED),
-    "shipped-worst": C(**SHIPPED, point_criterion="worst_author"),
     "c0.3": C(**SHIPPED, C=0.3),
     "c0.1": C(**SHIPPED, C=0.1),
-    "req1.5": C(**SHIPPED, request_weight=1.5),
     "req2": C(**SHIPPED, request_weight=2.0),
-    "chars-w5": C(**SHIPPED, char_buckets=8192, char_weight=5.0),
     "chars-w10": C(**SHIPPED, char_buckets=8192, char_weight=10.0),
-    "chars-w20": C(**SHIPPED, char_buckets=8192, char_weight=20.0),
-    "sent-w5": C(**SHIPPED, sentence_buckets=2048, sentence_weight=5.0),
     "sent-w10": C(**SHIPPED, sentence_buckets=2048, sentence_weight=10.0),
-    "sent-w20": C(**SHIPPED, sentence_buckets=2048, sentence_weight=20.0),
+    "c0.3-chars-w5": C(**R3, char_buckets=8192, char_weight=5.0),
+    "c0.3-chars-w10": C(**R3, char_buckets=8192, char_weight=10.0),
+    "c0.3-chars-w20": C(**R3, char_buckets=8192, char_weight=20.0),
+    "c0.3-sent-w10": C(**R3, sentence_buckets=2048, sentence_weight=10.0),
+    "c0.3-sentmax": C(**R3, sentence_max=True),
+    "c0.3-req2": C(**R3, request_weight=2.0),
+    "c0.1-chars-w10": C(**SHIPPED | {"C": 0.1}, char_buckets=8192, char_weight=10.0),
 }
 SHOWN = ("data_request.escalated", "security.escalated", "user_request.escalated", "question.escalated",
          "process_question.offered", "process_question.escalated")
@@ -73,21 +77,44 @@ def stress_lines(examples) -> tuple[list[str], list[int], list[str]]:
     return texts, sources, variants
 
 
-def cross_validate(examples, x, xs, stress_fold, folds, config):
-    """Out-of-fold logits for the corpus and, from the same fold models, for the stress lines."""
+def sentence_design(texts, vectors, config):
+    """The request sentences of each text as rows of their own (the text's vector, the sentence's words),
+    and the text each row belongs to: what `Config.sentence_max` routes on beside the whole text."""
+    rows, parents = [], []
+    for i, text in enumerate(texts):
+        for sentence in request_sentences(text):
+            rows.append(sentence), parents.append(i)
+    parents = np.array(parents, dtype=int)
+    return training.design(rows, vectors[parents], config) if rows else None, parents
+
+
+def cross_validate(examples, parts, folds, config):
+    """Out-of-fold logits from the same fold models for each part: (design, fold of each row)."""
     fine = np.array([e.fine for e in examples])
     classes = sorted(set(fine))
-    oof = np.full((len(fine), len(classes)), -1e9)
-    soof = np.full((len(xs), len(classes)), -1e9)
+    x = parts[0][0]
+    outs = [np.full((len(d) if d is not None else 0, len(classes)), -1e9) for d, _ in parts]
     for n in range(len(folds.names)):
-        test, train = np.flatnonzero(folds.index == n), np.flatnonzero(folds.index != n)
+        train = np.flatnonzero(folds.index != n)
         model = training.fit(x[train], fine[train], None, config)
         columns = [classes.index(str(c)) for c in model.classes_]
-        oof[np.ix_(test, columns)] = training.logits(model, x[test])
-        rows = np.flatnonzero(stress_fold == n)
-        if len(rows):
-            soof[np.ix_(rows, columns)] = training.logits(model, xs[rows])
-    return oof, soof, classes
+        for out, (design, fold) in zip(outs, parts):
+            rows = np.flatnonzero(fold == n)
+            if len(rows):
+                out[np.ix_(rows, columns)] = training.logits(model, design[rows])
+    return outs, classes
+
+
+def max_over_sentences(probs, sentence_probs, parents):
+    """Each text's probabilities, or those of its most request-like sentence when that is more so."""
+    out = probs.copy()
+    mass = lambda p: p[:, [LABELS.index(r) for r in REQUEST_LABELS]].sum(axis=1)  # noqa: E731
+    best = mass(out)
+    for row, parent in enumerate(parents):
+        m = mass(sentence_probs[row:row + 1])[0]
+        if m > best[parent]:
+            best[parent], out[parent] = m, sentence_probs[row]
+    return out
 
 
 def worst(figures: dict, key: str) -> float:
@@ -95,16 +122,32 @@ def worst(figures: dict, key: str) -> float:
     return max(values) if key in WORST_IS_MAX else min(values)
 
 
-def evaluate(name, config, examples, x, xs, sources, variants, folds, out: list) -> None:
+def evaluate(name, config, examples, data, sources, variants, folds, out: list) -> None:
     started = time.perf_counter()
     top = [e.label for e in examples]
     authors = np.array([e.cv_author or "" for e in examples])
+    texts, vectors, stexts, svectors = data
     stress_fold = folds.index[np.array(sources)]
-    oof, soof, classes = cross_validate(examples, x, xs, stress_fold, folds, config)
+    parts = [(training.design(texts, vectors, config), folds.index),
+             (training.design(stexts, svectors, config), stress_fold)]
+    if config.sentence_max:
+        (d, parents), (sd, sparents) = sentence_design(texts, vectors, config), sentence_design(stexts, svectors, config)
+        parts += [(d, folds.index[parents]), (sd, stress_fold[sparents])]
+    outs, classes = cross_validate(examples, parts, folds, config)
+    oof, soof = outs[:2]
     temperature = training.fit_temperature(oof, classes, [e.fine for e in examples])
-    probs = training.label_probabilities(training.softmax(oof, temperature), classes)
-    sprobs = training.label_probabilities(training.softmax(soof, temperature), classes)
-    groups = authors if config.point_criterion == "worst_author" else None
+    as_probs = lambda logits: training.label_probabilities(training.softmax(logits, temperature), classes)  # noqa: E731
+    probs, sprobs = as_probs(oof), as_probs(soof)
+    if config.sentence_max:
+        probs = max_over_sentences(probs, as_probs(outs[2]), parents)
+        sprobs = max_over_sentences(sprobs, as_probs(outs[3]), sparents)
+    print(f"\n{name}: {config}\n  temperature {temperature}  ({time.perf_counter() - started:.0f} s)")
+    for criterion in ("mean", "worst_author"):
+        groups = authors if criterion == "worst_author" else None
+        report(f"{name}/{criterion}", probs, sprobs, top, authors, groups, sources, variants, folds, out)
+
+
+def report(name, probs, sprobs, top, authors, groups, sources, variants, folds, out: list) -> None:
     point, mean_cost = choose_operating_point(probs, top, groups)
     per_author = {a: validation.figures(probs[authors == a], [t for t, m in zip(top, authors == a) if m], point)
                   for a in folds.names}
@@ -117,9 +160,8 @@ def evaluate(name, config, examples, x, xs, sources, variants, folds, out: list)
         mine = [t for t, m in zip(top, authors == a) if m]
         nested[a] = validation.figures(probs[authors == a], mine, p)
         nested_cost.append(total_cost(probs[authors == a], mine, p))
-    print(f"\n{name}: {config}\n  mean cost {mean_cost:.4f} (nested, per author {np.mean(nested_cost):.4f}); escalate ≥ "
-          f"{point.escalate_at}, offer ≥ {point.offer_at}, temperature {temperature}  "
-          f"({time.perf_counter() - started:.0f} s)")
+    print(f"  {name}: mean cost {mean_cost:.4f} (nested, per author {np.mean(nested_cost):.4f}); escalate ≥ "
+          f"{point.escalate_at}, offer ≥ {point.offer_at}")
     print(f"  {'':27s} {'mean':>6s} {'worst':>6s} {'nested':>14s}   " + " ".join(f"{a[-8:]:>8s}" for a in folds.names))
     row = {"name": name, "cost": mean_cost, "nested_cost": float(np.mean(nested_cost))}
     for key in SHOWN:
@@ -129,8 +171,6 @@ def evaluate(name, config, examples, x, xs, sources, variants, folds, out: list)
               + " ".join(f"{v:8.3f}" for v in values))
         row[key] = (float(np.nanmean(values)), worst(per_author, key), worst(nested, key))
     # Stress lines at the chosen point, by variant: requests escalated (worst author), questions escalated.
-    from bot.understanding.policy import decide_all
-
     actions = decide_all(sprobs, point)[0]
     truth = np.array([top[s] for s in sources])
     source_author = authors[np.array(sources)]
@@ -166,15 +206,14 @@ def main() -> None:
     results: list[dict] = []
     for name in args.configs.split(","):
         config = CANDIDATES[name]
-        evaluate(name, config, examples, training.design(texts, vectors, config),
-                 training.design(stexts, svectors, config), sources, variants, folds, results)
+        evaluate(name, config, examples, (texts, vectors, stexts, svectors), sources, variants, folds, results)
     print("\nSummary (worst author; nested = operating point chosen without that author):")
-    print(f"  {'config':16s} {'cost':>6s} {'nested':>6s} {'data':>11s} {'security':>11s} {'person':>11s} "
+    print(f"  {'config':28s} {'cost':>6s} {'nested':>6s} {'data':>11s} {'security':>11s} {'person':>11s} "
           f"{'q escal.':>11s} {'proc offer':>11s} {'typo req':>8s} {'story req':>9s} {'story q':>7s}")
     for r in results:
         cell = lambda k: f"{r[k][1]:.3f}/{r[k][2]:.3f}"  # noqa: E731
         req = lambda v: np.mean([r[f"{v}.{label}"] for label in REQUEST_LABELS])  # noqa: E731
-        print(f"  {r['name']:16s} {r['cost']:6.4f} {r['nested_cost']:6.4f} {cell('data_request.escalated'):>11s} "
+        print(f"  {r['name']:28s} {r['cost']:6.4f} {r['nested_cost']:6.4f} {cell('data_request.escalated'):>11s} "
               f"{cell('security.escalated'):>11s} {cell('user_request.escalated'):>11s} {cell('question.escalated'):>11s} "
               f"{cell('process_question.offered'):>11s} {req('typo'):8.3f} {req('story'):9.3f} {r['story.question']:7.3f}")
 

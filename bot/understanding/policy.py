@@ -104,12 +104,15 @@ def decide_all(probs: np.ndarray, point: OperatingPoint) -> tuple[np.ndarray, np
     return action, request
 
 
-def total_cost(probs: np.ndarray, labels: list[str], point: OperatingPoint) -> float:
-    table = np.array([[COSTS[label][a] for a in ACTIONS] for label in labels])
+_COST_TABLE = np.array([[COSTS[label][a] for a in ACTIONS] for label in LABELS])
+
+
+def total_cost(probs: np.ndarray, labels: list[str], point: OperatingPoint, decided=None) -> float:
+    """Mean cost per message at `point` (`decided`: decide_all's result at that point, when known)."""
     truth = np.array([_LABEL_INDEX[label] for label in labels])
-    action, request = decide_all(probs, point)
+    action, request = decide_all(probs, point) if decided is None else decided
     wrong_queue = (action == 2) & np.isin(truth, _REQUEST_INDEX) & (request != truth)
-    return float((table[np.arange(len(labels)), action] + WRONG_QUEUE * wrong_queue).mean())
+    return float((_COST_TABLE[truth, action] + WRONG_QUEUE * wrong_queue).mean())
 
 
 # The recall a new writer's requests must keep (the issue's targets): with `groups` (the held-out author of
@@ -128,15 +131,17 @@ def _grid():
 def worst_recall(probs: np.ndarray, labels: list[str], groups: np.ndarray, point: OperatingPoint,
                  floors: dict[str, float] = RECALL_FLOORS) -> float:
     """min over groups and request labels of (escalated share − floor): ≥ 0 when every floor is met."""
+    return _worst_margin(decide_all(probs, point)[0] == 2, _floor_masks(labels, groups, floors))
+
+
+def _floor_masks(labels: list[str], groups: np.ndarray, floors: dict[str, float]) -> list[tuple[np.ndarray, float]]:
     truth = np.array(labels)
-    escalated = decide_all(probs, point)[0] == 2
-    worst = np.inf
-    for group in np.unique(groups):
-        for label, floor in floors.items():
-            rows = (groups == group) & (truth == label)
-            if rows.any():
-                worst = min(worst, float(escalated[rows].mean()) - floor)
-    return worst
+    masks = [((groups == g) & (truth == label), floor) for g in np.unique(groups) for label, floor in floors.items()]
+    return [(rows, floor) for rows, floor in masks if rows.any()]
+
+
+def _worst_margin(escalated: np.ndarray, masks) -> float:
+    return min((float(escalated[rows].mean()) - floor for rows, floor in masks), default=np.inf)
 
 
 def choose_operating_point(probs: np.ndarray, labels: list[str], groups: np.ndarray | None = None,
@@ -144,10 +149,12 @@ def choose_operating_point(probs: np.ndarray, labels: list[str], groups: np.ndar
     """The grid point with the lowest mean cost on (out-of-fold) probabilities; ties go to fewer hand-offs.
     With `groups`: among the points meeting every floor for every group (if none does, the points with
     the best worst margin)."""
+    masks = _floor_masks(labels, groups, floors) if groups is not None else []
     scored = []
     for point in _grid():
-        mean = round(total_cost(probs, labels, point), 6)
-        margin = 0.0 if groups is None else min(0.0, round(worst_recall(probs, labels, groups, point, floors), 6))
+        decided = decide_all(probs, point)
+        mean = round(total_cost(probs, labels, point, decided), 6)
+        margin = min(0.0, round(_worst_margin(decided[0] == 2, masks), 6)) if masks else 0.0
         scored.append(((-margin, mean, -point.escalate_at - point.offer_at), point))
     key, point = min(scored, key=lambda item: item[0])
     return point, key[1]

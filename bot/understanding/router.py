@@ -22,8 +22,9 @@ import numpy as np
 
 from bot.errors import RouterMismatch
 from bot.understanding import artifact
-from bot.understanding.corpus import LABELS, TEAM_FILE, corpus_hash
-from bot.understanding.features import CODE_VERSION, SIGNAL_NAMES, feature_matrix, feature_vector, ngram_ids
+from bot.understanding.corpus import LABELS, REQUEST_LABELS, TEAM_FILE, corpus_hash
+from bot.understanding.features import (CODE_VERSION, SIGNAL_NAMES, feature_matrix, feature_vector, ngram_ids,
+                                        request_sentences)
 from bot.understanding.policy import ACTIONS, OperatingPoint, Route, decide_all, decide_index
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,9 @@ class Router:
         self._summed[np.arange(len(self.classes)), self._label_of] = 1.0
         self.point = OperatingPoint(weights.escalate_at, weights.offer_at)
         self.signal_names = tuple(weights.meta.get("signals") or SIGNAL_NAMES)
+        # Also route each request sentence of a longer message alone, keeping the most request-like reading.
+        self.sentence_max = bool((weights.meta.get("config") or {}).get("sentence_max"))
+        self._requests = np.array([LABELS.index(r) for r in REQUEST_LABELS])
 
     def fine_probabilities(self, features: np.ndarray, texts: list[str] | None = None) -> np.ndarray:
         """`features`: dense rows (embedding + signals); `texts`: the messages, for the n-gram columns."""
@@ -70,15 +74,32 @@ class Router:
 
     def route(self, text: str, query_vector: np.ndarray) -> Route:
         fine = self.fine_probabilities(feature_vector(text, query_vector, self.signal_names), [text])
-        labels = fine @ self._summed
+        fine, labels = self._most_request_like(text, query_vector, fine, fine @ self._summed)
         action, request = decide_index(labels, self.point)
         return self._route(fine, labels, action, request)
 
     def route_many(self, texts: list[str], vectors: np.ndarray) -> list[Route]:
         fine = self.fine_probabilities(feature_matrix(texts, vectors, self.signal_names), texts)
         labels = fine @ self._summed
+        if self.sentence_max:
+            for i, (text, vector) in enumerate(zip(texts, vectors)):
+                fine[i], labels[i] = self._most_request_like(text, vector, fine[i], labels[i])
         actions, requests = decide_all(labels, self.point)
         return [self._route(f, p, ACTIONS[a], r) for f, p, a, r in zip(fine, labels, actions, requests)]
+
+    def _most_request_like(self, text: str, vector: np.ndarray, fine: np.ndarray, labels: np.ndarray):
+        """With `sentence_max`: the reading of the message, or of one of its request sentences scored alone
+        (the message's vector, the sentence's signals and n-grams), whichever is more of a request."""
+        sentences = request_sentences(text) if self.sentence_max else []
+        if not sentences:
+            return fine, labels
+        vectors = np.repeat(np.asarray(vector, dtype=np.float32).reshape(1, -1), len(sentences), axis=0)
+        s_fine = self.fine_probabilities(feature_matrix(sentences, vectors, self.signal_names), sentences)
+        s_labels = s_fine @ self._summed
+        best = int(np.argmax(s_labels[:, self._requests].sum(axis=1)))
+        if s_labels[best, self._requests].sum() > labels[self._requests].sum():
+            return s_fine[best], s_labels[best]
+        return fine, labels
 
     def _route(self, fine: np.ndarray, labels: np.ndarray, action: str, request: int) -> Route:
         reason = LABELS[request] if action in ("escalate", "offer") else None

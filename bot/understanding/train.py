@@ -86,6 +86,9 @@ class Config:
     # (features.request_sentences): a request at the end of a paragraph of story, not diluted by it.
     sentence_buckets: int = 0
     sentence_weight: float = 0.0
+    # Serving also routes each request sentence of a message of several sentences alone (the message's
+    # vector, the sentence's signals and n-grams) and takes the most request-like reading.
+    sentence_max: bool = False
     # Each request line counts this many times in training (on top of the class balance).
     request_weight: float = 1.0
     # The operating point: the lowest mean cost ("mean"), or the lowest mean cost among the points where
@@ -258,6 +261,14 @@ def report(examples: list[Example], v: Validated) -> dict:
     return out
 
 
+def serving_meta(config: Config) -> dict:
+    """What serving (router.py) reads of the config: the signals, the hashed blocks in column order, and
+    whether request sentences are also routed alone."""
+    return {"signals": list(config.signals),
+            "config": {**asdict(config), "ngram_kinds": list(config.ngram_kinds), "signals": list(config.signals)},
+            "ngram_blocks": [{"kinds": list(kinds), "buckets": buckets} for kinds, buckets, _ in config.blocks]}
+
+
 def train(examples: list[Example], embeddings, *, knowledge_dir: Path | None,
           cache_dir: Path | None = None, config: Config = CONFIG) -> artifact.RouterWeights:
     started = time.perf_counter()
@@ -274,12 +285,9 @@ def train(examples: list[Example], embeddings, *, knowledge_dir: Path | None,
     top = [e.label for e in examples]
     meta = {
         "corpus_sha256": corpus_hash(knowledge_dir), "embedding_model": embeddings.model_id,
-        "code_version": CODE_VERSION, "signals": list(config.signals), "examples": len(examples),
+        "code_version": CODE_VERSION, **serving_meta(config), "examples": len(examples),
         "per_label": {label: top.count(label) for label in LABELS},
         "authors": {a: sum(e.cv_author == a for e in examples) for a in sorted({e.cv_author or "" for e in examples}) if a},
-        "config": {**asdict(config), "ngram_kinds": list(config.ngram_kinds), "signals": list(config.signals)},
-        # Serving reads the hashed blocks from here, in column order (router.py).
-        "ngram_blocks": [{"kinds": list(kinds), "buckets": buckets} for kinds, buckets, _ in config.blocks],
         "team_examples": int((weight != 1.0).sum()),
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "cv": report(examples, validated),

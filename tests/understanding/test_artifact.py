@@ -66,33 +66,58 @@ def test_numpy_serving_gives_the_trained_models_probabilities(tmp_path):
     assert route.label in LABELS and abs(sum(route.probabilities.values()) - 1) < 1e-4
 
 
-def test_numpy_serving_with_hashed_ngrams_gives_the_trained_models_probabilities(tmp_path):
+@pytest.mark.parametrize("blocks", [
+    dict(ngram_kinds=("words", "bigrams"), ngram_buckets=512, ngram_weight=3.0),
+    dict(ngram_kinds=("words", "bigrams"), ngram_buckets=512, ngram_weight=3.0, char_buckets=1024, char_weight=2.0,
+         sentence_buckets=256, sentence_weight=4.0),
+], ids=["words", "words+chars+sentences"])
+def test_numpy_serving_with_hashed_ngrams_gives_the_trained_models_probabilities(tmp_path, blocks):
     """N-gram columns are looked up at serve time, not multiplied: the same probabilities as training."""
     from bot.understanding import train as training
 
     rng = np.random.default_rng(1)
     texts = ["nuke my stuff", "how do i nuke my stuff?", "do you keep my stuff", "nuke it pls",
-             "someone logged in as me", "what do u store abt me"] * 30
+             "someone logged in as me", "what do u store abt me",
+             "We use it for homework. My kid is 12. Please nuke his account.", "I like it. Do you keep my stuff?"] * 30
     vectors = rng.normal(size=(len(texts), 384)).astype(np.float32)
     y = np.array(["data_request:deletion", "process_question:data_request", "question",
-                  "data_request:deletion", "security:account_compromise", "question"] * 30)
-    config = training.Config(ngram_kinds=("words", "bigrams", "chars"), ngram_buckets=512, ngram_weight=3.0)
+                  "data_request:deletion", "security:account_compromise", "question", "data_request:deletion",
+                  "question"] * 30)
+    config = training.Config(**blocks)
     x = training.design(texts, vectors, config)
     fitted = training.fit(x, y, config=config)
     meta = {"corpus_sha256": "x", "embedding_model": BUNDLED, "code_version": CODE_VERSION,
-            "ngrams": {"kinds": list(config.ngram_kinds), "buckets": config.ngram_buckets}}
+            **training.serving_meta(config)}
     weights = artifact.RouterWeights([str(c) for c in fitted.classes_], fitted.model.coef_, fitted.model.intercept_,
                                      fitted.mean, fitted.scale, 1.0, 0.4, 0.2, meta)
     artifact.save(weights, tmp_path / "r.npz")
     router = Router(artifact.load(tmp_path / "r.npz"))
-    expected = training.softmax(training.logits(fitted, x[:12]))
-    dense = feature_matrix(texts[:12], vectors[:12])
-    assert np.allclose(router.fine_probabilities(dense, texts[:12]), expected, atol=1e-4)
+    expected = training.softmax(training.logits(fitted, x[:16]))
+    dense = feature_matrix(texts[:16], vectors[:16])
+    assert np.allclose(router.fine_probabilities(dense, texts[:16]), expected, atol=1e-4)
     one = router.route(texts[0], vectors[0])  # one message at a time, as ask() routes
     assert np.isclose(one.probabilities["data_request"], expected[0, list(fitted.classes_).index("data_request:deletion")],
                       atol=1e-4)
     # The n-grams carry weight: the same vector with other words routes differently.
     assert not np.allclose(router.fine_probabilities(dense[:1], ["zzz"]), expected[:1], atol=1e-3)
+
+
+def test_an_artifact_of_the_previous_feature_code_is_still_served_as_trained(tmp_path):
+    """router-2 artifacts named one n-gram block ("ngrams"): bench/router_on_authors.py still reads them."""
+    from bot.understanding import train as training
+
+    rng = np.random.default_rng(2)
+    texts = ["nuke my stuff", "do you keep my stuff", "someone logged in as me"] * 20
+    vectors = rng.normal(size=(len(texts), 384)).astype(np.float32)
+    y = np.array(["data_request:deletion", "question", "security:account_compromise"] * 20)
+    config = training.Config(ngram_kinds=("words", "bigrams"), ngram_buckets=256, ngram_weight=5.0)
+    fitted = training.fit(training.design(texts, vectors, config), y, config=config)
+    meta = {"corpus_sha256": "x", "embedding_model": BUNDLED, "code_version": "router-2",
+            "signals": list(SIGNAL_NAMES), "ngrams": {"kinds": ["words", "bigrams"], "buckets": 256}}
+    router = Router(artifact.RouterWeights([str(c) for c in fitted.classes_], fitted.model.coef_,
+                                           fitted.model.intercept_, fitted.mean, fitted.scale, 1.0, 0.4, 0.2, meta))
+    expected = training.softmax(training.logits(fitted, training.design(texts[:3], vectors[:3], config)))
+    assert np.allclose(router.fine_probabilities(feature_matrix(texts[:3], vectors[:3]), texts[:3]), expected, atol=1e-4)
 
 
 def test_a_router_trained_for_another_model_is_refused_naming_the_model_and_the_fix():
