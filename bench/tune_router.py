@@ -57,6 +57,7 @@ CANDIDATES = {
     "c0.3-chars-w5": C(**R3, char_buckets=8192, char_weight=5.0),
     "c0.3-chars-w10": C(**R3, char_buckets=8192, char_weight=10.0),
     "c0.3-chars-w20": C(**R3, char_buckets=8192, char_weight=20.0),
+    "c0.3-chars-w10-4k": C(**R3, char_buckets=4096, char_weight=10.0),
     "c0.3-sent-w10": C(**R3, sentence_buckets=2048, sentence_weight=10.0),
     "c0.3-sentmax": C(**R3, sentence_max=True),
     "c0.3-req2": C(**R3, request_weight=2.0),

@@ -24,7 +24,8 @@ import zlib
 
 import numpy as np
 
-CODE_VERSION = "router-2"  # router-2: hashed word n-grams beside the embedding and signals
+CODE_VERSION = "router-3"  # router-2: hashed word n-grams beside the embedding and signals; router-3: n-gram
+# blocks (character 3-5-grams, request sentences), each normalised on its own
 
 _FLAGS = re.IGNORECASE
 
