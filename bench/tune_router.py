@@ -48,7 +48,8 @@ C = training.Config
 R3 = dict(SHIPPED, C=0.3)
 CANDIDATES = {
     "base": C(),  # embedding + eight signals, no n-grams
-    "shipped": C(**SHIPPED),
+    "shipped": C(**SHIPPED),  # router-2
+    "router-3": training.CONFIG,  # the current choice
     "c0.3": C(**SHIPPED, C=0.3),
     "c0.1": C(**SHIPPED, C=0.1),
     "req2": C(**SHIPPED, request_weight=2.0),

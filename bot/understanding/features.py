@@ -7,11 +7,14 @@ a "how do I…" process question, an incident told in the first person ("…and 
 asking for a person, and the vocabulary of prompt injection. They are features with learned
 weights, not overrides: the model decides how much each is worth.
 
-Beside them, optionally, hashed word and character n-grams of the message (`ngram_ids`): the words
-people use for a request ("scrub", "nuke", "send over") that the embedding places near a question
-about the same subject. Each n-gram falls into one of `buckets` columns (crc32, stable across runs
-and machines), binary and L2-normalised per message so a long story weighs no more than a line.
-At serve time they are a handful of column look-ups; the query vector is still the only encode.
+Beside them, optionally, blocks of hashed n-grams of the message (`ngram_ids`): words and bigrams —
+the words people use for a request ("scrub", "nuke", "send over") that the embedding places near a
+question about the same subject —, character 3-5-grams of each word with its boundaries ("deleet"
+still shares "<de", "del", "ele" with "delete"; inflections and other languages share stems), and
+the words of the request sentences of a longer message (`request_sentences`). Each block hashes into
+its own `buckets` columns (crc32, stable across runs and machines), binary and L2-normalised per
+message and block, so a long story weighs no more than a line and the many character grams do not
+drown the words. At serve time they are column look-ups; the query vector is still the only encode.
 
 Changing anything here changes what the weights mean: bump CODE_VERSION so an artifact trained
 with the old features is refused (bot/understanding/artifact.py) instead of silently misread.
