@@ -32,7 +32,7 @@ _VERBS = frozenset("do does did is are was were be been have has had can could w
                    "record recorded track tracked monitor monitored encrypt encrypted include includes apply "
                    "handle handled cover covers covered update updated change changed say says mean means last "
                    "configure configured manage managed control run runs own owns guarantee train trained improve "
-                   "comply report reported request requested contact contacted reply answer transfer transferred "
+                   "comply contact contacted transfer transferred "
                    "sell sold give given take taken make made delete deleted remove removed".split())
 _FILLERS = frozenset("even too also else exactly just only then really again anymore".split())
 _PHRASE_STOP = STOPWORDS - {"all", "and"} | {"about", "me", "us", "with", "to", "for", "from", "on", "in", "of", "when",
@@ -196,11 +196,19 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
         loose = re.search(r"\b(?:it|them|they|that|this|those|these)\b", body, re.I)
         if loose:
             return _sentence(body[:loose.start()] + topic + body[loose.end():], mark), "pointer"
+        if asks and VERB_LIKE.search(body) and len(body.split()) >= 3 and not WHAT_ABOUT.match(question):
+            # "how fast do you reply?", "is there an email?": a question of its own about the previous
+            # topic; kept whole, first, so its kind (how fast, is there) is what is answered.
+            how = _HOW_TO.match(previous)  # "How do you protect my information?" -> "… to protect my information"
+            complement = f"to {how.group(1).rstrip()}" if how else f"about {topic}"
+            return _sentence(body.rstrip(" ?.!") + " " + complement), "about_topic"
     if len(body.split()) > MAX_APPENDED_WORDS + (3 if CONNECTOR.match(question) else 0):  # "and if …" continues
         return None, "as_is"
     return _sentence(previous.rstrip(" ?.!") + " — " + body.rstrip(" ?.!")), "append"
 
 
+_HOW_TO = re.compile(r"^\s*how\s+(?:do|does|can|could|should|will|would)\s+(?:you|u|i|we|kimss(?:\s+ai)?)\s+"
+                     r"((?!contact\b|send\b|report\b|reach\b|get\b)[a-z]+\b[^?.!]*)", re.I)
 _QUESTION_START = re.compile(r"^\s*(?:what|how|who|why|when|where|which|is|are|was|were|do|does|did|can|could|will|"
                              r"would|should|has|have)\b", re.I)
 
