@@ -180,19 +180,21 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
         loose = _LOOSE_POINTER.search(body)  # "what happens to them when…": the pointer, before any own noun
         if loose:
             return _sentence(body[:loose.start()] + topic + body[loose.end():], mark), "pointer"
-        joined = join_preposition(question, previous)  # "and in transit?", "from google sso too?"
-        if joined:
-            return _sentence(joined), "preposition"
-        # Only a fragment brings a thing to put in the previous question's place ("and the workspace?",
-        # "what about billing records?"); a sentence of its own ("someone logged into our workspace…") does not.
-        fragment = WHAT_ABOUT.match(question) or (len(body.split()) <= MAX_APPENDED_WORDS and not VERB_LIKE.search(body))
-        own = _own_phrase(question) if fragment else None
-        if own is None and WHAT_ABOUT.match(question):
-            bare = _own_words(body.rstrip(" ?.!"))  # "and kids?": a new thing, even one outside the topic words
-            own = bare if bare and _BARE_PHRASE.match(bare) and not VERB_LIKE.search(bare) else None
-        swapped = swap(own, previous, _runs(previous)) if own else None
-        if swapped:  # "what about partners?": the new thing in the place of the previous one of its kind
-            return _sentence(swapped), "swap"
+    # A fragment's own thing or phrase needs no topic phrase of the previous question, only its words.
+    joined = join_preposition(question, previous)  # "and in transit?", "from google sso too?"
+    if joined:
+        return _sentence(joined), "preposition"
+    # Only a fragment brings a thing to put in the previous question's place ("and the workspace?",
+    # "what about billing records?"); a sentence of its own ("someone logged into our workspace…") does not.
+    fragment = WHAT_ABOUT.match(question) or (len(body.split()) <= MAX_APPENDED_WORDS and not VERB_LIKE.search(body))
+    own = _own_phrase(question) if fragment else None
+    if own is None and WHAT_ABOUT.match(question):
+        bare = _own_words(body.rstrip(" ?.!"))  # "and kids?": a new thing, even one outside the topic words
+        own = bare if bare and _BARE_PHRASE.match(bare) and not VERB_LIKE.search(bare) else None
+    swapped = swap(own, previous, _runs(previous)) if own else None
+    if swapped:  # "what about partners?": the new thing in the place of the previous one of its kind
+        return _sentence(swapped), "swap"
+    if topic:
         loose = re.search(r"\b(?:it|them|they|that|this|those|these)\b", body, re.I)
         if loose:
             return _sentence(body[:loose.start()] + topic + body[loose.end():], mark), "pointer"
