@@ -91,17 +91,20 @@ class ConversationStore:
 
     # -- Idempotency-Key: the first response to a key is kept and given again to its retries ----------
 
-    def claim_idempotency(self, key: str, request_hash: str, now: float | None = None) -> tuple[str, str | None]:
+    def claim_idempotency(self, key: str, request_hash: str, now: float | None = None, *, asker: str | None = None,
+                          conversation_key: str | None = None) -> tuple[str, str | None]:
         """("new", None): go ahead and `finish` it; ("replay", response); ("conflict", None): the key was used
-        for another request; ("pending", None): the first request with this key is still being answered."""
+        for another request; ("pending", None): the first request with this key is still being answered.
+        `asker` and `conversation_key` say whose response it keeps (bot/subjects.py finds it by them)."""
         now = time.time() if now is None else now
         with self.db.transaction() as conn:
             conn.execute("DELETE FROM api_idempotency WHERE created_at < ?", (now - self.ttl_seconds,))
             row = conn.execute("SELECT request_hash, response FROM api_idempotency WHERE idempotency_key = ?",
                                (key,)).fetchone()
             if row is None:
-                conn.execute("INSERT INTO api_idempotency (idempotency_key, request_hash, created_at) VALUES (?, ?, ?)",
-                             (key, request_hash, now))
+                conn.execute("INSERT INTO api_idempotency (idempotency_key, request_hash, created_at, asker,"
+                             " conversation_key) VALUES (?, ?, ?, ?, ?)",
+                             (key, request_hash, now, asker, conversation_key[:MAX_KEY_CHARS] if conversation_key else None))
                 return "new", None
         if row[0] != request_hash:
             return "conflict", None
