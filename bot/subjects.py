@@ -186,7 +186,7 @@ class ConversationData:
     """Conversation context (`conversation_turns`, kept CONVERSATION_TTL_MINUTES) of the API, the web chat and
     Slack threads: found by who asked each turn (`asker`: Slack user, customer id or email), and by
     conversation through the person's hand-offs (their conversation id or chat session) and the web chat ids
-    given. Turns read back from a Slack thread name nobody (the thread in Slack itself holds them)."""
+    given. Turns read back from a Slack thread name the Slack user who asked them (the answer's metadata)."""
 
     name = "conversation_turns"
 

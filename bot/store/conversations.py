@@ -65,8 +65,9 @@ class ConversationStore:
             conn.execute("DELETE FROM conversation_turns WHERE conversation_key = ? AND seq <= ?", (key, last + 1 - self.keep))
             conn.execute("DELETE FROM conversation_turns WHERE created_at < ?", (now - self.ttl_seconds,))
 
-    def seed(self, key: str, turns: list[Turn], now: float | None = None) -> None:
-        """Store turns read from elsewhere (a Slack thread) unless the conversation already has live ones."""
+    def seed(self, key: str, turns: list[Turn], now: float | None = None, askers: list[str | None] | None = None) -> None:
+        """Store turns read from elsewhere (a Slack thread) unless the conversation already has live ones.
+        `askers`: who asked each turn ("slack:U…"), in the order of `turns`."""
         now = time.time() if now is None else now
         key = key[:MAX_KEY_CHARS]
         with self.db.transaction() as conn:
@@ -75,11 +76,14 @@ class ConversationStore:
             if live:
                 return
             conn.execute("DELETE FROM conversation_turns WHERE conversation_key = ?", (key,))
-            for seq, turn in enumerate(turns[-self.keep:], start=1):
+            askers = list(askers) if askers is not None else [None] * len(turns)
+            kept = list(zip(turns, askers))[-self.keep:]
+            for seq, (turn, asker) in enumerate(kept, start=1):
                 conn.execute(
-                    "INSERT INTO conversation_turns (conversation_key, seq, created_at, question, sections, escalation)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (key, seq, now, redact_text(turn.question), json.dumps(list(turn.sections), ensure_ascii=False), turn.escalation))
+                    "INSERT INTO conversation_turns (conversation_key, seq, created_at, question, sections, escalation,"
+                    " asker) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (key, seq, now, redact_text(turn.question), json.dumps(list(turn.sections), ensure_ascii=False),
+                     turn.escalation, asker))
 
     def is_retry(self, key: str, request_hash: str, window_s: float = RETRY_WINDOW_SECONDS,
                  now: float | None = None) -> bool:
