@@ -185,7 +185,7 @@ def text_facts(text: str) -> TextFacts:
                      frozenset(tokenize(text)), proper_names(text), proper_names(text[:LEAD_CHARACTERS]))
 
 
-LEAD_CHARACTERS = 600
+LEAD_CHARACTERS = 200  # the opening sentence: "This policy explains how Kimss AI…"
 # Words policies capitalise that name nothing in particular.
 _NOT_NAMES = frozenset("""i we you our us your they their privacy policy notice statement terms service services site
 website websites personal information data internet company agreement section effective date last updated please
