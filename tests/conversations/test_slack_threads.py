@@ -92,6 +92,19 @@ def test_replicas_sharing_the_database_answer_each_turn_in_the_whole_threads_con
     db.close()
 
 
+def test_what_about_x_in_a_thread_swaps_the_right_noun_and_an_off_topic_question_stands_alone(slack, standin):
+    slack.send_event(mention("Do you share my data with advertisers?", ts=ROOT))
+    posted(standin)
+    slack.send_event(mention("what about partners?", ts="1700000000.000300", thread_ts=ROOT))
+    # advertisers (a recipient) swapped for partners; "my data" kept
+    assert answering(posted(standin, 2)[1]) == "Do you share my data with partners?"
+    slack.wait_idle()
+    slack.send_event(mention("What's the weather in Berlin tomorrow?", ts="1700000000.000400", thread_ts=ROOT))
+    third = posted(standin, 3)[2]
+    assert answering(third) is None  # a full question of its own: not glued to the privacy question
+    assert "I answer questions about" in third.args["text"]
+
+
 def test_a_mention_in_a_thread_the_bot_never_answered_is_answered_alone(slack, standin):
     standin.thread_messages[(CHANNEL_ID, ROOT)] = [
         {"type": "message", "user": "U0OTHER", "ts": ROOT, "text": "Do we keep chat logs?"}]
