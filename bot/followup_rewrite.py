@@ -160,6 +160,9 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     asks = question.rstrip().endswith("?") or bool(_QUESTION_START.match(body))
     mark = "?" if asks else ""  # "delete all of it pls" stays a request
     topic = topic_phrase(previous)
+    adverb = _WH_ADVERB.match(body)
+    if adverb and _YES_NO.match(previous):  # "where exactly?" after "Do you store my files?"
+        return _sentence(f"{adverb.group(1)} {previous[:1].lower()}{previous[1:].rstrip(' ?.!')}"), "wh_adverb"
     if topic:
         for pattern, template in _FRAGMENTS:
             if pattern.match(body) or pattern.match(question.strip()):
@@ -188,7 +191,8 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     # "what about billing records?"); a sentence of its own ("someone logged into our workspace…") does not.
     fragment = WHAT_ABOUT.match(question) or (len(body.split()) <= MAX_APPENDED_WORDS and not VERB_LIKE.search(body))
     own = _own_phrase(question) if fragment else None
-    if own is None and WHAT_ABOUT.match(question):
+    short_and = CONNECTOR.match(question) and len(body.split()) <= 3 and not _QUESTION_START.match(body)
+    if own is None and (WHAT_ABOUT.match(question) or short_and):
         bare = _own_words(body.rstrip(" ?.!"))  # "and kids?": a new thing, even one outside the topic words
         own = bare if bare and _BARE_PHRASE.match(bare) and not VERB_LIKE.search(bare) else None
     swapped = swap(own, previous, _runs(previous)) if own else None
@@ -198,7 +202,8 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
         loose = re.search(r"\b(?:it|them|they|that|this|those|these)\b", body, re.I)
         if loose:
             return _sentence(body[:loose.start()] + topic + body[loose.end():], mark), "pointer"
-        if asks and VERB_LIKE.search(body) and len(body.split()) >= 3 and not WHAT_ABOUT.match(question):
+        if asks and VERB_LIKE.search(body) and len(body.split()) >= 3 and not WHAT_ABOUT.match(question) \
+                and not _ENDS_WITH_PREPOSITION.search(body):
             # "how fast do you reply?", "is there an email?": a question of its own about the previous
             # topic; kept whole, first, so its kind (how fast, is there) is what is answered.
             how = _HOW_TO.match(previous)  # "How do you protect my information?" -> "… to protect my information"
@@ -209,6 +214,11 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     return _sentence(previous.rstrip(" ?.!") + " — " + body.rstrip(" ?.!")), "append"
 
 
+# "where exactly?", "in what country?", "since when?": asks where/when/how of the previous yes/no question.
+_WH_ADVERB = re.compile(r"^((?:where|when|how often|how|since when|in (?:what|which) (?:country|countries|region|"
+                        r"regions|format|way)|for what purpose)(?:\s+(?:exactly|precisely|then|though))?)\s*[?.!]*$", re.I)
+_YES_NO = re.compile(r"^\s*(?:do|does|did|is|are|was|were|can|could|will|would|has|have)\s+\w+", re.I)
+_ENDS_WITH_PREPOSITION = re.compile(r"\b(?:about|for|with|to|of|on|in|from)\s*[?.!]*$", re.I)
 _HOW_TO = re.compile(r"^\s*how\s+(?:do|does|can|could|should|will|would)\s+(?:you|u|i|we|kimss(?:\s+ai)?)\s+"
                      r"((?!contact\b|send\b|report\b|reach\b|get\b)[a-z]+\b[^?.!]*)", re.I)
 _QUESTION_START = re.compile(r"^\s*(?:what|how|who|why|when|where|which|is|are|was|were|do|does|did|can|could|will|"

@@ -32,7 +32,8 @@ KINDS = {
 # A question about the object itself: "what (data|kind of information) do you collect [from …]?"
 _WH_GENERIC_OBJECT = re.compile(
     r"^\s*(?:what|which)\s+(?:(?:kinds?|types?|sorts?|categories)\s+of\s+)?(?:(?:personal\s+)?(?:data|information|info|"
-    r"details)\s+)?(do|does|did|will|would|can|could)\s+(you|u|you guys|kimss(?:\s+ai)?|we|agents|[a-z]+)\s+"
+    r"details)\s+)?(do|does|did|will|would|can|could)\s+(you|u|you guys|kimss(?:\s+ai)?|we|agents|"
+    r"(?:the|your)\s+(?:privacy\s+)?policy|[a-z]+)\s+"
     r"([a-z]+)\b([^?.!]*)", re.I)
 _GENERIC_OBJECT = frozenset(tokenize("data information info details personal"))
 _PREPOSITION = re.compile(r"^\s*(?:(?:and|but|or|also|so|ok(?:ay)?)[,\s]+)?((?:from|for|with|to|in|on|at|by|via|through|during|"
@@ -76,6 +77,9 @@ def swap(own: str, previous: str, runs: list[str]) -> str | None:
         return f"{aux.capitalize()} {subject} {verb} {own}{rest.rstrip()}?"
     if same:
         return _replace(previous, same[-1], own)
+    if generic and not generic.group(4).strip():  # "and kids?" after "What does the policy cover?"
+        aux, subject, verb, _ = generic.groups()
+        return f"{aux.capitalize()} {subject} {verb} {own}?"
     if kind in ("data", None):
         objects = [run for run in runs if kind_of(run) == "data"] or runs
         if objects:

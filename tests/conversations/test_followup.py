@@ -68,6 +68,17 @@ def test_a_prepositional_fragment_continues_the_previous_question():
         "Do you use my data for preventing misuse?"
 
 
+@pytest.mark.parametrize("message,previous,standalone", [
+    ("where exactly", "do you store my files", "Where exactly do you store my files?"),
+    ("in what country?", "Is my data encrypted?", "In what country is my data encrypted?"),
+    ("and kids?", "What does the policy cover?", "Does the policy cover kids?"),
+    ("is there an email?", "who do i contact about privacy", "Is there an email about privacy?"),
+    ("what should i do as admin", "how do you keep my account secure", "What should i do as admin to keep my account secure?"),
+])
+def test_a_question_of_its_own_keeps_its_words_and_takes_the_previous_topic(message, previous, standalone):
+    assert rewrite(message, previous) == standalone
+
+
 def test_a_fragment_without_a_topic_is_added_to_the_previous_question():
     assert rewrite("what kind?", "Do you collect logs?") == "Do you collect logs — what kind?"
 
