@@ -11,7 +11,8 @@
    held-out author for the spread. With a single author, five folds grouped by family instead.
 4. Calibration: one temperature on the logits minimising the out-of-fold log loss.
 5. Operating point: the (escalate_at, offer_at) pair minimising the cost matrix (policy.py) on
-   the calibrated out-of-fold probabilities. The held-out set plays no part.
+   the calibrated out-of-fold probabilities, among the pairs where every held-out author's requests
+   meet policy.RECALL_FLOORS (`point_criterion = "worst_author"`). The held-out set plays no part.
 6. The final model on every line, saved with its provenance and the cross-validated figures.
 
 `CONFIG` (C, signal weight, n-grams) was chosen by the mean cost on author-grouped out-of-fold
@@ -87,7 +88,8 @@ class Config:
     sentence_buckets: int = 0
     sentence_weight: float = 0.0
     # Serving also routes each request sentence of a message of several sentences alone (the message's
-    # vector, the sentence's signals and n-grams) and takes the most request-like reading.
+    # vector, the sentence's signals and n-grams) and takes the most request-like reading. Measured by
+    # bench/tune_router.py (its out-of-fold figures include it); `validate` here does not, so it is off.
     sentence_max: bool = False
     # Each request line counts this many times in training (on top of the class balance).
     request_weight: float = 1.0
