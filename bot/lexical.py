@@ -161,16 +161,19 @@ class BM25:
             term: (np.array([i for i, _ in p], dtype=np.int64), np.array([c for _, c in p], dtype=np.float32))
             for term, p in postings.items()
         }
-        # term -> its BM25 contribution to each of its rows, which does not depend on the question
+        # term -> its idf, and its BM25 contribution to each of its rows: neither depends on the question
+        self.idfs = {term: self._idf(len(rows)) for term, (rows, _) in self.postings.items()}
+        self.unseen_idf = self._idf(0)
         self.contributions: dict[str, np.ndarray] = {
             term: (self.idf(term) * tf * (k1 + 1) / (tf + self.norm[rows])).astype(np.float32)
             for term, (rows, tf) in self.postings.items()
         }
 
-    def idf(self, term: str) -> float:
-        posting = self.postings.get(term)
-        df = len(posting[0]) if posting else 0
+    def _idf(self, df: int) -> float:
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+
+    def idf(self, term: str) -> float:
+        return self.idfs.get(term, self.unseen_idf)
 
     def scores(self, terms: dict[str, float]) -> np.ndarray:
         out = np.zeros(self.size, dtype=np.float32)
