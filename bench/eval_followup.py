@@ -33,19 +33,39 @@ from bench.train_followup import FEATURES, folds, weights_without  # noqa: E402
 from bot.assistant import Assistant  # noqa: E402
 from bot.conversation import turn_of  # noqa: E402
 from bot.followup import needs_context, standalone_question  # noqa: E402
+from bot.followup_rewrite import rewrite_with_rule  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from indexer.build import build_index  # noqa: E402
 from indexer.embedding import load_embeddings  # noqa: E402
 
 
 def resolve_and_ask(assistant: Assistant, example, weights: dict[str, float] | None):
-    """(answer to the last turn, standalone question or None): the conversation replayed with `weights`."""
+    """(answer to the last turn, standalone question or None, rule): the conversation replayed with `weights`.
+
+    rule: how the last turn was resolved — bot/followup_rewrite.py's rule name ("pointer", "swap",
+    "fragment", "preposition", "append", …), "as_is" (detected, not rewritten) or "not_detected"."""
     context = []
     for question in example.turns[:-1]:
         standalone = standalone_question(question, context, weights)
         context.append(turn_of(assistant.ask(standalone or question, example.audience)))
     standalone = standalone_question(example.message, context, weights)
-    return assistant.ask(standalone or example.message, example.audience), standalone
+    previous = context[-1].question
+    rule = rewrite_with_rule(example.message, previous)[1] if needs_context(example.message, previous, weights) \
+        else "not_detected"
+    return assistant.ask(standalone or example.message, example.audience), standalone, rule
+
+
+def miss_kind(why: str) -> str:
+    """What part of the core a wrong answer to a well-worded question points at (is_right's reason)."""
+    if why == "off-topic reply":
+        return "router: off-topic reply"
+    if why.startswith("first section"):
+        return "ranker: wrong first section"
+    if "wanted not_covered" in why or why == "covered True":
+        return "verifier: answered where the policy is silent"
+    if why in ("not covered", "covered False"):
+        return "verifier: said not covered"
+    return "router: " + why
 
 
 def share(values: list[bool]) -> str:
@@ -66,12 +86,14 @@ def main() -> int:
         assistant = Assistant.from_settings(settings, embeddings=embeddings)
         table: dict[str, dict[str, list[bool]]] = {}
         notes: list[str] = []
+        rules: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
+        both_wrong: dict[str, list[str]] = defaultdict(list)
         for fold, test in folds(examples):
             w = dict(zip(FEATURES, weights_without(examples, golden, test)))
             for i in test:
                 e = examples[i]
                 row = table.setdefault(e.author, defaultdict(list))
-                answer, standalone = resolve_and_ask(assistant, e, w)
+                answer, standalone, rule = resolve_and_ask(assistant, e, w)
                 ok = is_right(answer, e.expect, e.kind)[0]
                 alone = is_right(assistant.ask(e.message, e.audience), e.expect, e.kind)[0]
                 row["with"].append(ok)
@@ -92,9 +114,13 @@ def main() -> int:
                         notes.append(f"{e.author}/{e.id}: wrong after rewriting ({is_right(answer, e.expect, e.kind)[1]})"
                                      f" | {e.message!r} -> {standalone!r}")
                 if e.needs_context and e.standalone:
-                    oracle = is_right(assistant.ask(e.standalone, e.audience), e.expect, e.kind)[0]
+                    oracle, why = is_right(assistant.ask(e.standalone, e.audience), e.expect, e.kind)
                     row["oracle"].append(oracle)
                     row["rewritten_same"].append(ok)
+                    rules[rule]["rewritten"].append(ok)
+                    rules[rule]["oracle"].append(oracle)
+                    if not oracle and not ok:
+                        both_wrong[miss_kind(why)].append(f"{e.author}/{e.id} {e.standalone!r}")
                     if oracle and not ok:
                         notes.append(f"{e.author}/{e.id}: resolver lost it | {e.message!r} -> {standalone!r} "
                                      f"(oracle {e.standalone!r})")
@@ -123,6 +149,12 @@ def main() -> int:
     if len(table) > 1:
         print("across authors (mean [min-max]): " + "  ".join(
             f"{k} {statistics.mean(v):.3f} [{min(v):.3f}-{max(v):.3f}]" for k, v in summary.items()))
+    print("by rule, last turns that need context (rewritten | oracle, same items):")
+    for rule, row in sorted(rules.items(), key=lambda r: -len(r[1]["oracle"])):
+        print(f"  {rule:13s} {share(row['rewritten']):>16s} | {share(row['oracle'])}")
+    print("wrong with the oracle question too (the ranker's, verifier's or router's, not the resolver's):")
+    for kind, items in sorted(both_wrong.items(), key=lambda k: -len(k[1])):
+        print(f"  {kind}: {len(items)}" + ("\n    " + "\n    ".join(items) if args.verbose else ""))
     if args.verbose:
         print("\n".join(notes))
     return 0

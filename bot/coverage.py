@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from bot.retrieval import SectionHit
 from bot.understanding.ranking import model as ranking_model
 from bot.understanding.ranking.answerability import VERIFIER_FEATURES
@@ -44,13 +46,27 @@ def judge(loaded, question: str, hits: list[SectionHit], audience: str) -> Verdi
     # also hold for the few it outweighs. (Out of fold, the fact rule turned away no answerable Kimss
     # training question and 6 of 2,420 PolicyQA ones; "who…" questions are left to the verifier: many
     # are answered by a section naming no party, "who do I contact about privacy?")
-    lacks_fact = any(row[VERIFIER_FEATURES.index(f"{kind}_missing")] > 0 for kind in STRICT_FACTS)
-    missing = row[VERIFIER_FEATURES.index("practices_missing_in_document")] > 0 or lacks_fact
+    lacks_fact = bool(lacks_facts(row[None, :])[0])
+    missing = bool(ruled_out(row[None, :])[0])
     covered = log_odds >= verifier.threshold and not missing
     if missing:
         log_odds = min(log_odds, verifier.threshold - 1e-3)
     confidence = ranking_model.sigmoid(log_odds - verifier.threshold)
     return Verdict(covered, confidence, not covered and hits[0].feature("no_shared_words") == 0.0, lacks_fact)
+
+
+def lacks_facts(rows: np.ndarray) -> np.ndarray:
+    """Per verifier row: it asks for a specific fact (STRICT_FACTS) that the best section does not state."""
+    return np.any([rows[:, VERIFIER_FEATURES.index(f"{kind}_missing")] > 0 for kind in STRICT_FACTS], axis=0)
+
+
+def ruled_out(rows: np.ndarray) -> np.ndarray:
+    """Per verifier row: not covered whatever the verifier says — a fact asked that the section lacks, or a
+    practice its whole document never speaks of. A question asking where to go ("where do I send a deletion
+    request?") is answered by a section saying where to go, whatever practice it names."""
+    column = {name: rows[:, i] for i, name in enumerate(VERIFIER_FEATURES)}
+    routed = (column["asks_route"] > 0) & (column["route_missing"] == 0)
+    return lacks_facts(rows) | ((column["practices_missing_in_document"] > 0) & ~routed)
 
 
 def supporting(loaded, question: str, hits: list[SectionHit], audience: str, limit: int) -> list[SectionHit]:

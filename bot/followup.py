@@ -30,7 +30,8 @@ MAX_STANDALONE_CHARS = 1000  # a rewrite is one question, not a transcript
 
 FEATURES = ("bias", "connector", "what_about", "object_pointer", "subject_pointer", "any_pointer", "additive",
             "wh_only", "no_topic_noun", "few_words", "many_words", "request_pointer", "no_verb", "topic_switch",
-            "full_question", "shares_previous_words", "discourse")
+            "full_question", "shares_previous_words", "discourse", "self_contained", "new_subject_matter",
+            "preposition_opening")
 
 
 def features(question: str, previous: str | None = None) -> dict[str, float]:
@@ -61,6 +62,16 @@ def features(question: str, previous: str | None = None) -> dict[str, float]:
         # or a fragment: the weight says which, learned.
         "shares_previous_words": float(bool(earlier & set(tokens))),
         "discourse": float(bool(w.DISCOURSE.search(question))),
+        # "What's the weather in Berlin tomorrow?", "can you recommend a good pizza place": asks, names who or
+        # what it is about, has a verb, points at nothing and opens with no connector; it stands alone,
+        # on a privacy topic or not.
+        "self_contained": float(len(words) >= 5 and bool(w.SELF_OPENING.match(question))
+                                and bool(w.OWN_NOUN_PHRASE.search(question)) and bool(w.VERB_LIKE.search(question) or w.IMPERATIVE.match(question))
+                                and not w.POINTER.search(question) and not w.CONNECTOR.match(question)),
+        # Two or more words of subject matter the previous question did not have ("weather", "Berlin"):
+        # a new subject, where a follow-up brings at most one ("do you get my *password* too?").
+        "new_subject_matter": float(len(set(tokens) - earlier - w.GENERIC_WORDS) >= 2),
+        "preposition_opening": float(bool(w.PREPOSITION_OPENING.match(question))),
     }
 
 

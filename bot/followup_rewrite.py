@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.followup_words import CONNECTOR, OBJECT_POINTER, SUBJECT_POINTER, TOPIC_NOUNS, VERB_LIKE, WHAT_ABOUT
+from bot.followup_swap import join_preposition, swap
 from bot.lexical import STOPWORDS, tokenize
 
 _DETERMINERS = r"(?:my|our|your|ur|the|any|all|all of my|all the|these|those|this|that)"
@@ -29,7 +30,11 @@ _VERBS = frozenset("do does did is are was were be been have has had can could w
                    "collect collected gather gathered use used keep kept store stored share shared process processed "
                    "send sent type typed upload uploaded protect protected secure secured hold held see sell need "
                    "record recorded track tracked monitor monitored encrypt encrypted include includes apply "
-                   "handle handled".split())
+                   "handle handled cover covers covered update updated change changed say says mean means last "
+                   "configure configured manage managed control run runs own owns guarantee train trained improve "
+                   "comply contact contacted transfer transferred "
+                   "sell sold give given take taken make made delete deleted remove removed".split())
+_FILLERS = frozenset("even too also else exactly just only then really again anymore".split())
 _PHRASE_STOP = STOPWORDS - {"all", "and"} | {"about", "me", "us", "with", "to", "for", "from", "on", "in", "of", "when",
                                               "u", "ur", "safe", "secure", "encrypted", "protected", "pls"}
 
@@ -96,10 +101,15 @@ def _first_person(phrase: str, question: str) -> str:
     return phrase
 
 
+def _own_words(text: str) -> str:
+    """`text` without its function words, verbs and fillers ("the", "even", "too")."""
+    return " ".join(w for w in re.findall(r"[A-Za-z'-]+", text)
+                    if w.lower() not in _PHRASE_STOP and w.lower() not in _VERBS and w.lower() not in _FILLERS)
+
+
 def _own_phrase(fragment: str) -> str | None:
     """The noun phrase a fragment brings ("billing records" in "what about billing records?")."""
-    words = [w for w in re.findall(r"[A-Za-z'-]+", CONNECTOR.sub("", fragment))
-             if w.lower() not in _PHRASE_STOP and w.lower() not in _VERBS]
+    words = _own_words(CONNECTOR.sub("", fragment)).split()
     if not words or not any(t in TOPIC_NOUNS for t in tokenize(" ".join(words))):
         return None
     return " ".join(words)
@@ -135,6 +145,12 @@ _SAME = re.compile(r",?\s*(?:the\s+)?same(?:\s+(?:place|thing|answer|here|way))?
 def rewrite(question: str, previous: str) -> str | None:
     """The follow-up `question` as a standalone question, using the `previous` (standalone) question;
     None when no rewrite says more than the message itself (a long message pointing at nothing)."""
+    return rewrite_with_rule(question, previous)[0]
+
+
+def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
+    """(standalone question or None, the rule that made it): the rule names let bench/eval_followup.py
+    report where rewriting loses, by kind of rewrite."""
     stripped = _SAME.sub("", question).strip(" ,")
     if stripped and stripped != question.strip():
         question = stripped if stripped.endswith("?") else stripped + "?"
@@ -144,48 +160,67 @@ def rewrite(question: str, previous: str) -> str | None:
     asks = question.rstrip().endswith("?") or bool(_QUESTION_START.match(body))
     mark = "?" if asks else ""  # "delete all of it pls" stays a request
     topic = topic_phrase(previous)
+    adverb = _WH_ADVERB.match(body)
+    if adverb and _YES_NO.match(previous):  # "where exactly?" after "Do you store my files?"
+        return _sentence(f"{adverb.group(1)} {previous[:1].lower()}{previous[1:].rstrip(' ?.!')}"), "wh_adverb"
     if topic:
         for pattern, template in _FRAGMENTS:
             if pattern.match(body) or pattern.match(question.strip()):
-                return _sentence(template.format(topic=topic))
+                return _sentence(template.format(topic=topic)), "fragment"
         mine = _POSSESSIVE.search(body)  # "stop tracking mine" -> "stop tracking my usage events"
         if mine:
             owner = "my" if mine.group(1).lower() == "mine" else "our"
             bare = _TOPIC_DETERMINER.sub("", _first_person(topic, previous))
-            return _sentence(body[:mine.start()] + f"{owner} {bare}" + body[mine.end():], mark)
+            return _sentence(body[:mine.start()] + f"{owner} {bare}" + body[mine.end():], mark), "possessive"
         if _COPY.search(body):  # "send me a copy" -> "send me a copy of my data"
-            return _sentence(body.rstrip(" .!?") + " of " + topic, mark)
+            return _sentence(body.rstrip(" .!?") + " of " + topic, mark), "copy"
         pointer = OBJECT_POINTER.search(body) or SUBJECT_POINTER.search(body)
         if pointer:
             start, end = pointer.span()
             if pointer.re is SUBJECT_POINTER:  # "is it encrypted?" -> "is my data encrypted?"
                 start = end - len(pointer.group(0).split()[-1])
-            text = body[:start] + topic + body[end:]
-            return _sentence(text, mark)
+            return _sentence(body[:start] + topic + body[end:], mark), "pointer"
         loose = _LOOSE_POINTER.search(body)  # "what happens to them when…": the pointer, before any own noun
         if loose:
-            return _sentence(body[:loose.start()] + topic + body[loose.end():], mark)
-        # Only a fragment brings a thing to put in the previous question's place ("and the workspace?",
-        # "what about billing records?"); a sentence of its own ("someone logged into our workspace…") does not.
-        fragment = WHAT_ABOUT.match(question) or (len(body.split()) <= MAX_APPENDED_WORDS and not VERB_LIKE.search(body))
-        own = _own_phrase(question) if fragment else None
-        if own is None and WHAT_ABOUT.match(question):
-            bare = body.rstrip(" ?.!")  # "and kids?": a new thing, even one outside the topic words
-            own = bare if _BARE_PHRASE.match(bare) and not VERB_LIKE.search(bare) else None
-        named = [run for run in _runs(previous) if _has_topic(run)]
-        if own and named:  # "what about billing records?": the new thing in the previous question's place
-            # The run's words as they stand in the question (any punctuation or spacing between them).
-            pattern = r"[^A-Za-z'-]+".join(re.escape(word) for word in named[-1].split())
-            last = list(re.finditer(pattern, previous))[-1]
-            return _sentence(previous[:last.start()] + own + previous[last.end():])
+            return _sentence(body[:loose.start()] + topic + body[loose.end():], mark), "pointer"
+    # A fragment's own thing or phrase needs no topic phrase of the previous question, only its words.
+    joined = join_preposition(question, previous)  # "and in transit?", "from google sso too?"
+    if joined:
+        return _sentence(joined), "preposition"
+    # Only a fragment brings a thing to put in the previous question's place ("and the workspace?",
+    # "what about billing records?"); a sentence of its own ("someone logged into our workspace…") does not.
+    fragment = WHAT_ABOUT.match(question) or (len(body.split()) <= MAX_APPENDED_WORDS and not VERB_LIKE.search(body))
+    own = _own_phrase(question) if fragment else None
+    short_and = CONNECTOR.match(question) and len(body.split()) <= 3 and not _QUESTION_START.match(body)
+    if own is None and (WHAT_ABOUT.match(question) or short_and):
+        bare = _own_words(body.rstrip(" ?.!"))  # "and kids?": a new thing, even one outside the topic words
+        own = bare if bare and _BARE_PHRASE.match(bare) and not VERB_LIKE.search(bare) else None
+    swapped = swap(own, previous, _runs(previous)) if own else None
+    if swapped:  # "what about partners?": the new thing in the place of the previous one of its kind
+        return _sentence(swapped), "swap"
+    if topic:
         loose = re.search(r"\b(?:it|them|they|that|this|those|these)\b", body, re.I)
         if loose:
-            return _sentence(body[:loose.start()] + topic + body[loose.end():], mark)
+            return _sentence(body[:loose.start()] + topic + body[loose.end():], mark), "pointer"
+        if asks and VERB_LIKE.search(body) and len(body.split()) >= 3 and not WHAT_ABOUT.match(question) \
+                and not _ENDS_WITH_PREPOSITION.search(body):
+            # "how fast do you reply?", "is there an email?": a question of its own about the previous
+            # topic; kept whole, first, so its kind (how fast, is there) is what is answered.
+            how = _HOW_TO.match(previous)  # "How do you protect my information?" -> "… to protect my information"
+            complement = f"to {how.group(1).rstrip()}" if how else f"about {topic}"
+            return _sentence(body.rstrip(" ?.!") + " " + complement), "about_topic"
     if len(body.split()) > MAX_APPENDED_WORDS + (3 if CONNECTOR.match(question) else 0):  # "and if …" continues
-        return None
-    return _sentence(previous.rstrip(" ?.!") + " — " + body.rstrip(" ?.!"))
+        return None, "as_is"
+    return _sentence(previous.rstrip(" ?.!") + " — " + body.rstrip(" ?.!")), "append"
 
 
+# "where exactly?", "in what country?", "since when?": asks where/when/how of the previous yes/no question.
+_WH_ADVERB = re.compile(r"^((?:where|when|how often|how|since when|in (?:what|which) (?:country|countries|region|"
+                        r"regions|format|way)|for what purpose)(?:\s+(?:exactly|precisely|then|though))?)\s*[?.!]*$", re.I)
+_YES_NO = re.compile(r"^\s*(?:do|does|did|is|are|was|were|can|could|will|would|has|have)\s+\w+", re.I)
+_ENDS_WITH_PREPOSITION = re.compile(r"\b(?:about|for|with|to|of|on|in|from)\s*[?.!]*$", re.I)
+_HOW_TO = re.compile(r"^\s*how\s+(?:do|does|can|could|should|will|would)\s+(?:you|u|i|we|kimss(?:\s+ai)?)\s+"
+                     r"((?!contact\b|send\b|report\b|reach\b|get\b)[a-z]+\b[^?.!]*)", re.I)
 _QUESTION_START = re.compile(r"^\s*(?:what|how|who|why|when|where|which|is|are|was|were|do|does|did|can|could|will|"
                              r"would|should|has|have)\b", re.I)
 

@@ -45,7 +45,7 @@ VERB_LIKE = re.compile(r"\b(?:is|are|was|were|be|do|does|did|can|could|will|woul
                        r"erase|remove|send|see|sees|read|need|get|give|include|includes|apply|happen|happens|"
                        r"encrypt|encrypted|secure|secured|process|processed|track|log|logged|record|want|like|reset|set|"
                        r"put|got|made|left|lost|found|sent|saw|think|thought|tell|told|ask|say|said|stop|opt|"
-                       r"[a-z]+ed|[a-z]+n't)\b", re.I)
+                       r"[a-z]+ed|[a-z]+n't)\b|\b(?:what|who|where|how|it|that|there)'s\b", re.I)
 # Nouns that name what a privacy question is about: a message with one usually stands alone.
 TOPIC_NOUNS = frozenset(tokenize(
     "data information info details logs log files file prompts prompt messages message conversations chat "
@@ -54,3 +54,23 @@ TOPIC_NOUNS = frozenset(tokenize(
     "location traffic encryption security safeguards policy privacy children teenagers contact support "
     "responses metadata tools agents agent vulnerability complaint person human copy export gdpr ccpa compliant "
     "compliance law laws regulation subprocessors vendors advertisers partners breach"))
+
+# An opening word that asks or asks for something on its own: a question word, an auxiliary, or a
+# request verb ("write me…", "recommend…", "tell me…", "please erase…").
+SELF_OPENING = re.compile(r"^\s*(?:please\s+|pls\s+|kindly\s+)?(?:what|how|who|why|when|where|which|is|are|was|were|do|"
+                          r"does|did|can|could|will|would|should|has|have|write|tell|recommend|give|show|explain|"
+                          r"list|send|delete|erase|remove|find|book|translate|help)\b", re.I)
+IMPERATIVE = re.compile(r"^\s*(?:please\s+|pls\s+|kindly\s+)?(?:write|tell|recommend|give|show|explain|list|send|"
+                        r"delete|erase|remove|find|book|translate|help)\b", re.I)
+# "from which identity providers?", "for customers using connected tools?", "even files?": the rest of
+# the previous question's sentence.
+PREPOSITION_OPENING = re.compile(r"^\s*(?:(?:and|but|or|also|so)\s+)?(?:from|for|with|to|in|on|about|at|by|via|"
+                                 r"through|during|after|before|including|even|except|without|outside|inside)\b", re.I)
+# A subject or object of its own: someone named ("you", "Kimss", "my …") or a determiner and a noun
+# ("the weather", "a poem", "the connection").
+OWN_NOUN_PHRASE = re.compile(r"\b(?:you|u|kimss|i|we)\b|\b(?:the|a|an|my|our|your|any|some|every)\s+[a-z]{3,}", re.I)
+# Words that carry no subject matter of their own ("what info should I give?" still leans on the turn before).
+GENERIC_WORDS = frozenset(tokenize(
+    "info information thing things stuff side way part kind sort type one ones lot bit case example "
+    "need want give put include answer reply take make happen mean fast long soon quick quickly exactly "
+    "else really actually please pls thanks ok okay good well yes yeah sure just also still even"))

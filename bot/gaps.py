@@ -19,6 +19,10 @@ _TOPIC_GAPS = [
      "where information is stored or transferred"),
     (r"\b(how long|retain\w*|retention|forever|purg\w*|kept for|keep\w* .{0,30}(after|for)|backups?)\b",
      "how long information is kept"),
+    (r"\b(delet\w*|eras\w*|cancel\w*|inactive)\b|\bclos\w* (my|our|the|an) account",
+     "when information is deleted"),
+    (r"\b(staff|employees?|humans?|personnel|engineers?|admins?|administrators?|support team)\b.{0,40}\b(read|see|view|"
+     r"access|look)|\bwho at \w+ (can|could|will)", "who can see or read the content"),
     (r"\b(sell|sold|sale|advertis\w*|marketing partners?)\b", "whether information is sold or used for advertising"),
     (r"\b(share|shared|sharing|disclos\w*|third[- ]part\w*|partners?|affiliates?|subprocessors?|processors?|"
      r"vendors?|law enforcement|acquir\w*|merg\w*)\b", "who information is shared with"),

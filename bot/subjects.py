@@ -15,6 +15,7 @@ with all of them.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from typing import Callable, Protocol
 
@@ -185,7 +186,7 @@ class ConversationData:
     """Conversation context (`conversation_turns`, kept CONVERSATION_TTL_MINUTES) of the API, the web chat and
     Slack threads: found by who asked each turn (`asker`: Slack user, customer id or email), and by
     conversation through the person's hand-offs (their conversation id or chat session) and the web chat ids
-    given. Turns read back from a Slack thread name nobody (the thread in Slack itself holds them)."""
+    given. Turns read back from a Slack thread name the Slack user who asked them (the answer's metadata)."""
 
     name = "conversation_turns"
 
@@ -193,7 +194,7 @@ class ConversationData:
         self.db = db
         self.escalations = EscalationData(db, clock)
 
-    def _patterns(self, subject: Subject) -> list[str]:
+    def key_patterns(self, subject: Subject) -> list[str]:
         """LIKE patterns of the person's conversation keys ("web:<session>", "api:<token>:<conversation id>")."""
         def literal(text: str) -> str:
             return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -210,7 +211,7 @@ class ConversationData:
         return sorted(patterns)
 
     def _where(self, subject: Subject) -> tuple[str, list]:
-        patterns = self._patterns(subject)
+        patterns = self.key_patterns(subject)
         by_key = " OR ".join("conversation_key LIKE ? ESCAPE '\\'" for _ in patterns) or "0"
         if not _has_column(self.db, "conversation_turns", "asker"):
             return by_key, patterns
@@ -231,6 +232,44 @@ class ConversationData:
         where, args = self._where(subject)
         with self.db.transaction() as conn:
             erased = conn.execute(f"DELETE FROM conversation_turns WHERE {where}", args).rowcount
+        return Erasure(self.name, erased)
+
+
+class IdempotencyData:
+    """Responses kept for `Idempotency-Key` retries of `POST /v1/ask` (`api_idempotency`, kept
+    CONVERSATION_TTL_MINUTES): each quotes the question it answered. Found by who asked (`asker`) and by
+    the person's API conversations (as `conversation_turns`)."""
+
+    name = "api_idempotency"
+
+    def __init__(self, db: Database, clock=None):
+        self.db = db
+        self.conversations = ConversationData(db, clock)
+
+    def _where(self, subject: Subject) -> tuple[str, list]:
+        patterns = [p for p in self.conversations.key_patterns(subject) if p.startswith("api:")]
+        by_key = " OR ".join("conversation_key LIKE ? ESCAPE '\\'" for _ in patterns) or "0"
+        by_asker, askers = _in("asker", subject.identifiers())
+        return f"({by_key}) OR {by_asker}", patterns + askers
+
+    def _usable(self) -> bool:  # a database from before migration 11 has nothing to search by
+        return _has_table(self.db, "api_idempotency") and _has_column(self.db, "api_idempotency", "asker")
+
+    def find(self, subject: Subject) -> list[dict]:
+        if not self._usable():
+            return []
+        where, args = self._where(subject)
+        rows = self.db.query(f"SELECT conversation_key, created_at, response FROM api_idempotency WHERE {where}"
+                             " ORDER BY created_at", args)
+        return [{"conversation": key, "created_at": at, "response": json.loads(response) if response else None}
+                for key, at, response in rows]
+
+    def erase(self, subject: Subject) -> Erasure:
+        if not self._usable():
+            return Erasure(self.name)
+        where, args = self._where(subject)
+        with self.db.transaction() as conn:
+            erased = conn.execute(f"DELETE FROM api_idempotency WHERE {where}", args).rowcount
         return Erasure(self.name, erased)
 
 
@@ -256,6 +295,7 @@ SUBJECT_STORES: dict[str, Callable] = {
     "feedback": lambda db, settings, clock: FeedbackData(db),
     "question_events": lambda db, settings, clock: AnalyticsData(db),
     "conversation_turns": lambda db, settings, clock: ConversationData(db, clock),
+    "api_idempotency": lambda db, settings, clock: IdempotencyData(db, clock),
 }
 
 

@@ -108,3 +108,40 @@ def test_a_specific_fact_the_best_section_lacks_is_not_covered_and_named(shipped
 def test_the_same_topic_asked_generally_is_still_answered(shipped_assistant):
     answer = shipped_assistant.ask("How do you protect my information?")
     assert answer.covered and answer.citations[0].section == "Security Measures"
+
+
+def test_how_long_prompts_are_kept_is_not_covered_and_quotes_what_the_policy_says_of_prompts(shipped_assistant):
+    """The policy says prompts are processed, never for how long: the answer names that gap and quotes the
+    collection section as related — it does not answer "covered" from a sentence that mentions prompts."""
+    answer = shipped_assistant.ask("How long do you keep my prompts?")
+    assert not answer.covered and answer.confidence < 0.5
+    assert answer.answer.startswith("The Privacy Policy does not say how long information is kept.")
+    assert [c.section for c in answer.citations] == ["Data Collection"]
+    assert "prompts" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("question,gap", [
+    ("Do your engineers look at the chats I have with agents?", "who can see or read the content"),
+    ("Is everything erased once we cancel the subscription?", "when information is deleted"),
+    ("Which cloud provider hosts Kimss?", None),
+    ("Do you collect my browsing history?", None),
+])
+def test_specific_questions_the_policy_does_not_answer_are_not_covered(shipped_assistant, question, gap):
+    """A named practice the policy never speaks of (staff reading content, deletion), the name of a company
+    it never names, a kind of data it never lists: said not to be covered, with the support offer."""
+    answer = shipped_assistant.ask(question)
+    assert not answer.covered and answer.escalation.reason == "not_covered", answer.answer
+    if gap:
+        assert gap in answer.answer
+
+
+@pytest.mark.parametrize("question,section", [
+    ("Are product usage events tracked?", "Data Collection"),
+    ("For our vendor assessment: which categories of data does Kimss process?", "Data Collection"),
+    ("Where should I send a request to have my data deleted?", "Contact Information"),
+])
+def test_answerable_questions_with_words_of_other_practices_stay_answered(shipped_assistant, question, section):
+    """'tracked', 'vendor' and 'deleted' name practices the policy does not cover, but these questions ask
+    what is collected and where to send a request, which it does say."""
+    answer = shipped_assistant.ask(question)
+    assert answer.covered and answer.citations[0].section == section, answer.answer

@@ -151,7 +151,7 @@ def reply_in_conversation(
                               on_answer=answered.append)
         turn = turn_of(answered[0]) if answered and thread_ts else None
         if turn is not None:  # the post carries its turn, so the thread can be read back (threads.py)
-            reply = replace(reply, metadata=answer_metadata(turn))
+            reply = replace(reply, metadata=answer_metadata(turn, asker=user))
         _post(client, services.settings, channel, thread_ts, reply, trace_id)
         if turn is not None:
             services.threads.remember(channel, thread_ts, turn, context, asker=f"slack:{user}" if user else None)

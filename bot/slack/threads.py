@@ -35,23 +35,32 @@ REPLIES_LIMIT = 100  # messages read per thread: enough for the last few answers
 QUESTION_CHARS = 1000
 
 
-def answer_metadata(turn: Turn) -> dict:
-    """What an answer's post carries so the thread can be read back as turns (no answer text)."""
+def answer_metadata(turn: Turn, asker: str | None = None) -> dict:
+    """What an answer's post carries so the thread can be read back as turns (no answer text). `asker`: the
+    Slack user who asked (already visible in the thread), so a turn read back names who asked it."""
     # Escaped like every text the bot sends to Slack (read back with `_unescape`): never a live <!channel>.
-    return {"event_type": METADATA_EVENT_TYPE, "event_payload": {
-        "question": escape(turn.question[:QUESTION_CHARS]), "sections": [escape(s) for s in list(turn.sections)[:5]],
-        "escalation": turn.escalation or ""}}
+    payload = {"question": escape(turn.question[:QUESTION_CHARS]), "sections": [escape(s) for s in list(turn.sections)[:5]],
+               "escalation": turn.escalation or ""}
+    if asker:
+        payload["asker"] = asker
+    return {"event_type": METADATA_EVENT_TYPE, "event_payload": payload}
 
 
 def _unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def turns_from_replies(messages: list[dict], bot_user_id: str | None = None) -> list[Turn]:
-    """The bot's answers in a thread (oldest first), as turns, from their metadata."""
-    turns = []
+def asked_turns_from_replies(messages: list[dict], bot_user_id: str | None = None) -> list[tuple[Turn, str | None]]:
+    """The bot's answers in a thread (oldest first), as (turn, Slack user who asked it) from their metadata.
+    An answer posted before its metadata named the asker is taken to answer the last person who wrote
+    before it (the bot answers in the thread right after the question)."""
+    asked = []
+    last_person = None
     for message in messages:
         metadata = message.get("metadata") or {}
+        from_bot = bool(message.get("bot_id")) or (bot_user_id is not None and message.get("user") == bot_user_id)
+        if not from_bot and message.get("user"):
+            last_person = message["user"]
         if metadata.get("event_type") != METADATA_EVENT_TYPE:
             continue
         if bot_user_id and message.get("user") not in (None, bot_user_id) and not message.get("bot_id"):
@@ -59,9 +68,15 @@ def turns_from_replies(messages: list[dict], bot_user_id: str | None = None) -> 
         payload = metadata.get("event_payload") or {}
         question = _unescape(str(payload.get("question") or "")).strip()
         if question:
-            turns.append(Turn(question, tuple(_unescape(str(s)) for s in payload.get("sections") or ()),
-                              payload.get("escalation") or None))
-    return recent(turns)
+            asker = str(payload.get("asker") or "") or last_person
+            asked.append((Turn(question, tuple(_unescape(str(s)) for s in payload.get("sections") or ()),
+                               payload.get("escalation") or None), asker))
+    return asked[-MAX_CONTEXT_TURNS:]
+
+
+def turns_from_replies(messages: list[dict], bot_user_id: str | None = None) -> list[Turn]:
+    """The bot's answers in a thread (oldest first), as turns, from their metadata."""
+    return recent(turn for turn, _ in asked_turns_from_replies(messages, bot_user_id))
 
 
 class ThreadTurns:
@@ -106,9 +121,12 @@ class ThreadTurns:
         except (SlackRequestError, OSError) as error:
             log.warning("conversations.replies failed error=%s", type(error).__name__)
             return []
-        turns = turns_from_replies(response.get("messages") or [], bot_user_id)
+        asked = asked_turns_from_replies(response.get("messages") or [], bot_user_id)
+        turns = [turn for turn, _ in asked]
         if self.conversations is not None and turns:
-            self.conversations.seed(self.key(channel, thread_ts), turns)
+            # Stored with who asked each turn, so `privacy-bot subject` finds them like any other turn.
+            self.conversations.seed(self.key(channel, thread_ts), turns,
+                                    askers=[f"slack:{user}" if user else None for _, user in asked])
         else:
             self._store((channel, thread_ts), turns)
         return list(turns)

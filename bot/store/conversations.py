@@ -65,8 +65,9 @@ class ConversationStore:
             conn.execute("DELETE FROM conversation_turns WHERE conversation_key = ? AND seq <= ?", (key, last + 1 - self.keep))
             conn.execute("DELETE FROM conversation_turns WHERE created_at < ?", (now - self.ttl_seconds,))
 
-    def seed(self, key: str, turns: list[Turn], now: float | None = None) -> None:
-        """Store turns read from elsewhere (a Slack thread) unless the conversation already has live ones."""
+    def seed(self, key: str, turns: list[Turn], now: float | None = None, askers: list[str | None] | None = None) -> None:
+        """Store turns read from elsewhere (a Slack thread) unless the conversation already has live ones.
+        `askers`: who asked each turn ("slack:U…"), in the order of `turns`."""
         now = time.time() if now is None else now
         key = key[:MAX_KEY_CHARS]
         with self.db.transaction() as conn:
@@ -75,11 +76,14 @@ class ConversationStore:
             if live:
                 return
             conn.execute("DELETE FROM conversation_turns WHERE conversation_key = ?", (key,))
-            for seq, turn in enumerate(turns[-self.keep:], start=1):
+            askers = list(askers) if askers is not None else [None] * len(turns)
+            kept = list(zip(turns, askers))[-self.keep:]
+            for seq, (turn, asker) in enumerate(kept, start=1):
                 conn.execute(
-                    "INSERT INTO conversation_turns (conversation_key, seq, created_at, question, sections, escalation)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (key, seq, now, redact_text(turn.question), json.dumps(list(turn.sections), ensure_ascii=False), turn.escalation))
+                    "INSERT INTO conversation_turns (conversation_key, seq, created_at, question, sections, escalation,"
+                    " asker) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (key, seq, now, redact_text(turn.question), json.dumps(list(turn.sections), ensure_ascii=False),
+                     turn.escalation, asker))
 
     def is_retry(self, key: str, request_hash: str, window_s: float = RETRY_WINDOW_SECONDS,
                  now: float | None = None) -> bool:
@@ -91,17 +95,20 @@ class ConversationStore:
 
     # -- Idempotency-Key: the first response to a key is kept and given again to its retries ----------
 
-    def claim_idempotency(self, key: str, request_hash: str, now: float | None = None) -> tuple[str, str | None]:
+    def claim_idempotency(self, key: str, request_hash: str, now: float | None = None, *, asker: str | None = None,
+                          conversation_key: str | None = None) -> tuple[str, str | None]:
         """("new", None): go ahead and `finish` it; ("replay", response); ("conflict", None): the key was used
-        for another request; ("pending", None): the first request with this key is still being answered."""
+        for another request; ("pending", None): the first request with this key is still being answered.
+        `asker` and `conversation_key` say whose response it keeps (bot/subjects.py finds it by them)."""
         now = time.time() if now is None else now
         with self.db.transaction() as conn:
             conn.execute("DELETE FROM api_idempotency WHERE created_at < ?", (now - self.ttl_seconds,))
             row = conn.execute("SELECT request_hash, response FROM api_idempotency WHERE idempotency_key = ?",
                                (key,)).fetchone()
             if row is None:
-                conn.execute("INSERT INTO api_idempotency (idempotency_key, request_hash, created_at) VALUES (?, ?, ?)",
-                             (key, request_hash, now))
+                conn.execute("INSERT INTO api_idempotency (idempotency_key, request_hash, created_at, asker,"
+                             " conversation_key) VALUES (?, ?, ?, ?, ?)",
+                             (key, request_hash, now, asker, conversation_key[:MAX_KEY_CHARS] if conversation_key else None))
                 return "new", None
         if row[0] != request_hash:
             return "conflict", None

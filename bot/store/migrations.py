@@ -266,3 +266,15 @@ MIGRATIONS.append(Migration(
     CREATE INDEX api_idempotency_created_at ON api_idempotency (created_at);
     """,
 ))
+MIGRATIONS.append(Migration(
+    11,
+    "idempotency_subjects",
+    """
+    -- A kept `Idempotency-Key` response quotes the question: it is personal data like the turn it
+    -- answered, so `privacy-bot subject` must find and erase it. `asker`: the customer's first identifier
+    -- ("customer:…" or "email:…"); `conversation_key`: the conversation it belongs to ("api:<token>:<id>").
+    ALTER TABLE api_idempotency ADD COLUMN asker TEXT;
+    ALTER TABLE api_idempotency ADD COLUMN conversation_key TEXT;
+    CREATE INDEX api_idempotency_asker ON api_idempotency (asker);
+    """,
+))

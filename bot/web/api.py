@@ -17,6 +17,7 @@ taken from a request.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -247,9 +248,13 @@ def api_routes(desk: CustomerDesk) -> list[Route]:
                 raise retry_after_error(wait, "token")
             question, conversation_id, customer = validate_ask(parse_json_object(await read_body(request)))
             key = idempotency_key(request.headers.get("idempotency-key"), index)
+            # Turns are kept per token: another client's same conversation_id is another conversation.
+            conversation_key = f"api:{index}:{conversation_id}" if conversation_id else None
             if key is not None:
-                state, kept = await anyio.to_thread.run_sync(
-                    desk.conversations.claim_idempotency, key, request_digest(question, conversation_id, customer))
+                askers = customer_identifiers(customer)
+                state, kept = await anyio.to_thread.run_sync(functools.partial(
+                    desk.conversations.claim_idempotency, key, request_digest(question, conversation_id, customer),
+                    asker=askers[0] if askers else None, conversation_key=conversation_key))
                 if state == "replay":
                     return JSONResponse(json.loads(kept), headers={"Idempotent-Replayed": "true"})
                 if state == "conflict":  # 409 as for any request that conflicts with what the server holds
@@ -261,9 +266,7 @@ def api_routes(desk: CustomerDesk) -> list[Route]:
             try:
                 answer, answer_id, escalation = await desk.ask(
                     question, source="api", customer=customer, reply_kind="api", conversation_id=conversation_id,
-                    dedupe_scope=f"api:{index}",
-                    # Turns are kept per token: another client's same conversation_id is another conversation.
-                    conversation_key=f"api:{index}:{conversation_id}" if conversation_id else None)
+                    dedupe_scope=f"api:{index}", conversation_key=conversation_key)
             except BaseException:
                 if key is not None:  # nothing was answered: the key is free for the retry
                     await anyio.to_thread.run_sync(desk.conversations.finish_idempotency, key, None)

@@ -61,3 +61,21 @@ def test_elliptical_follow_ups_carry_the_previous_topic(shipped_assistant):
     assert why.covered and why.citations[0].section == "Usage"
     other = shipped_assistant.ask("what about files?", "customer", context=[turn_of(first)])
     assert other.answering == "Do you store my files?"
+
+
+def test_an_off_topic_full_question_after_a_privacy_question_is_answered_alone(shipped_assistant):
+    first = shipped_assistant.ask("What do you collect?", "customer")
+    for message in ("What's the weather in Berlin tomorrow?", "can you recommend a good pizza place"):
+        answer = shipped_assistant.ask(message, "customer", context=[turn_of(first)])
+        assert answer.answering is None, answer.answering  # not glued to "What do you collect?"
+        assert answer.answer == OFF_TOPIC_TEXT and not answer.citations
+
+
+def test_what_about_x_asks_the_previous_question_about_x(shipped_assistant):
+    first = shipped_assistant.ask("Do you share my data with advertisers?", "customer")
+    partners = shipped_assistant.ask("what about partners?", "customer", context=[turn_of(first)])
+    assert partners.answering == "Do you share my data with partners?"  # advertisers swapped, my data kept
+    first = shipped_assistant.ask("What data do you gather from connected tools?", "customer")
+    telemetry = shipped_assistant.ask("what about operational telemetry?", "customer", context=[turn_of(first)])
+    assert telemetry.answering == "Do you gather operational telemetry from connected tools?"
+    assert telemetry.covered and telemetry.citations[0].section == "Data Collection"

@@ -22,6 +22,7 @@ def test_messages_that_point_back_need_the_previous_turn(message):
     "Is traffic to your service encrypted?", "Do you sell customer data to advertisers?",
     "Where should I send a privacy question?", "I think someone logged into my account without my permission.",
     "What's the weather in Berlin tomorrow?", "What kinds of information does Kimss gather about me?",
+    "Write me a poem about autumn.", "can you recommend a good pizza place", "is the connection to kimss encrypted",
 ])
 def test_self_contained_questions_stand_alone(message):
     assert not needs_context(message), follow_up_probability(message)
@@ -40,9 +41,46 @@ def test_a_fragment_with_its_own_topic_takes_the_previous_topics_place():
     assert rewrite("what about billing records?", "Do you share my chat logs?") == "Do you share my billing records?"
 
 
-def test_a_fragment_without_a_topic_is_added_to_the_previous_question():
+@pytest.mark.parametrize("message,previous,standalone", [
+    # the thing of the same kind is swapped: a recipient for a recipient, a kind of data for a kind of data
+    ("what about partners?", "Do you share my data with advertisers?", "Do you share my data with partners?"),
+    ("and the responses?", "do you process prompts sent to agents?", "Do you process responses sent to agents?"),
+    ("what about teenagers?", "Do you collect data about children?", "Do you collect data about teenagers?"),
+    # "what (data) do you collect …?" asked about one kind of data becomes a yes/no question
+    ("what about files?", "What do you collect when I use connected tools?",
+     "Do you collect files when I use connected tools?"),
+    ("what about operational telemetry?", "What data do you gather from connected tools?",
+     "Do you gather operational telemetry from connected tools?"),
+    # a previous object outside the topic words is still the object
+    ("what about audit logs?", "Does Kimss use access controls?", "Does Kimss use audit logs?"),
+    ("and identity?", "Who should configure workspace permissions?", "Who should configure identity?"),
+])
+def test_what_about_x_swaps_the_right_noun(message, previous, standalone):
+    assert rewrite(message, previous) == standalone
+
+
+def test_a_prepositional_fragment_continues_the_previous_question():
     assert rewrite("and for customers?", "What do you do with my chat logs?") == \
-        "What do you do with my chat logs — for customers?"
+        "What do you do with my chat logs for customers?"
+    assert rewrite("and in transit?", "How does Kimss protect our data?") == "How does Kimss protect our data in transit?"
+    # the same preposition's phrase is replaced, not doubled
+    assert rewrite("and for preventing misuse?", "Do you use my data for billing?") == \
+        "Do you use my data for preventing misuse?"
+
+
+@pytest.mark.parametrize("message,previous,standalone", [
+    ("where exactly", "do you store my files", "Where exactly do you store my files?"),
+    ("in what country?", "Is my data encrypted?", "In what country is my data encrypted?"),
+    ("and kids?", "What does the policy cover?", "Does the policy cover kids?"),
+    ("is there an email?", "who do i contact about privacy", "Is there an email about privacy?"),
+    ("what should i do as admin", "how do you keep my account secure", "What should i do as admin to keep my account secure?"),
+])
+def test_a_question_of_its_own_keeps_its_words_and_takes_the_previous_topic(message, previous, standalone):
+    assert rewrite(message, previous) == standalone
+
+
+def test_a_fragment_without_a_topic_is_added_to_the_previous_question():
+    assert rewrite("what kind?", "Do you collect logs?") == "Do you collect logs — what kind?"
 
 
 def test_the_askers_own_data_stays_theirs():
@@ -83,6 +121,8 @@ def test_the_weights_artifact_records_its_provenance():
     ("what happens to them when i delete my account?", "Do you process files I upload?",
      "What happens to files when i delete my account?"),
     ("does the same go for the API?", "What do you collect about us?", "What do you collect about us — the API?"),
+    ("even files?", "who is responsible for the data i upload", "Who is responsible for the files i upload?"),
+    ("when was it last updated", "what does the policy cover", "When was the policy last updated?"),
 ])
 def test_elliptical_fragments_are_said_in_full_about_the_previous_topic(message, previous, standalone):
     assert rewrite(message, previous) == standalone

@@ -52,6 +52,12 @@ def test_a_follow_up_mention_in_the_thread_is_answered_in_context_and_a_topic_ch
     assert "does not cover" in second.args["text"]
     [replies] = standin.of("conversations.replies")
     assert (replies.args["channel"], replies.args["ts"]) == (CHANNEL_ID, ROOT)
+    assert first.args["metadata"]["event_payload"]["asker"] == USER_ID
+    # The turn read back is stored naming who asked it: her data-subject request finds it on this replica too.
+    other.wait_idle()
+    mine = export(Database(other.settings.state_db), other.settings,
+                  Subject(slack_users=frozenset({USER_ID})))["stores"]["conversation_turns"]
+    assert [t["question"] for t in mine] == ["What do you do with my chat logs?", "How long do you keep my chat logs?"]
 
     other.send_event(mention("Is traffic to your service encrypted?", ts="1700000000.000400", thread_ts=ROOT))
     third = posted(standin, 3)[2]
@@ -84,6 +90,19 @@ def test_replicas_sharing_the_database_answer_each_turn_in_the_whole_threads_con
     assert erase(db, first.settings, asker)["erased"]["conversation_turns"] == 3
     assert export(db, first.settings, Subject(slack_users=frozenset({"U0SOMEONE"})))["stores"]["conversation_turns"] == []
     db.close()
+
+
+def test_what_about_x_in_a_thread_swaps_the_right_noun_and_an_off_topic_question_stands_alone(slack, standin):
+    slack.send_event(mention("Do you share my data with advertisers?", ts=ROOT))
+    posted(standin)
+    slack.send_event(mention("what about partners?", ts="1700000000.000300", thread_ts=ROOT))
+    # advertisers (a recipient) swapped for partners; "my data" kept
+    assert answering(posted(standin, 2)[1]) == "Do you share my data with partners?"
+    slack.wait_idle()
+    slack.send_event(mention("What's the weather in Berlin tomorrow?", ts="1700000000.000400", thread_ts=ROOT))
+    third = posted(standin, 3)[2]
+    assert answering(third) is None  # a full question of its own: not glued to the privacy question
+    assert "I answer questions about" in third.args["text"]
 
 
 def test_a_mention_in_a_thread_the_bot_never_answered_is_answered_alone(slack, standin):
@@ -156,3 +175,21 @@ def test_follow_ups_without_a_mention_only_when_enabled_and_only_where_the_bot_a
         assert len(replies) == 2 and answering(replies[1]) == "How long do you keep my chat logs?"
     else:
         assert len(replies) == 1
+
+
+def test_a_thread_read_back_names_who_asked_each_turn_even_from_answers_posted_before_the_asker_was_kept():
+    from bot.slack.threads import METADATA_EVENT_TYPE, asked_turns_from_replies
+
+    def answer(question, asker=None):
+        payload = {"question": question, "sections": ["Usage"], "escalation": ""}
+        if asker:
+            payload["asker"] = asker
+        return {"bot_id": "B1", "user": BOT_USER_ID, "metadata": {"event_type": METADATA_EVENT_TYPE,
+                                                                   "event_payload": payload}}
+
+    messages = [{"user": "U0ANA", "text": "what do you use my data for?"}, answer("What do you use my data for?"),
+                {"user": "U0BEN", "text": "and billing records?"}, answer("What do you use my billing records for?",
+                                                                          asker="U0BEN")]
+    asked = asked_turns_from_replies(messages, BOT_USER_ID)
+    assert [(turn.question, who) for turn, who in asked] == [("What do you use my data for?", "U0ANA"),
+                                                              ("What do you use my billing records for?", "U0BEN")]

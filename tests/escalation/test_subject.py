@@ -58,8 +58,9 @@ def planted(start_service, standin, assistant):
                                                             "conversation_id": "zendesk-48213",
                                                             "customer": customer}).status_code == 200
     assistant.escalation = None
-    assert service.http.post("/v1/ask", headers=auth, json={"question": "Do you sell data? (Dana)",
-                                                            "customer": customer}).status_code == 200
+    # With an Idempotency-Key: the response kept for its retries quotes her question.
+    assert service.http.post("/v1/ask", headers={**auth, "Idempotency-Key": "zd-req-1"},
+                             json={"question": "Do you sell data? (Dana)", "customer": customer}).status_code == 200
     # The web chat: a question, then Contact support with her email.
     with httpx.Client(base_url=service.url) as browser:
         browser.get("/")
@@ -95,6 +96,8 @@ def test_export_finds_everything_and_erase_leaves_only_the_7101_record(planted, 
     assert turns == ["Dana asks: how is my data protected?", "How long do you keep chats? Dana",
                      "I'm Dana, please delete all my data", "Send me a copy of my data, Dana here"]
     assert "processed_events" in data["holds_nothing"]
+    [kept] = stores["api_idempotency"]
+    assert kept["response"]["question"] == "Do you sell data? (Dana)"
 
     # Requests still open: the erase refuses, naming them, and erases nothing.
     refused = run_cli(["subject", "erase", *who], env, tmp_path)
@@ -104,14 +107,16 @@ def test_export_finds_everything_and_erase_leaves_only_the_7101_record(planted, 
     erased = run_cli(["subject", "erase", "--include-open", *who], env, tmp_path)
     assert erased.returncode == 0, erased.stderr
     report = json.loads(erased.stdout)
-    assert report["erased"] == {"question_events": 5, "escalations": 3, "feedback": 2, "conversation_turns": 4}
+    assert report["erased"] == {"question_events": 5, "escalations": 3, "feedback": 2, "conversation_turns": 4,
+                                "api_idempotency": 1}
     assert "11 CCR §7101" in " ".join(report["kept"]["escalations"])
     # The support messages are re-rendered without her question (the running service's outbox).
     standin.wait_for(lambda calls: len([c for c in calls if c.method == "chat.update"
                                         and "(erased)" in json.dumps(c.args.get("blocks"))]) >= 2)
 
     again = json.loads(run_cli(["subject", "export", *who], env, tmp_path).stdout)["stores"]
-    assert again == {"escalations": [], "feedback": [], "question_events": [], "conversation_turns": []}
+    assert again == {"escalations": [], "feedback": [], "question_events": [], "conversation_turns": [],
+                     "api_idempotency": []}
     text = all_text(service.settings.state_db)
     for trace in TRACES:
         assert trace not in text, trace

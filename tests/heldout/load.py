@@ -1,7 +1,8 @@
 """Readers for the held-out sets (tests/heldout/). Benches import these; nothing trains on them.
 
-Two sets, each written in its own blind pass: `v1` (this directory) and `v2` (tests/heldout/v2/,
-written later by a writer who had not seen v1, the code or any training data).
+Three sets, each written in its own blind pass: `v1` (this directory), `v2` (tests/heldout/v2/) and `v3`
+(tests/heldout/v3/), each written later by a writer who had not seen the earlier sets, the code or any
+training data.
 """
 import json
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).parent
-SETS = {"v1": HERE, "v2": HERE / "v2"}
+SETS = {"v1": HERE, "v2": HERE / "v2", "v3": HERE / "v3"}
 
 
 def router_items(version: str = "v1") -> list[dict]:

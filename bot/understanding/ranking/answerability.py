@@ -18,7 +18,7 @@ import numpy as np
 from bot.lexical import GENERIC_WORDS, SYNONYMS, TOPICS, tokenize
 from bot.understanding.ranking.features import RANKING_FEATURES
 
-VERIFIER_VERSION = "verifier-features-6"
+VERIFIER_VERSION = "verifier-features-7"
 
 _ASKS = {
     "period": re.compile(r"\bhow long\b|\bretention (period|time)\b|\bhow many (days|weeks|months|years)\b|"
@@ -35,6 +35,16 @@ _ASKS = {
                           r"\bmailing address|\bstreet address|\bfax\b|\bcall (you|kimss|someone)\b", re.I),
     "frequency": re.compile(r"\bhow (often|frequently|regularly)\b|\bhow many times\b|\bevery (day|week|month|"
                             r"quarter|year)\b", re.I),
+    # The name of a thing: which provider, which law, which algorithm — not "what information".
+    "name": re.compile(r"\b(which|what)\s+((?!(can|do|does|did|will|would|should|could|may|must)\b)\w+\s+){0,3}?(providers?|compan(y|ies)|vendors?|sub-?processors?|entity|"
+                       r"entities|laws?|algorithms?|ciphers?|standards?|certifications?|frameworks?|models?|clouds?|"
+                       r"hosts?|brands?|partners?)\b|\bnames? of\b|\b(name|list)( of)? (your |the |all )*(sub-?processors|vendors|"
+                       r"partners|providers|third parties|companies)", re.I),
+    "number": re.compile(r"\bhow (many|much)\b|\b(minimum|maximum)\b|\bwhat age\b|\bhow old\b|\bpercent", re.I),
+    # How to reach someone or make a request: answered by a section saying where to go.
+    "route": re.compile(r"\b(how|where)\b.{0,40}\b(contact|reach|send|submit|file|exercise|request|report|raise|write|"
+                        r"complain|get in touch|ask (for|to|you|kimss))\b|\bhow (do|can|could|should) (i|we)\b.{0,30}\b(delete|erase|"
+                        r"remove|correct|export|download|deleted|erased|removed|corrected|exported)\b|\bwhere do (i|we) go\b|\bwho (do|should|can) (i|we) (contact|ask|write|email|talk)", re.I),
     "yes_no": re.compile(r"^\s*(do|does|did|is|are|was|were|can|could|will|would|have|has|may|should)\b", re.I),
 }
 _CONTAINS = {
@@ -52,8 +62,13 @@ _CONTAINS = {
                           re.I),
     "frequency": re.compile(r"\b(annual(ly)?|yearly|quarterly|monthly|weekly|daily|hourly|every (day|week|month|"
                             r"quarter|year)|once a|twice a|periodic(al(ly)?)?|regular(ly)?|continuous(ly)?)\b", re.I),
+    "number": re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|thirteen|sixteen|eighteen|"
+                         r"twenty|thirty|hundred)\b", re.I),
+    # A place to go: an address, a link or a path, or "contact … through/via/at …".
+    "route": re.compile(r"[\w.+-]+@[\w-]+\.\w+|https?://|www\.|(?<![\w/])/[a-z][\w-]*|\bcontact\b.{0,80}\b(through|via|"
+                        r"at|by)\b", re.I),
 }
-FACT_KINDS = ("period", "place", "party", "contact", "frequency")
+FACT_KINDS = ("period", "place", "party", "contact", "frequency", "number", "route")
 
 # Specific privacy practices a question may name (after the OPP-115 categories and their attributes):
 # (what in a question names it, what in policy text speaks of it). A question naming a practice that
@@ -63,24 +78,40 @@ _CONCEPTS = [
      r"period|purg|days|months|years"),  # a text that merely mentions backups does not say how long
     (r"\bsell|\bsold\b|\bsale\b", r"\bsell|\bsold\b|\bsale\b"),
     (r"advertis|\bads?\b|marketing|newsletter|promotional", r"advertis|\bads?\b|marketing|newsletter|promotional"),
-    (r"third[- ]part|partners?\b|affiliates?|subprocessor|vendors?\b|law enforcement|government|police|court",
+    # "For our vendor review" is the asker reviewing Kimss, not a question about Kimss's vendors.
+    (r"third[- ]part|partners?\b|affiliates?|subprocessor|sub-processor|vendors?\b(?! (review|assessment|questionnaire|"
+     r"due diligence|risk))|law enforcement|government|police|court|\bshar\w*\b.{0,30}\bwith\b|\bdisclos\w* (to|with)\b|"
+     r"\b(sent|send|passed|give|gave|hand\w*) .{0,25}\bto (other|third|outside|any)|\b(sent|passed|given|sold) to "
+     r"(?!you\b|kimss|us\b|support)",
      r"third[- ]part|partner|affiliate|subprocessor|vendor|service provider|law enforcement|government|authorit|court"),
     (r"acqui|merg|bankrupt", r"acqui|merg|bankrupt"),
-    (r"cookie|track|pixel|beacon|analytics|do not track|\bdnt\b|fingerprint", r"cookie|track|pixel|beacon|analytics"),
+    # Tracking as a practice (cookies, trackers, following people across sites) — "do you track usage events?"
+    # asks what is collected, in other words.
+    (r"cookie|tracking tech|trackers?\b|\btrack\w* (me|you|users|people|my (location|browsing|activity))|across (other )?"
+     r"(sites|websites|apps)|pixel|beacon|analytics|do not track|\bdnt\b|fingerprint|global privacy control|\bgpc\b",
+     r"cookie|track|pixel|beacon|analytics"),
     (r"child|\bkids?\b|minor|under 1[3-8]|teen|parent", r"child|minor|under 1[3-8]|parent"),
     (r"countr|abroad|overseas|international|transfer|region|servers?\b|hosted|located|data cent|\bin the (us|eu|uk)\b|"
      r"outside (of )?(the )?(eu|us|eea|uk)|residency|standard contractual", r"countr|abroad|international|transfer|"
      r"region|server|hosted|located|data cent|united states|europe"),
     (r"gdpr|ccpa|cpra|lgpd|hipaa|coppa|california|article \d|lawful basis|legal basis|legitimate interest|"
-     r"data protection officer|\bdpo\b|supervisory|regulator", r"gdpr|ccpa|lgpd|hipaa|coppa|california|"
+     r"data protection officer|\bdpo\b|supervisory|regulator|\bcontroller\b|processing agreement|\bdpa\b|"
+     r"impact assessment|\bdpia", r"gdpr|ccpa|lgpd|hipaa|coppa|california|controller|processing agreement|"
+     r"impact assessment|"
      r"lawful basis|legal basis|legitimate interest|data protection officer|regulat"),
     (r"right to|\brights\b|portab|object to|restrict", r"\bright|portab|object|restrict"),
     (r"opt[- ]?(out|in)|unsubscrib|consent|withdraw|preferences", r"\bopt|unsubscrib|consent|withdraw|choice|preference"),
-    (r"(chang|updat|notif|amend|revis)\w*.{0,30}(polic|terms|notice)|(polic|terms).{0,20}chang",
+    (r"(chang|updat|notif|amend|revis)\w*.{0,30}(polic|terms|notice)|(polic|terms|notice).{0,20}(chang|amend|revis|"
+     r"(is|are|gets?|be) updat)|(old|previous|earlier|past) versions?|version history",
      r"chang|updat|revis|amend|notif"),
     (r"\btrain|machine learning|\bml\b", r"\btrain|machine learning"),
     (r"breach|\bleak|incident", r"breach|incident|notif"),
-    (r"certif|soc ?2|iso ?27001|pen(etration)? test", r"certif|soc ?2|iso ?27001|penetration"),
+    (r"certif|soc ?2|iso ?27001|pen(etration)? test|auditors\b|auditor\b|independent (audit|assess)",
+     r"certif|soc ?2|iso ?27001|penetration|auditor|independent"),
+    # How people sign in and who is vetted: named security controls a general safeguards text does not make.
+    (r"multi-?factor|two-?factor|\b2fa\b|\bmfa\b|passwords?|credentials?|background check",
+     r"multi-?factor|two-?factor|\b2fa\b|\bmfa\b|password|credential|background check"),
+    (r"\bresearch|benchmark|statistic|aggregat", r"\bresearch|benchmark|statistic|aggregat"),
     (r"at rest|\baes\b|256", r"at rest|\baes\b"),
     (r"biometric|health|medical|social security|\bssn\b|religio|sexual|genetic|location|\bgps\b",
      r"biometric|health|medical|social security|religio|sexual|genetic|location|\bgps\b"),
@@ -88,6 +119,15 @@ _CONCEPTS = [
     (r"profil|automated decision", r"profil|automated decision"),
     (r"\bfees?\b|\bcost|\bcharge|how (many days|quickly|fast|soon)|deadline|within \d+", r"\bfee|charge|within \d+|days"),
     (r"anonym|pseudonym|de-?identif", r"anonym|pseudonym|de-?identif"),
+    # People reading or seeing someone's content: staff, admins, other customers.
+    (r"\b(staff|employees?|humans?|personnel|engineers?|admins?|administrators?|support (team|staff|agents?)|"
+     r"other (customers|users|workspaces))\b.{0,40}\b(read|see|view|access|look|shown)|\bwho at \w+ (can|could|will)|"
+     r"\b(shown|visible|exposed) to\b|\b(between|across) (workspaces|customers|accounts|tenants)\b", r"employee|staff|personnel|administrator|\badmins?\b|need[- ]to[- ]know|"
+     r"authori[sz]ed (personnel|person|staff|employee)|isolat"),
+    # Deletion and what happens when an account ends (OPP-115: retention, and access/edit/deletion).
+    (r"\b(delet\w*|eras\w*|purg\w*|trash|permanent\w*)\b|\bclos\w* (my|our|the|an) account|\bcancel\w*|\binactive\b|"
+     r"\b(removed|leave|leaving) (from )?(the |a )?(workspace|service|kimss)",
+     r"delet|eras|retain|retention|as long as|clos\w* (your|an|the) account|terminat|inactive"),
 ]
 _CONCEPT_PATTERNS = [(re.compile(q, re.I), re.compile(t, re.I)) for q, t in _CONCEPTS]
 
@@ -99,16 +139,26 @@ VERIFIER_FEATURES = (
     "own_words_exact_share",  # idf share of the question's own specific words found verbatim
     "own_words_missing",  # how many of the question's specific words (idf above median) are absent
     "asks_yes_no",
-    "asks_period", "asks_place", "asks_party", "asks_contact", "asks_frequency",
-    # asks for that kind of fact (a period, a place, a party, a contact detail, how often), the section has none
-    "period_missing", "place_missing", "party_missing", "contact_missing", "frequency_missing",
+    "asks_period", "asks_place", "asks_party", "asks_contact", "asks_frequency", "asks_number", "asks_route",
+    # asks for that kind of fact (a period, a place, a party, a contact detail, how often, a number, where to
+    # go), the section has none
+    "period_missing", "place_missing", "party_missing", "contact_missing", "frequency_missing", "number_missing",
+    "route_missing",
+    "asks_name",  # which provider, law, algorithm, entity…: the name of a thing
+    "name_missing",  # … and the section names nothing (no proper name beyond the document's own)
     "own_words_missing_in_document",  # the question's specific words (or synonyms) its whole document never uses
     "own_words_missing_in_document_share",  # the same, as an idf-weighted share of its specific words
     "question_length",  # log(1 + words)
     "practices_named",  # specific practices (_CONCEPTS) the question names
     "practices_missing_in_section",  # of those, how many the best section never speaks of
     "practices_missing_in_document",  # of those, how many its whole document never speaks of
+    # "Do you collect my IP address?": the idf share of the object's words (what is collected, read, kept…)
+    # that the best section, or its whole document, never uses (nor a synonym)
+    "object_missing_in_section", "object_missing_in_document",
 )
+# The object of an action on data: "collect | read | keep … (my|our|the)? <object>".
+_OBJECT = re.compile(r"\b(collect|store|keep|record|log|gather|process|access|read|scan|save|see|view|track)\w*\s+"
+                     r"(?:(?:my|our|your|the|all|any|of|all the|every)\s+)*((?:[\w'-]+\s*){1,4})", re.I)
 
 
 def asked_facts(question: str) -> dict[str, bool]:
@@ -127,11 +177,31 @@ class TextFacts:
     contains: dict[str, bool]  # per FACT_KINDS: it states that kind of fact (a period, a place, a party…)
     practices: tuple[bool, ...]  # per _CONCEPTS: it speaks of that practice
     tokens: frozenset[str]  # its words (bot.lexical.tokenize)
+    names: frozenset[str] = frozenset()  # proper names it uses (proper_names)
+    lead_names: frozenset[str] = frozenset()  # those of its opening: a document's own name ("Kimss", "AI")
 
 
 def text_facts(text: str) -> TextFacts:
     return TextFacts(contained_facts(text), tuple(bool(t.search(text)) for _, t in _CONCEPT_PATTERNS),
-                     frozenset(tokenize(text)))
+                     frozenset(tokenize(text)), proper_names(text), proper_names(text[:LEAD_CHARACTERS]))
+
+
+LEAD_CHARACTERS = 200  # the opening sentence: "This policy explains how Kimss AI…"
+# Words policies capitalise that name nothing in particular.
+_NOT_NAMES = frozenset("""i we you our us your they their privacy policy notice statement terms service services site
+website websites personal information data internet company agreement section effective date last updated please
+contact user users customer customers account content act the this these those if when for in on at by to of and or
+""".split())
+_SENTENCE = re.compile(r"(?:^|[.!?:;]|\n)\s*(?:[-*•#]+\s*)?[\"'“(]?(\S+)")
+_CAPITALISED = re.compile(r"\b([A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9]*|[A-Z][a-z]+)\b")
+
+
+def proper_names(text: str) -> frozenset[str]:
+    """Capitalised words that do not open a sentence or a list item, nor are words policies capitalise anyway:
+    "Google", "AWS", "Stripe", "ISO". A proxy for "the text names a particular party, law or product"."""
+    openers = {m.start(1) for m in _SENTENCE.finditer(text)}
+    return frozenset(m.group(1) for m in _CAPITALISED.finditer(text)
+                     if m.start(1) not in openers and m.group(1).lower() not in _NOT_NAMES)
 
 
 @dataclass(frozen=True)
@@ -140,6 +210,7 @@ class QuestionFacts:
     practices: tuple[int, ...]  # which _CONCEPTS it names
     specific: tuple[str, ...]  # its own tokens, generic words left out, first occurrence order
     length: float  # the question_length feature: log(1 + words)
+    objects: tuple[str, ...] = ()  # tokens of what it asks is collected, read, kept… (_OBJECT)
 
 
 @lru_cache(maxsize=512)
@@ -148,7 +219,9 @@ def question_facts(question: str) -> QuestionFacts:
     return QuestionFacts(asked_facts(question),
                          tuple(i for i, (ask, _) in enumerate(_CONCEPT_PATTERNS) if ask.search(question)),
                          tuple(t for t in dict.fromkeys(tokenize(question)) if t not in GENERIC_WORDS),
-                         float(np.log1p(len(question.split()))))
+                         float(np.log1p(len(question.split()))),
+                         tuple(t for m in _OBJECT.finditer(question) for t in tokenize(m.group(2))
+                               if t not in GENERIC_WORDS and not (t in SYNONYMS and t not in TOPICS)))
 
 
 def features(question: str, top, second, section: TextFacts, section_tokens: set[str], idf,
@@ -188,11 +261,23 @@ def features(question: str, top, second, section: TextFacts, section_tokens: set
         "own_words_missing_in_document": float(sum(absent)),
         "own_words_missing_in_document_share": absent_share,
     }
+    row["asks_name"] = float(asks["name"])
+    row["name_missing"] = float(asks["name"] and not (section.names - document.lead_names))
+    row["object_missing_in_section"] = _unused_share(facts.objects, section_tokens, idf)
+    row["object_missing_in_document"] = _unused_share(facts.objects, document.tokens, idf)
     named = facts.practices
     row["practices_named"] = float(len(named))
     row["practices_missing_in_section"] = float(sum(1 for i in named if not section.practices[i]))
     row["practices_missing_in_document"] = float(sum(1 for i in named if not document.practices[i]))
     return np.array([row[name] for name in VERIFIER_FEATURES], dtype=np.float32)
+
+
+def _unused_share(words: tuple[str, ...], tokens, idf) -> float:
+    """The idf-weighted share of `words` that `tokens` never uses, nor a synonym of them."""
+    weights = [idf(t) for t in words]
+    total = sum(weights)
+    unused = sum(w for t, w in zip(words, weights) if not ({t} | SYNONYMS.get(t, set())) & tokens)
+    return unused / total if total else 0.0
 
 
 def _median(values: list[float]) -> float:

@@ -1,0 +1,15 @@
+#!/bin/sh
+# Every held-out figure of one set, in one run: the router, the Kimss questions and the conversations.
+#     bench/heldout_all.sh v3        (v1: the files at tests/heldout/, v2/v3: tests/heldout/<set>/)
+# Held-out sets are only reported, never used to choose anything (tests/heldout/README.md).
+set -eu
+cd "$(dirname "$0")/.."
+SET=${1:?usage: bench/heldout_all.sh v1|v2|v3}
+if [ "$SET" = v1 ]; then DIR=tests/heldout; else DIR=tests/heldout/$SET; fi
+PY=${PYTHON:-.venv/bin/python}
+echo "== router ($DIR/router.jsonl)"
+$PY bench/bench_router.py --skip-cv --heldout "$PWD/$DIR/router.jsonl"
+echo "== Kimss questions ($DIR/kimss_questions.yaml)"
+$PY bench/bench_heldout_kimss.py --file "$DIR/kimss_questions.yaml"
+echo "== conversations ($DIR/conversations.yaml)"
+$PY bench/bench_conversations.py "$DIR/conversations.yaml" --rounds 1
