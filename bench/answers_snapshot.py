@@ -11,7 +11,10 @@ as employee and as customer (the held-out set is left alone: it is never used to
 on the PolicyQA corpus, every dev question. Saved per answer: what a user sees (`Answer.to_dict()`:
 text, covered, citations with quotes, escalation, offer) plus the unrounded confidence and citation
 scores, so a comparison also tells whether the arithmetic stayed bit-for-bit the same. Run `save` on
-the tree before a change and on the tree after it, with the same artifacts, then `compare`.
+the tree before a change and on the tree after it, with the same artifacts, then `compare`. For the
+bit-for-bit comparison give both runs the same PYTHONHASHSEED (e.g. 0): the order of a question's
+synonym expansions follows set order, which moves BM25 sums by a last float32 bit from one process to
+the next (confidences then differ around the 9th digit, answers do not).
 """
 
 from __future__ import annotations
