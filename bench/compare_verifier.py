@@ -13,6 +13,12 @@ period, place, contact detail or frequency the section lacks; the current: `cove
 Prints Kimss answerable kept / not covered recognised, overall and per author (mean ± sd over the authors,
 golden lines left out of the spread), PolicyQA answerable kept; `--verbose` lists the Kimss questions the
 current verifier gets wrong, by author. tests/heldout/ is never read. Prints; asserts nothing.
+
+    .venv/bin/python bench/compare_verifier.py --fresh kimss_train_author-f.yaml [...] [--baseline REV]
+
+A fresh-author check instead: training files of authors neither verifier was trained on (nor its features
+written after), asked through the shipped ranker; the shipped verifier against the verifier *artifact* at
+`--baseline` (trained on the same authors), each with its rules.
 """
 
 from __future__ import annotations
@@ -138,14 +144,56 @@ def evaluate(name: str, rows: list[tuple], rules, verbose: bool = False) -> None
                 print(f"     {split[i][len('kimss:'):]}: p={probability[i]:.2f} {questions[i].text}")
 
 
+def fresh_authors(files: list[Path], revision: str) -> None:
+    import json
+    from dataclasses import replace
+
+    from bot.understanding.ranking import model
+    from bot.understanding.ranking.training import extract_kimss, with_adapter
+    from indexer.embedding import load_embeddings
+
+    questions = [q for q in extract_kimss(load_embeddings(None), files) if q.author != "golden"]
+    ranker = model.ranker()
+    stored = json.loads(model.RANKER_FILE.read_text())["adapter"]
+    adapter = (np.asarray(stored["u"], dtype=np.float32), np.asarray(stored["v"], dtype=np.float32))
+    params = {"mean": ranker.mean, "scale": ranker.scale, "weights": ranker.weights, "bias": ranker.bias}
+    pairs = [(replace(q, features=with_adapter(q, adapter)), params) for q in questions]
+    previous = module_at(revision)
+    artifact = Path(tempfile.mkdtemp()) / "verifier.json"
+    stored_path = model.VERIFIER_FILE.relative_to(ROOT)
+    artifact.write_text(subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:{stored_path}"],
+                                       capture_output=True, text=True, check=True).stdout)
+    for name, module, verifier, rules in (
+            (f"previous verifier ({revision})", previous,
+             model.load(artifact, previous.VERIFIER_FEATURES, previous.VERIFIER_VERSION, None),
+             lambda x: baseline_rules(previous, x)),
+            ("shipped verifier", answerability, model.verifier(), coverage.ruled_out)):
+        rows = verifier_rows(module, pairs)
+        x, y = np.vstack([r[0] for r in rows]), np.array([r[1] for r in rows])
+        authors = np.array([r[2].author for r in rows])
+        covered = (verifier.score(x) >= verifier.threshold) & ~rules(x)
+        print(f"\n{name}: answerable kept {np.mean(covered[y == 1]):.3f}, not covered recognised "
+              f"{np.mean(~covered[y == 0]):.3f}")
+        for author in sorted(set(authors)):
+            kept, missed = covered[(authors == author) & (y == 1)], covered[(authors == author) & (y == 0)]
+            print(f"  {author}: answerable kept {kept.mean():.3f} ({kept.sum()}/{len(kept)}); not covered "
+                  f"recognised {1 - missed.mean():.3f} ({len(missed) - missed.sum()}/{len(missed)})")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("dataset", type=Path, help="PolicyQA dev.json")
+    parser.add_argument("dataset", type=Path, nargs="?", help="PolicyQA dev.json")
     parser.add_argument("--cache", type=Path, help="pickle of the extracted PolicyQA features (train.py's)")
     parser.add_argument("--oof", type=Path, help="pickle of the out-of-fold rankings, reused when present")
     parser.add_argument("--baseline", default=BASELINE_REVISION, help="git revision of the baseline's features")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--fresh", type=Path, nargs="+", help="training files of authors neither verifier saw")
     args = parser.parse_args(argv)
+    if args.fresh:
+        fresh_authors(args.fresh, args.baseline)
+        return
+    if args.dataset is None:
+        parser.error("the PolicyQA dataset is needed (or --fresh FILES)")
     pairs = out_of_fold_rankings(args)
     previous = module_at(args.baseline)
     evaluate(f"previous verifier ({previous.VERIFIER_VERSION}, {args.baseline}), its rules",
