@@ -161,16 +161,19 @@ class BM25:
             term: (np.array([i for i, _ in p], dtype=np.int64), np.array([c for _, c in p], dtype=np.float32))
             for term, p in postings.items()
         }
-        # term -> its BM25 contribution to each of its rows, which does not depend on the question
+        # term -> its idf, and its BM25 contribution to each of its rows: neither depends on the question
+        self.idfs = {term: self._idf(len(rows)) for term, (rows, _) in self.postings.items()}
+        self.unseen_idf = self._idf(0)
         self.contributions: dict[str, np.ndarray] = {
             term: (self.idf(term) * tf * (k1 + 1) / (tf + self.norm[rows])).astype(np.float32)
             for term, (rows, tf) in self.postings.items()
         }
 
-    def idf(self, term: str) -> float:
-        posting = self.postings.get(term)
-        df = len(posting[0]) if posting else 0
+    def _idf(self, df: int) -> float:
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+
+    def idf(self, term: str) -> float:
+        return self.idfs.get(term, self.unseen_idf)
 
     def scores(self, terms: dict[str, float]) -> np.ndarray:
         out = np.zeros(self.size, dtype=np.float32)
@@ -190,7 +193,8 @@ class BM25:
 class TermIndex:
     """Which units (sentences, sections, titles) contain a word: answers "contains any of" for all
     units at once as a boolean vector, so matching a question costs a few vector operations
-    whatever the corpus size."""
+    whatever the corpus size. (For a few units, `UnitWords.matches` answers at a cost that follows
+    those units rather than the corpus.)"""
 
     def __init__(self, units: list[set[str]]):
         self.size = len(units)
@@ -229,3 +233,78 @@ class TermIndex:
         for group in groups:
             np.subtract(out, np.float32(1.0), out=out, where=self.contains_any(group))
         return out
+
+
+MAX_GROUPS = 64  # word groups one lookup holds (bits of a uint64); a longer question takes the full path
+
+
+class UnitWords:
+    """Each unit's distinct words as ids (CSR: unit i has ids[offsets[i]:offsets[i + 1]]), for asking
+    which of a question's word groups a few units contain (`matches`). One instance holds several
+    kinds of unit one after the other (sentences, then sections, then section titles), so one lookup
+    and one pass serve all the rows an ask scores."""
+
+    def __init__(self, units: list[set[str]]):
+        self.vocabulary: dict[str, int] = {}
+        for tokens in units:
+            for token in tokens:
+                self.vocabulary.setdefault(token, len(self.vocabulary))
+        lengths = np.array([len(tokens) for tokens in units], dtype=np.int64)
+        self.offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        self.ids = np.fromiter((self.vocabulary[t] for tokens in units for t in tokens), dtype=np.int64,
+                               count=int(lengths.sum()))
+
+    def lookup(self, groups: list) -> np.ndarray:
+        """Per vocabulary id: bit g set when the word is in groups[g] (at most MAX_GROUPS groups)."""
+        if len(groups) > MAX_GROUPS:
+            raise ValueError(f"{len(groups)} word groups; at most {MAX_GROUPS} fit one lookup")
+        found: dict[int, int] = {}
+        for g, words in enumerate(groups):
+            for i in map(self.vocabulary.get, words):
+                if i is not None:
+                    found[i] = found.get(i, 0) | 1 << g
+        bits = np.zeros(len(self.vocabulary), dtype=np.uint64)
+        if found:
+            bits[np.fromiter(found, dtype=np.int64, count=len(found))] = np.fromiter(
+                found.values(), dtype=np.uint64, count=len(found))
+        return bits
+
+    def matches(self, rows: np.ndarray, lookup: np.ndarray) -> np.ndarray:
+        """Per unit of `rows`: bit g set when it contains a word of group g (`lookup`)."""
+        starts = self.offsets[rows]
+        lengths = self.offsets[rows + 1] - starts
+        within = np.cumsum(lengths) - lengths  # where each unit's ids start among the gathered ones
+        total = int(within[-1] + lengths[-1]) if len(rows) else 0
+        out = np.zeros(len(rows), dtype=np.uint64)
+        if total:
+            nonempty = lengths > 0
+            ids = self.ids[np.repeat(starts - within, lengths) + np.arange(total)]
+            out[nonempty] = np.bitwise_or.reduceat(lookup[ids], within[nonempty])
+        return out
+
+
+def _has(matches: np.ndarray, group: int) -> np.ndarray:
+    return (matches & np.uint64(1 << group)) != 0
+
+
+# The three below are `TermIndex.coverage`, `share_of_groups` and `groups_missing` computed from
+# `UnitWords.matches`, with the same float32 operations in the same order: the numbers are identical.
+def coverage_of(matches: np.ndarray, weights: list[tuple[float, set[str]]]) -> np.ndarray:
+    out = np.zeros(len(matches), dtype=np.float32)
+    for g, (weight, _) in enumerate(weights):
+        np.add(out, np.float32(weight), out=out, where=_has(matches, g))
+    return out
+
+
+def share_of(matches: np.ndarray, first: int, count: int) -> np.ndarray:
+    out = np.zeros(len(matches), dtype=np.float32)
+    for g in range(first, first + count):
+        np.add(out, np.float32(1.0), out=out, where=_has(matches, g))
+    return out / count if count else out
+
+
+def missing_of(matches: np.ndarray, first: int, count: int) -> np.ndarray:
+    out = np.full(len(matches), float(count), dtype=np.float32)
+    for g in range(first, first + count):
+        np.subtract(out, np.float32(1.0), out=out, where=_has(matches, g))
+    return out

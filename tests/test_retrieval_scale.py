@@ -36,9 +36,9 @@ def test_runs_give_the_best_value_of_each_section_as_a_loop_would():
 
 
 def test_the_shortlist_keeps_the_best_by_every_signal():
-    assert shortlist(np.arange(5.0)[:, None], 5) is None  # small scopes are scored in full
+    assert shortlist(np.arange(5.0)[None, :], 5) is None  # small scopes are scored in full
     dense, lexical = np.array([9.0, 1, 2, 8, 0, 0]), np.array([0.0, 7, 0, 0, 0, 6])
-    assert shortlist(np.column_stack([dense, lexical]), 2).tolist() == [0, 1, 3, 5]
+    assert shortlist(np.vstack([dense, lexical]), 2).tolist() == [0, 1, 3, 5]
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +85,87 @@ def test_the_shortlisted_path_scores_the_sections_it_keeps_exactly_as_the_full_p
     assert shortened >= len(questions) // 2  # the shortlist did leave sections out
     # The 2 best sections by each of dense, adapted and BM25 nearly always hold the learned ranker's best.
     assert same_top >= len(questions) - 2
+
+
+# --- The ask path's faster pieces compute the same numbers, bit for bit, as the plain ones ---------------------------
+
+def test_word_signals_of_a_few_units_equal_the_every_unit_ones_bit_for_bit():
+    from bot.lexical import MAX_GROUPS, TermIndex, UnitWords, coverage_of, missing_of, share_of
+
+    rng = np.random.default_rng(11)
+    words = [f"w{i}" for i in range(40)]
+    units = [set(rng.choice(words, size=rng.integers(0, 6), replace=False)) for _ in range(300)]  # some empty
+    index, unit_words = TermIndex(units), UnitWords(units)
+    rows = np.sort(rng.choice(300, size=60, replace=False))
+    weights = [(float(w), set(rng.choice(words, size=3, replace=False)) | {"never-seen"})
+               for w in rng.dirichlet(np.ones(5))]
+    groups = [set(rng.choice(words, size=4, replace=False)) for _ in range(3)]
+    matches = unit_words.matches(rows, unit_words.lookup([a for _, a in weights] + groups + groups[:2]))
+    assert np.array_equal(coverage_of(matches, weights), index.coverage(weights)[rows])
+    assert np.array_equal(share_of(matches, 5, 3), index.share_of_groups(groups)[rows])
+    assert np.array_equal(missing_of(matches, 8, 2), index.groups_missing(groups[:2])[rows])
+    assert share_of(matches, 5, 0).tolist() == [0.0] * len(rows)  # no named practice: 0, as before
+    assert unit_words.matches(rows[:0], unit_words.lookup(groups)).shape == (0,)
+    with pytest.raises(ValueError):
+        unit_words.lookup([{"w1"}] * (MAX_GROUPS + 1))  # more than a lookup holds: the caller takes the full path
+
+
+def test_the_first_pass_gives_each_sections_best_as_the_plain_reduceat():
+    rng = np.random.default_rng(5)
+    owners = np.sort(np.r_[np.arange(30), rng.choice(30, size=25)])  # every section has rows, some several
+    runs = Runs.of(owners, 30)
+    assert runs.several is not None and len(runs.several.sections) > 0
+    values = rng.normal(size=(3, len(owners))).astype(np.float32)
+    assert np.array_equal(runs.best_across(values), runs.best(values.T, 0.0).T)
+
+
+def _plain_paths(index, patch):
+    """The every-unit word signals and the plain reduceat first pass, as before they were sped up."""
+    patch.setattr(retrieval, "MAX_GROUPS", -1)
+    for scope in index.scopes.values():
+        patch.setattr(scope.chunk_runs, "several", None)
+
+
+def test_candidates_are_the_same_numbers_on_the_fast_and_the_plain_path(shipped_assistant, indexes):
+    full, short = indexes  # every section scored, and the shortlisted path (first pass, a few rows scored)
+    ranker = ranking_model.ranker(full.info.model)
+    questions = [g["question"] for g in yaml.safe_load((KNOWLEDGE / "golden.yaml").read_text())]
+    vectors = [shipped_assistant.retriever.embeddings.encode_query(q) for q in questions]
+
+    def signals(index):
+        return [index.candidates(v, q, audience, ranker.adapt(v), every_section=every)
+                for q, v in zip(questions, vectors) for audience in ("employee", "customer") for every in (False, True)]
+
+    fast = {"full": signals(full), "short": signals(short)}
+    with pytest.MonkeyPatch.context() as patch:
+        _plain_paths(full, patch), _plain_paths(short, patch)
+        plain = {"full": signals(full), "short": signals(short)}
+    for kind in fast:
+        for a, b in zip(fast[kind], plain[kind]):
+            assert np.array_equal(a.sections, b.sections)
+            assert np.array_equal(a.features, b.features)  # bit for bit, not approximately
+            assert np.array_equal(a.sentence_scores, b.sentence_scores)
+
+
+def test_the_golden_answers_are_the_same_on_the_fast_and_the_plain_path(shipped_assistant):
+    questions = [g["question"] for g in yaml.safe_load((KNOWLEDGE / "golden.yaml").read_text())]
+    asked = [(q, audience) for q in questions for audience in ("employee", "customer")]
+    fast = [shipped_assistant.ask(q, audience).to_dict() for q, audience in asked]
+    with pytest.MonkeyPatch.context() as patch:
+        _plain_paths(shipped_assistant.retriever.current(), patch)
+        plain = [shipped_assistant.ask(q, audience).to_dict() for q, audience in asked]
+    assert fast == plain
+    assert sum(a["covered"] for a in fast) > len(fast) // 2  # real answers were compared, not empty ones
+
+
+def test_hashed_ngrams_are_the_same_with_the_per_word_memory():
+    import zlib
+
+    from bot.understanding.features import ngram_ids, ngrams
+
+    texts = [g["question"] for g in yaml.safe_load((KNOWLEDGE / "golden.yaml").read_text())]
+    texts += ["Don’t DELETE my data!!", "", "?", "I'd like it's x’y", "straße données 2026"]
+    for text in texts:
+        for kinds in (("words", "bigrams", "chars"), ("words",), ("chars",), ("bigrams",)):
+            plain = np.unique(np.fromiter((zlib.crc32(g.encode()) % 997 for g in ngrams(text, kinds)), dtype=np.int64))
+            assert np.array_equal(ngram_ids(text, kinds, 997), plain)

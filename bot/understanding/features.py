@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from functools import lru_cache
 
 import numpy as np
 
@@ -122,10 +123,25 @@ def ngrams(text: str, kinds: tuple[str, ...]) -> set[str]:
 
 
 def ngram_ids(text: str, kinds: tuple[str, ...], buckets: int) -> np.ndarray:
-    """The distinct hashed columns of a message's n-grams, sorted (each valued 1/sqrt(count))."""
+    """The distinct hashed columns of a message's n-grams, sorted (each valued 1/sqrt(count)).
+
+    The same as hashing every n-gram of `ngrams(text, kinds)`; the columns of one word (its own and its
+    character n-grams) are remembered per word, as messages reuse their words (about 0.1 ms an ask)."""
     if not kinds or not buckets:
         return np.zeros(0, dtype=np.int64)
-    return np.unique(np.fromiter((zlib.crc32(g.encode()) % buckets for g in ngrams(text, kinds)), dtype=np.int64))
+    words = _WORD.findall(text.replace("’", "'").lower())
+    ids: set[int] = set()
+    for word in set(words):
+        ids.update(_word_ids(word, kinds, buckets))
+    if "bigrams" in kinds:
+        ids.update(zlib.crc32(f"b {a} {b}".encode()) % buckets for a, b in zip(words, words[1:]))
+    return np.array(sorted(ids), dtype=np.int64)
+
+
+@lru_cache(maxsize=8192)
+def _word_ids(word: str, kinds: tuple[str, ...], buckets: int) -> frozenset[int]:
+    grams = ngrams(word, tuple(k for k in kinds if k != "bigrams"))
+    return frozenset(zlib.crc32(g.encode()) % buckets for g in grams)
 
 
 def ngram_matrix(texts: list[str], kinds: tuple[str, ...], buckets: int):

@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from bot.lexical import GENERIC_WORDS, SYNONYMS, TOPICS, tokenize
+from bot.understanding.ranking.features import RANKING_FEATURES
 
 VERIFIER_VERSION = "verifier-features-7"
 
@@ -208,6 +209,7 @@ class QuestionFacts:
     asks: dict[str, bool]  # asked_facts
     practices: tuple[int, ...]  # which _CONCEPTS it names
     specific: tuple[str, ...]  # its own tokens, generic words left out, first occurrence order
+    length: float  # the question_length feature: log(1 + words)
     objects: tuple[str, ...] = ()  # tokens of what it asks is collected, read, kept… (_OBJECT)
 
 
@@ -217,6 +219,7 @@ def question_facts(question: str) -> QuestionFacts:
     return QuestionFacts(asked_facts(question),
                          tuple(i for i, (ask, _) in enumerate(_CONCEPT_PATTERNS) if ask.search(question)),
                          tuple(t for t in dict.fromkeys(tokenize(question)) if t not in GENERIC_WORDS),
+                         float(np.log1p(len(question.split()))),
                          tuple(t for m in _OBJECT.finditer(question) for t in tokenize(m.group(2))
                                if t not in GENERIC_WORDS and not (t in SYNONYMS and t not in TOPICS)))
 
@@ -225,8 +228,6 @@ def features(question: str, top, second, section: TextFacts, section_tokens: set
              document: TextFacts) -> np.ndarray:
     """One row of VERIFIER_FEATURES. `top`/`second`: SectionHit (second may be None); `idf(term)`;
     `section`/`document`: text_facts of the best section and of its whole document."""
-    from bot.understanding.ranking.features import RANKING_FEATURES
-
     ranked = dict(zip(RANKING_FEATURES, top.features.tolist()))
     facts = question_facts(question)
     asks = facts.asks
@@ -256,7 +257,7 @@ def features(question: str, top, second, section: TextFacts, section_tokens: set
         "asks_yes_no": float(asks["yes_no"]),
         **{f"asks_{k}": float(asks[k]) for k in FACT_KINDS},
         **{f"{k}_missing": float(asks[k] and not has[k]) for k in FACT_KINDS},
-        "question_length": float(np.log1p(len(question.split()))),
+        "question_length": facts.length,
         "own_words_missing_in_document": float(sum(absent)),
         "own_words_missing_in_document_share": absent_share,
     }
