@@ -135,12 +135,18 @@ def ngram_ids(text: str, kinds: tuple[str, ...], buckets: int) -> np.ndarray:
         ids.update(_word_ids(word, kinds, buckets))
     if "bigrams" in kinds:
         ids.update(zlib.crc32(f"b {a} {b}".encode()) % buckets for a, b in zip(words, words[1:]))
+    sentence_kinds = tuple(k for k in kinds if k in _SENTENCE_KINDS)  # depend on the sentence, not the word
+    if sentence_kinds:
+        ids.update(zlib.crc32(g.encode()) % buckets for g in ngrams(text, sentence_kinds))
     return np.array(sorted(ids), dtype=np.int64)
+
+
+_SENTENCE_KINDS = ("request_words", "request_bigrams")
 
 
 @lru_cache(maxsize=8192)
 def _word_ids(word: str, kinds: tuple[str, ...], buckets: int) -> frozenset[int]:
-    grams = ngrams(word, tuple(k for k in kinds if k != "bigrams"))
+    grams = ngrams(word, tuple(k for k in kinds if k != "bigrams" and k not in _SENTENCE_KINDS))
     return frozenset(zlib.crc32(g.encode()) % buckets for g in grams)
 
 

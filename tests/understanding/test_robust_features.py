@@ -80,3 +80,15 @@ def test_the_worst_author_point_meets_every_authors_floor():
     escalated = decide_all(probs, worst_point)[0] == 2
     assert escalated[(groups == "b") & (np.array(labels) == "data_request")].all()
     assert isinstance(worst_point, OperatingPoint) and worst_point.escalate_at <= 0.3
+
+
+def test_hashed_columns_are_the_hash_of_every_ngram_of_every_kind():
+    """ngram_ids remembers columns per word; the request-sentence kinds depend on the sentence, not the word."""
+    import zlib
+
+    from bot.understanding.features import NGRAM_KINDS, ngram_ids
+
+    for kinds in [("words", "bigrams"), ("chars",), ("request_words", "request_bigrams"), NGRAM_KINDS]:
+        expected = sorted({zlib.crc32(g.encode()) % 997 for g in ngrams(STORY, kinds)})
+        assert ngram_ids(STORY, kinds, 997).tolist() == expected
+    assert len(ngram_ids(STORY, ("request_words",), 997)) == len(ngrams(STORY, ("request_words",))) > 3
