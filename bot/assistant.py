@@ -20,6 +20,7 @@ from bot.conversation import Turn
 from bot.errors import InputRejected
 from bot.followup import standalone_question
 from bot.intents import mentions_privacy
+from bot.language import looks_foreign
 from bot.retrieval import Retriever, SectionHit
 from bot.settings import MAX_QUESTION_CHARS
 from bot.understanding.router import RouterHandle
@@ -86,6 +87,12 @@ class Assistant:
             return self._policy_fact(question, audience, fact, loaded)
         if route.escalates:
             return self._escalation(question, audience, route.reason, hits, kind=route.kind)
+        if looks_foreign(question):
+            # Written in another language: the router and retrieval read English only, and would decline a
+            # Portuguese erasure request as noise. A person, who can answer in the asker's language, takes it
+            # (bot/language.py); the request the router half-saw, if any, names the hand-off.
+            reason = route.reason or "user_request"
+            return self._escalation(question, audience, reason, hits, kind=route.kind if route.reason else "human")
         verdict = coverage.judge(loaded, question, hits, audience)
         # "Off-topic" is trusted only where the documents have nothing on it: a question they cover (an
         # internal runbook's "which laptop profile…?") is answered; a wrong brush-off costs more than a
