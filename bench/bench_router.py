@@ -36,7 +36,7 @@ from bot.understanding import artifact, train as training, validation  # noqa: E
 from bot.understanding.corpus import LABELS, REQUEST_LABELS, load_corpus  # noqa: E402
 from bot.understanding.features import SIGNAL_NAMES  # noqa: E402
 from bot.language import looks_foreign  # noqa: E402
-from bot.understanding.policy import ACTIONS, OperatingPoint, decide_all  # noqa: E402
+from bot.understanding.policy import ACTIONS, OperatingPoint, decide_all, routed_right  # noqa: E402
 from bot.understanding.router import Router  # noqa: E402
 from indexer.embedding import load_embeddings  # noqa: E402
 
@@ -47,18 +47,6 @@ def load_heldout(path: Path) -> list[dict]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [{"text": r["text"], "label": r["label"], "kind": r.get("kind"), "register": r.get("register", "?"),
              "pair": r.get("pair")} for r in rows]
-
-
-def routed_right(label: str, action: str, reason: str | None) -> bool:
-    """What the person needed: requests escalated to their reason, questions answered (an offer is fine),
-    process questions answered with the offer, off-topic and instructions declined."""
-    if label in REQUEST_LABELS:
-        return action == "escalate" and reason == label
-    if label == "question":
-        return action in ("answer", "offer")
-    if label == "process_question":
-        return action == "offer"
-    return action == "decline"
 
 
 def rules_decisions(texts: list[str]) -> tuple[list[str], list[str]]:

@@ -22,22 +22,12 @@ sys.path.insert(0, str(ROOT))
 
 from bot.understanding import artifact, train as training, validation  # noqa: E402
 from bot.understanding.corpus import LABELS, REQUEST_LABELS, load_corpus  # noqa: E402
-from bot.understanding.policy import OperatingPoint  # noqa: E402
+from bot.understanding.policy import OperatingPoint, routed_right  # noqa: E402
 from bot.understanding.router import Router  # noqa: E402
 from indexer.embedding import load_embeddings  # noqa: E402
 
 SHOWN = ("data_request.escalated", "security.escalated", "user_request.escalated", "question.escalated",
          "process_question.offered", "process_question.escalated", "off_topic.recall", "instruction.recall")
-
-
-def routed_right(label: str, action: str, reason: str | None) -> bool:
-    if label in REQUEST_LABELS:
-        return action == "escalate" and reason == label
-    if label == "question":
-        return action in ("answer", "offer")
-    if label == "process_question":
-        return action == "offer"
-    return action == "decline"
 
 
 def main() -> None:

@@ -87,6 +87,18 @@ def decide_index(p: np.ndarray, point: OperatingPoint) -> tuple[str, int]:
     return "answer", request
 
 
+
+def routed_right(label: str, action: str, reason: str | None) -> bool:
+    """What the person needed: requests escalated to their reason, questions answered (an offer is fine),
+    process questions answered with the offer, off-topic and instructions declined (the benches' measure)."""
+    if label in REQUEST_LABELS:
+        return action == "escalate" and reason == label
+    if label == "question":
+        return action in ("answer", "offer")
+    if label == "process_question":
+        return action == "offer"
+    return action == "decline"
+
 def cost(true_label: str, action: str, reason: str) -> float:
     extra = WRONG_QUEUE if action == "escalate" and true_label in REQUEST_LABELS and reason != true_label else 0.0
     return COSTS[true_label][action] + extra
