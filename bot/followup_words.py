@@ -36,8 +36,11 @@ REQUEST_POINTER = re.compile(r"\b(?:delete|erase|remove|wipe|purge|correct|fix|u
 # "Separately, …", "different question": the asker says the topic changes.
 TOPIC_SWITCH = re.compile(r"\b(?:separately|unrelated|different question|another question|new question|"
                           r"different topic|other topic|changing (?:the )?(?:topic|subject)|one more thing)\b", re.I)
-QUESTION_START = re.compile(r"^\s*(?:what|how|who|why|when|where|which|is|are|was|were|do|does|did|can|could|will|"
-                            r"would|should|has|have)\b", re.I)
+# Question words and auxiliaries that open a question; request verbs that open a request on their own.
+_QUESTION_WORDS = "what|how|who|why|when|where|which|is|are|was|were|do|does|did|can|could|will|would|should|has|have"
+_REQUEST_VERBS = "write|tell|recommend|give|show|explain|list|send|delete|erase|remove|find|book|translate|help"
+_POLITE = r"(?:please\s+|pls\s+|kindly\s+)?"
+QUESTION_START = re.compile(rf"^\s*(?:{_QUESTION_WORDS})\b", re.I)
 # Who acts in a self-contained question: "do *you* sell…", "is *my* data…", "does *Kimss*…".
 ACTOR = re.compile(r"\b(?:you|u|your|kimss|company|i|my|me|we|our|us)\b", re.I)
 VERB_LIKE = re.compile(r"\b(?:is|are|was|were|be|do|does|did|can|could|will|would|should|has|have|had|keep|kept|"
@@ -57,11 +60,8 @@ TOPIC_NOUNS = frozenset(tokenize(
 
 # An opening word that asks or asks for something on its own: a question word, an auxiliary, or a
 # request verb ("write me…", "recommend…", "tell me…", "please erase…").
-SELF_OPENING = re.compile(r"^\s*(?:please\s+|pls\s+|kindly\s+)?(?:what|how|who|why|when|where|which|is|are|was|were|do|"
-                          r"does|did|can|could|will|would|should|has|have|write|tell|recommend|give|show|explain|"
-                          r"list|send|delete|erase|remove|find|book|translate|help)\b", re.I)
-IMPERATIVE = re.compile(r"^\s*(?:please\s+|pls\s+|kindly\s+)?(?:write|tell|recommend|give|show|explain|list|send|"
-                        r"delete|erase|remove|find|book|translate|help)\b", re.I)
+SELF_OPENING = re.compile(rf"^\s*{_POLITE}(?:{_QUESTION_WORDS}|{_REQUEST_VERBS})\b", re.I)
+IMPERATIVE = re.compile(rf"^\s*{_POLITE}(?:{_REQUEST_VERBS})\b", re.I)
 # "from which identity providers?", "for customers using connected tools?", "even files?": the rest of
 # the previous question's sentence.
 PREPOSITION_OPENING = re.compile(r"^\s*(?:(?:and|but|or|also|so)\s+)?(?:from|for|with|to|in|on|about|at|by|via|"
