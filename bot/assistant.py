@@ -26,6 +26,9 @@ from bot.settings import MAX_QUESTION_CHARS
 from bot.understanding.router import RouterHandle
 
 MAX_CITATIONS = 3
+# An answer reads the best sections up to MAX_CITATIONS, and the verifier compares each with the one after
+# it: retrieval builds only these hits (with their ranked sentences), not its default list.
+HITS_READ = MAX_CITATIONS + 1
 
 # Queries used to find what the policy says about reaching a person, per escalation reason.
 ESCALATION_QUERIES = {
@@ -79,7 +82,7 @@ class Assistant:
             return replace(self.ask(standalone, audience), question=question, answering=standalone)
         # Encoded once: retrieval and the request router (bot/understanding/) read the same vector.
         query_vector = self.retriever.embeddings.encode_query(question)
-        hits = self.retriever.search(question, audience, query_vector=query_vector)
+        hits = self.retriever.search(question, audience, query_vector=query_vector, limit=HITS_READ)
         route = self.router.route(question, query_vector)
         loaded = self.retriever.current()
         fact = policy_facts.kind_of(question)  # "when was the policy last updated?" asks nothing of a person

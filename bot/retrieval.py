@@ -75,7 +75,6 @@ class Runs:
     sections: int  # sections in the scope
     first: np.ndarray  # per section: its first row (0 when it has none)
     count: np.ndarray  # per section: how many rows it has
-    several: "Several | None" = None  # the runs of more than one row (scope-wide runs only)
 
     @classmethod
     def of(cls, row_section: np.ndarray, sections: int) -> "Runs":
@@ -83,28 +82,13 @@ class Runs:
         first, count = np.zeros(sections, dtype=np.int64), np.zeros(sections, dtype=np.int64)
         first[row_section[starts]] = starts
         count[row_section[starts]] = np.diff(np.r_[starts, len(row_section)])
-        runs = cls(starts, row_section[starts], row_section, sections, first, count)
-        runs.several = Several.of(runs)
-        return runs
+        return cls(starts, row_section[starts], row_section, sections, first, count)
 
     def best(self, values: np.ndarray, fill: float) -> np.ndarray:
         """Per section, the best of its rows' `values` (rows x k values give sections x k); `fill` if none."""
         out = np.full((self.sections,) + values.shape[1:], fill, dtype=np.float32)
         if len(values):
             out[self.run_section] = np.maximum.reduceat(values, self.starts, axis=0)
-        return out
-
-    def best_across(self, values: np.ndarray) -> np.ndarray:
-        """`best` of (signals x rows) values as (signals x sections), for runs where every section has
-        rows (a scope's chunks). Most sections of a large corpus have one chunk: their best is a
-        gather, and only the runs of several rows go through reduceat, which costs per run (at 100
-        documents 190 runs of 2,860; reduceat over all of them on a (rows x 3) array took 0.2 ms)."""
-        if self.several is None or len(self.starts) != self.sections:
-            return np.ascontiguousarray(self.best(values.T, 0.0).T)
-        out = values[:, self.starts]
-        several = self.several
-        if len(several.sections):
-            out[:, several.sections] = np.maximum.reduceat(values[:, several.rows], several.starts, axis=1)
         return out
 
     def rows_of(self, keep: np.ndarray | None) -> tuple[np.ndarray | None, "Runs"]:
@@ -118,24 +102,6 @@ class Runs:
         present = lengths > 0
         return positions, Runs(offsets[present], np.flatnonzero(present), np.repeat(np.arange(len(keep)), lengths),
                                len(keep), offsets, lengths)
-
-
-@dataclass
-class Several:
-    """The runs of more than one row, their rows one run after the other (for `Runs.best_across`)."""
-
-    sections: np.ndarray  # their sections
-    rows: np.ndarray  # their rows
-    starts: np.ndarray  # where each run starts in `rows`
-
-    @classmethod
-    def of(cls, runs: Runs) -> "Several":
-        lengths = np.diff(np.r_[runs.starts, len(runs.row_section)]).astype(np.int64)
-        many = lengths > 1
-        kept = lengths[many]
-        within = np.cumsum(kept) - kept
-        rows = np.repeat(runs.starts[many] - within, kept) + np.arange(int(kept.sum()))
-        return cls(runs.run_section[many], rows, within)
 
 
 @dataclass
@@ -156,16 +122,47 @@ class Scope:
 
 @dataclass
 class Sketch:
-    """The chunk vectors on their first principal directions: a cheap first pass over a large corpus."""
+    """The chunk vectors on their first principal directions: a cheap first pass over a large corpus.
+
+    Its rows are laid out *lead first*: the first chunk of every section, in section order, then the
+    other chunks, grouped by section. Most sections of a large corpus have one chunk, so the per-section
+    best of a first-pass signal is a slice, and only the few extra chunks go through a reduceat (a gather
+    of every section's first chunk out of the section-ordered rows took as long as the product itself)."""
 
     basis: np.ndarray  # (SKETCH_DIMENSIONS x dimension)
-    vectors: np.ndarray  # (chunks x SKETCH_DIMENSIONS), in the scope's chunk order
+    vectors: np.ndarray  # (chunks x SKETCH_DIMENSIONS), lead first
+    order: np.ndarray  # the scope's chunk positions, lead first
+    extra_starts: np.ndarray  # where each section with more than one chunk starts among the extra rows
+    extra_sections: np.ndarray  # those sections
+    sections: int  # sections in the scope (the lead rows)
 
     @classmethod
-    def of(cls, matrix: np.ndarray) -> "Sketch":
+    def of(cls, matrix: np.ndarray, runs: Runs) -> "Sketch":
+        """`matrix`: the scope's chunk vectors in section order; `runs`: their sections (every one has rows)."""
         _, _, directions = np.linalg.svd(matrix, full_matrices=False)
         basis = np.ascontiguousarray(directions[:SKETCH_DIMENSIONS], dtype=np.float32)
-        return cls(basis, np.ascontiguousarray(matrix @ basis.T, dtype=np.float32))
+        vectors = np.ascontiguousarray(matrix @ basis.T, dtype=np.float32)
+        extra = np.setdiff1d(np.arange(len(runs.row_section)), runs.starts)  # ascending: grouped by section
+        owner = runs.row_section[extra]
+        extra_starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(extra) else extra
+        order = np.r_[runs.starts, extra]
+        return cls(basis, np.ascontiguousarray(vectors[order]), order, extra_starts, owner[extra_starts],
+                   len(runs.starts))
+
+    def first_pass(self, queries: np.ndarray, chunk_bm25: np.ndarray) -> np.ndarray:
+        """(3 x sections): each section's best rough cosine for both query columns, and its best BM25
+        (`chunk_bm25`: per chunk, in the scope's section order)."""
+        rough = self.vectors @ (self.basis @ queries)
+        bm25 = chunk_bm25[self.order]
+        n = self.sections
+        out = np.empty((3, n), dtype=np.float32)
+        out[:2] = rough[:n].T
+        out[2] = bm25[:n]
+        if len(self.extra_sections):
+            extra = np.vstack([rough[n:].T, bm25[n:]])
+            best = np.maximum.reduceat(extra, self.extra_starts, axis=1)
+            out[:, self.extra_sections] = np.maximum(out[:, self.extra_sections], best)
+        return out
 
 
 class LoadedIndex:
@@ -254,12 +251,12 @@ class LoadedIndex:
         sentence_rows = sentence_rows[np.argsort(self.sentence_section[sentence_rows], kind="stable")]
         n = len(section_rows)
         sentence_section = np.searchsorted(section_rows, self.sentence_section[sentence_rows])
+        chunk_runs = Runs.of(np.searchsorted(section_rows, self.chunk_section[chunk_rows]), n)
         return Scope(
             chunk_rows, sentence_rows, section_rows, BM25([chunk_token_lists[i] for i in chunk_rows]),
             np.ascontiguousarray(self.chunk_matrix[chunk_rows]), np.ascontiguousarray(self.sentence_matrix[sentence_rows]),
-            Runs.of(np.searchsorted(section_rows, self.chunk_section[chunk_rows]), n),
-            Runs.of(sentence_section, n),
-            Sketch.of(self.chunk_matrix[chunk_rows]) if n > SHORTLIST else None,
+            chunk_runs, Runs.of(sentence_section, n),
+            Sketch.of(self.chunk_matrix[chunk_rows], chunk_runs) if n > SHORTLIST else None,
         )
 
     def candidates(self, query_vector: np.ndarray, question: str, audience: str,
@@ -275,10 +272,8 @@ class LoadedIndex:
             bm25_raw, keep = scope.chunk_runs.best(bm25_chunks, 0.0), None
         else:
             # Many sections: shortlist on the chunks' sketch (SKETCH_DIMENSIONS principal directions, a quarter
-            # of the memory to read), then score the shortlisted sections' chunks exactly. Every section of a
-            # scope has chunks: `best_across` gives the rough cosines and BM25 of all of them in one pass.
-            rough = scope.sketch.vectors @ (scope.sketch.basis @ queries)
-            first_pass = scope.chunk_runs.best_across(np.vstack([rough.T, bm25_chunks]))  # (3 x sections)
+            # of the memory to read), then score the shortlisted sections' chunks exactly.
+            first_pass = scope.sketch.first_pass(queries, bm25_chunks)  # (3 x sections)
             bm25_raw, keep = first_pass[2], shortlist(first_pass, SHORTLIST)
         positions, chunk_runs = scope.chunk_runs.rows_of(keep)
         both = chunk_runs.best((scope.chunk_matrix if positions is None else scope.chunk_matrix[positions]) @ queries,
@@ -377,8 +372,9 @@ class LoadedIndex:
             start += length
         return hits
 
-    def search(self, query_vector: np.ndarray, question: str, audience: str) -> list[SectionHit]:
-        return self.rank(query_vector, question, audience)
+    def search(self, query_vector: np.ndarray, question: str, audience: str,
+               limit: int | None = RETURNED_HITS) -> list[SectionHit]:
+        return self.rank(query_vector, question, audience, limit)
 
     def answerability_features(self, question: str, hits: list[SectionHit], audience: str) -> np.ndarray:
         """The verifier's row for (question, best section): see bot/understanding/ranking/answerability.py."""
@@ -423,14 +419,16 @@ class Retriever:
                 "rebuild it with `privacy-bot index --full`"
             )
 
-    def search(self, question: str, audience: str, query_vector: np.ndarray | None = None) -> list[SectionHit]:
+    def search(self, question: str, audience: str, query_vector: np.ndarray | None = None,
+               limit: int | None = RETURNED_HITS) -> list[SectionHit]:
+        """The `limit` best sections (None: all of the scope), best first."""
         if query_vector is None:
             query_vector = self.embeddings.encode_query(question)
         try:
-            return self.current().search(query_vector, question, audience)
+            return self.current().search(query_vector, question, audience, limit)
         except NotFoundError:
             # A refresh dropped the collection we were reading: the pointer has moved on.
-            return self.current(force_check=True).search(query_vector, question, audience)
+            return self.current(force_check=True).search(query_vector, question, audience, limit)
 
 
 class PinnedRetriever(Retriever):
