@@ -176,3 +176,18 @@ def test_hashed_ngrams_are_the_same_with_the_per_word_memory():
         for kinds in (("words", "bigrams", "chars"), ("words",), ("chars",), ("bigrams",)):
             plain = np.unique(np.fromiter((zlib.crc32(g.encode()) % 997 for g in ngrams(text, kinds)), dtype=np.int64))
             assert np.array_equal(ngram_ids(text, kinds, 997), plain)
+
+
+def test_the_question_patterns_find_the_same_in_the_lowered_question_as_with_re_i():
+    import re
+
+    from bot.understanding.ranking import answerability
+
+    questions = [g["question"] for g in yaml.safe_load((KNOWLEDGE / "golden.yaml").read_text())]
+    questions += ["HOW LONG DO YOU KEEP MY DATA?", "Where Is My Data Stored, In The EU?", "Who At Kimss Can Read It",
+                  "Do you train ML models on GDPR data? What FEES for a DSAR?", "Delete My Account NOW", ""]
+    for question in questions:
+        assert answerability._concepts_asked(question.lower()) == tuple(
+            i for i, (ask, _) in enumerate(answerability._CONCEPT_PATTERNS) if ask.search(question))
+        assert answerability.asked_facts(question) == {
+            kind: bool(re.compile(p.pattern, re.I).search(question)) for kind, p in answerability._ASKS.items()}
