@@ -36,9 +36,12 @@ def test_runs_give_the_best_value_of_each_section_as_a_loop_would():
 
 
 def test_the_shortlist_keeps_the_best_by_every_signal():
-    assert shortlist(np.arange(5.0)[None, :], 5) is None  # small scopes are scored in full
+    assert shortlist(np.arange(5.0)[None, :], (5,)) is None  # small scopes are scored in full
     dense, lexical = np.array([9.0, 1, 2, 8, 0, 0]), np.array([0.0, 7, 0, 0, 0, 6])
-    assert shortlist(np.vstack([dense, lexical]), 2).tolist() == [0, 1, 3, 5]
+    assert shortlist(np.vstack([dense, lexical]), (2, 2)).tolist() == [0, 1, 3, 5]
+    # Each signal keeps its own number: the lexical one only its best here.
+    assert shortlist(np.vstack([dense, lexical]), (2, 1)).tolist() == [0, 1, 3]
+    assert shortlist(np.vstack([dense, lexical]), (6, 1)) is None
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +50,7 @@ def indexes(shipped_assistant, monkeypatch_module):
     retriever = shipped_assistant.retriever
     full = retriever.current()
     monkeypatch_module.setattr(retrieval, "SHORTLIST", 2)
+    monkeypatch_module.setattr(retrieval, "SHORTLIST_SIZES", (2, 2, 2))
     short = LoadedIndex(retriever.store, full.info, retriever.embeddings)
     assert short.scopes["employee"].sketch is not None and full.scopes["employee"].sketch is None
     return full, short
