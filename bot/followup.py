@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
@@ -94,15 +95,45 @@ def needs_context(question: str, previous: str | None = None, weights: dict[str,
     return follow_up_probability(question, previous, weights) >= load_weights().get("threshold", 0.5)
 
 
-def standalone_question(question: str, context: Sequence[Turn] | None,
-                        weights: dict[str, float] | None = None) -> str | None:
-    """The rewritten question when `question` is a follow-up of the last turn, else None.
+@dataclass(frozen=True)
+class FollowUp:
+    """A message resolved against the previous turn (what `Assistant.ask` needs beyond the rewrite)."""
+
+    message: str  # as the asker wrote it
+    standalone: str  # the rewritten, standalone question (answered, and shown as "Answering: …")
+    previous: Turn
+    # The message asks something of its own ("are they used for billing?", "how is it protected?"): it has
+    # a verb, so its own words say which practice is asked about, and they vote on the section (see
+    # Assistant). A fragment ("and for security stuff?", "what about backups?") completes the previous
+    # question, whose practice stays.
+    own_question: bool
+
+    @property
+    def previous_on_topic(self) -> bool:
+        """The previous turn was answered from the policy or handed off (the off-topic reply cites nothing and
+        hands nothing off): a follow-up of it is on topic too."""
+        return bool(self.previous.sections) or self.previous.escalation is not None
+
+
+def resolve(question: str, context: Sequence[Turn] | None, weights: dict[str, float] | None = None) -> FollowUp | None:
+    """The follow-up resolved when `question` needs the last turn of `context`, else None.
 
     `weights`: another detector's (validation trains one per fold); the shipped one by default."""
     if not context:
         return None
-    previous = context[-1].question
-    if not previous or not needs_context(question, previous, weights):
+    previous = context[-1]
+    if not previous.question or not needs_context(question, previous.question, weights):
         return None
-    text = rewrite(question, previous)
-    return text if text and len(text) <= MAX_STANDALONE_CHARS else None
+    text = rewrite(question, previous.question)
+    if not text or len(text) > MAX_STANDALONE_CHARS:
+        return None
+    body = w.CONNECTOR.sub("", question)
+    own = bool(w.VERB_LIKE.search(body)) and not w.WHAT_ABOUT.match(question)
+    return FollowUp(question, text, previous, own)
+
+
+def standalone_question(question: str, context: Sequence[Turn] | None,
+                        weights: dict[str, float] | None = None) -> str | None:
+    """The rewritten question when `question` is a follow-up of the last turn, else None."""
+    resolved = resolve(question, context, weights)
+    return resolved.standalone if resolved else None
