@@ -163,6 +163,9 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     adverb = _WH_ADVERB.match(body)
     if adverb and _YES_NO.match(previous):  # "where exactly?" after "Do you store my files?"
         return _sentence(f"{adverb.group(1)} {previous[:1].lower()}{previous[1:].rstrip(' ?.!')}"), "wh_adverb"
+    doing = _gerund_question(body, previous, topic)
+    if doing:  # "and sharing it with advertisers?" after "Do you sell my data?"
+        return doing, "gerund"
     if topic:
         for pattern, template in _FRAGMENTS:
             if pattern.match(body) or pattern.match(question.strip()):
@@ -223,6 +226,42 @@ _HOW_TO = re.compile(r"^\s*how\s+(?:do|does|can|could|should|will|would)\s+(?:yo
                      r"((?!contact\b|send\b|report\b|reach\b|get\b)[a-z]+\b[^?.!]*)", re.I)
 _QUESTION_START = re.compile(r"^\s*(?:what|how|who|why|when|where|which|is|are|was|were|do|does|did|can|could|will|"
                              r"would|should|has|have)\b", re.I)
+
+
+# "ok, and sharing it with advertisers?", "what about selling it?": another action on the same thing, asked
+# in the previous yes/no question's frame ("Do you share my data with advertisers?"). Left as a fragment it
+# reads as a request ("sharing my data with advertisers"), and is routed as one.
+_GERUND = re.compile(r"^([a-z]+ing)\b\s*([^?.!]*)[?.!]*\s*$", re.I)
+_YES_NO_FRAME = re.compile(r"^\s*(do|does|did|will|would|can|could)\s+(you|u|you guys|we|they|kimss(?:\s+ai)?)\s+"
+                           r"[a-z]+\b", re.I)
+# Verbs a gerund may stand for beyond _VERBS (which also ends noun phrases, so "log" and "backup" stay out of it).
+_GERUND_VERBS = _VERBS | frozenset("log retain disclose analyze analyse scan sync combine rent license "
+                                   "transfer export archive back".split())
+
+
+def _base_verb(gerund: str) -> str | None:
+    """ "sharing" -> "share", "selling" -> "sell", "logging" -> "log"; None for a word that is no known verb."""
+    stem = gerund.lower()[:-3]
+    for candidate in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
+        if candidate in _GERUND_VERBS:
+            return candidate
+    return None
+
+
+def _gerund_question(body: str, previous: str, topic: str | None) -> str | None:
+    match, frame = _GERUND.match(body.strip()), _YES_NO_FRAME.match(previous)
+    verb = _base_verb(match.group(1)) if match else None
+    if not verb or not frame or verb in ("do", "be", "have"):
+        return None
+    rest = match.group(2).strip()
+    pointer = _LOOSE_POINTER.search(rest) or re.search(r"\b(?:that|this)\b", rest, re.I)
+    if pointer and topic:
+        rest = rest[:pointer.start()] + topic + rest[pointer.end():]
+    elif not rest and topic:
+        rest = topic
+    elif pointer or not rest:
+        return None
+    return _sentence(f"{frame.group(1)} {_subject(frame.group(2))} {verb} {rest}")
 
 
 def _sentence(text: str, mark: str = "?") -> str:
