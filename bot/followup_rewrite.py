@@ -118,7 +118,7 @@ def _own_phrase(fragment: str) -> str | None:
 # Bare question fragments that ask one thing about the previous topic: said in full, so retrieval and
 # the router see the purpose ("what for?" is about use) rather than the previous question with a tail.
 _FRAGMENTS = [
-    (re.compile(r"^(?:(?:and|but|so)\s+)?(?:what for|why|why so|for what(?: purpose)?|what(?:'s| is| are) (?:it|that|this|"
+    (re.compile(r"^(?:(?:and|but|so)\s+)?(?:what for|why|why so|for what(?: purpose)?|what(?:'s|s| is| are) (?:it|that|this|"
                 r"they|those|these) (?:used )?for|what do you (?:use|need) (?:it|them|that|this|those) for|"
                 r"why do you (?:need|want|collect|keep|have) (?:it|them|that|this|those))\s*[?.!]*$", re.I),
      "What do you use {topic} for?"),
@@ -163,6 +163,9 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     adverb = _WH_ADVERB.match(body)
     if adverb and _YES_NO.match(previous):  # "where exactly?" after "Do you store my files?"
         return _sentence(f"{adverb.group(1)} {previous[:1].lower()}{previous[1:].rstrip(' ?.!')}"), "wh_adverb"
+    which = _which_question(body, previous)
+    if which:  # "which ones exactly?" after "Do you collect data from identity providers?"
+        return which, "which"
     doing = _gerund_question(body, previous, topic)
     if doing:  # "and sharing it with advertisers?" after "Do you sell my data?"
         return doing, "gerund"
@@ -237,6 +240,36 @@ _YES_NO_FRAME = re.compile(r"^\s*(do|does|did|will|would|can|could)\s+(you|u|you
 # Verbs a gerund may stand for beyond _VERBS (which also ends noun phrases, so "log" and "backup" stay out of it).
 _GERUND_VERBS = _VERBS | frozenset("log retain disclose analyze analyse scan sync combine rent license "
                                    "transfer export archive back".split())
+
+
+# "which laws?", "which ones exactly?": asks for the names of the things the previous yes/no question spoke
+# of. Asked as a which-question ("Which identity providers do you collect data from?"), not appended to the
+# yes/no question, so what is asked for (names the policy may not give) is what gets judged.
+_WHICH = re.compile(r"^which\s+((?:[a-z'-]+\s+){0,2}?[a-z'-]+)(?:\s+(?:exactly|precisely|then|specifically))?\s*[?.!]*\s*$",
+                    re.I)
+_YES_NO_CLAUSE = re.compile(r"^\s*(do|does|did|will|would|can|could)\s+(you|u|you guys|we|they|kimss(?:\s+ai)?)\s+"
+                            r"([a-z]+\b[^?.!]*)", re.I)
+
+
+def _which_question(body: str, previous: str) -> str | None:
+    match, frame = _WHICH.match(body.strip()), _YES_NO_CLAUSE.match(previous)
+    if not match or not frame:
+        return None
+    asked, clause = match.group(1), frame.group(3).rstrip()
+    runs = _runs(clause)
+    if asked.lower() in ("one", "ones"):  # the previous question's last plural thing
+        named = [run for run in runs if run.lower().endswith("s") and not run.lower().endswith("ss")]
+        asked = named[-1] if named else ""
+        run = asked
+    else:
+        wanted = set(tokenize(asked))
+        named = [run for run in runs if wanted & set(tokenize(run))]
+        run = named[-1] if named else ""
+    if not run:
+        return None
+    place = list(re.finditer(rf"\b(?:(?:the|a|an|any|some|your|our|my)\s+)?{re.escape(run)}\b", clause, re.I))
+    rest = clause[:place[-1].start()] + clause[place[-1].end():]
+    return _sentence(f"Which {asked} {frame.group(1).lower()} {_subject(frame.group(2))} {' '.join(rest.split())}")
 
 
 def _base_verb(gerund: str) -> str | None:
