@@ -88,7 +88,7 @@ class Assistant:
         query_vector = self.retriever.embeddings.encode_query(question)
         hits = self.retriever.search(question, audience, query_vector=query_vector)
         if followup and followup.own_question:
-            hits = self._with_own_words(hits, followup.message, audience)
+            hits = self._with_own_words(hits, followup.own_question, audience)
         route = self.router.route(question, query_vector)
         loaded = self.retriever.current()
         fact = policy_facts.kind_of(question)  # "when was the policy last updated?" asks nothing of a person

@@ -23,7 +23,7 @@ from typing import Sequence
 
 from bot import followup_words as w
 from bot.conversation import Turn
-from bot.followup_rewrite import rewrite, topic_phrase  # noqa: F401  (the rewriting API lives there)
+from bot.followup_rewrite import rewrite, rewrite_with_rule, topic_phrase  # noqa: F401  (the rewriting API lives there)
 from bot.lexical import tokenize
 
 WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "followup_weights.json"
@@ -102,11 +102,12 @@ class FollowUp:
     message: str  # as the asker wrote it
     standalone: str  # the rewritten, standalone question (answered, and shown as "Answering: …")
     previous: Turn
-    # The message asks something of its own ("are they used for billing?", "how is it protected?"): it has
-    # a verb, so its own words say which practice is asked about, and they vote on the section (see
-    # Assistant). A fragment ("and for security stuff?", "what about backups?") completes the previous
-    # question, whose practice stays.
-    own_question: bool
+    # The question the message asks of its own, without the previous topic: the message itself when it has
+    # a verb ("are they used for billing?", "how is it protected?"), the question a bare fragment stands for
+    # ("what for?" -> "What do you use it for?"). Its words say which practice is asked about, so they vote
+    # on the section (see Assistant). None for a fragment that completes the previous question ("and for
+    # security stuff?", "what about backups?"), whose practice stays.
+    own_question: str | None
 
     @property
     def previous_on_topic(self) -> bool:
@@ -124,11 +125,17 @@ def resolve(question: str, context: Sequence[Turn] | None, weights: dict[str, fl
     previous = context[-1]
     if not previous.question or not needs_context(question, previous.question, weights):
         return None
-    text = rewrite(question, previous.question)
+    text, rule = rewrite_with_rule(question, previous.question)
     if not text or len(text) > MAX_STANDALONE_CHARS:
         return None
     body = w.CONNECTOR.sub("", question)
-    own = bool(w.VERB_LIKE.search(body)) and not w.WHAT_ABOUT.match(question)
+    if w.VERB_LIKE.search(body) and not w.WHAT_ABOUT.match(question):
+        own = question
+    elif rule == "fragment":  # "what for?" -> "What do you use my chat logs for?": the question it asks is
+        topic = topic_phrase(previous.question)  # "What do you use it for?"
+        own = text.replace(topic, "it") if topic and topic in text else None
+    else:
+        own = None
     return FollowUp(question, text, previous, own)
 
 
