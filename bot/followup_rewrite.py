@@ -163,6 +163,10 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     adverb = _WH_ADVERB.match(body)
     if adverb and _YES_NO.match(previous):  # "where exactly?" after "Do you store my files?"
         return _sentence(f"{adverb.group(1)} {previous[:1].lower()}{previous[1:].rstrip(' ?.!')}"), "wh_adverb"
+    if _CONDITION.match(question):  # "even if it's my clients' data?": the clause continues the previous question,
+        joined = join_preposition(question, previous)  # its pronoun points inside the joined sentence
+        if joined:
+            return _sentence(joined), "preposition"
     which = _which_question(body, previous)
     if which:  # "which ones exactly?" after "Do you collect data from identity providers?"
         return which, "which"
@@ -234,6 +238,7 @@ _QUESTION_START = re.compile(r"^\s*(?:what|how|who|why|when|where|which|is|are|w
 # "ok, and sharing it with advertisers?", "what about selling it?": another action on the same thing, asked
 # in the previous yes/no question's frame ("Do you share my data with advertisers?"). Left as a fragment it
 # reads as a request ("sharing my data with advertisers"), and is routed as one.
+_CONDITION = re.compile(r"^\s*(?:(?:and|but|so|or|even)[,\s]+)*(?:if|unless)\b", re.I)
 _GERUND = re.compile(r"^([a-z]+ing)\b\s*([^?.!]*)[?.!]*\s*$", re.I)
 _YES_NO_FRAME = re.compile(r"^\s*(do|does|did|will|would|can|could)\s+(you|u|you guys|we|they|kimss(?:\s+ai)?)\s+"
                            r"[a-z]+\b", re.I)
