@@ -129,7 +129,9 @@ def resolve(question: str, context: Sequence[Turn] | None, weights: dict[str, fl
     if not text or len(text) > MAX_STANDALONE_CHARS:
         return None
     body = w.CONNECTOR.sub("", question)
-    if w.VERB_LIKE.search(body) and not w.WHAT_ABOUT.match(question):
+    # "does that include billing?" after "What do you use my data for?" asks about the previous question's
+    # practice (use), whatever its own verb: rewritten as "Do you use my data for billing?", it has no vote.
+    if w.VERB_LIKE.search(body) and not w.WHAT_ABOUT.match(question) and rule != "purpose":
         own = question
     elif rule == "fragment":  # "what for?" -> "What do you use my chat logs for?": the question it asks is
         topic = topic_phrase(previous.question)  # "What do you use it for?"

@@ -167,6 +167,9 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
         joined = join_preposition(question, previous)  # its pronoun points inside the joined sentence
         if joined:
             return _sentence(joined), "preposition"
+    purpose = _purpose_inclusion(body, previous)
+    if purpose:  # "does that include billing?" after "What do you use my data for?"
+        return purpose, "purpose"
     which = _which_question(body, previous)
     if which:  # "which ones exactly?" after "Do you collect data from identity providers?"
         return which, "which"
@@ -238,6 +241,20 @@ _QUESTION_START = re.compile(r"^\s*(?:what|how|who|why|when|where|which|is|are|w
 # "ok, and sharing it with advertisers?", "what about selling it?": another action on the same thing, asked
 # in the previous yes/no question's frame ("Do you share my data with advertisers?"). Left as a fragment it
 # reads as a request ("sharing my data with advertisers"), and is routed as one.
+# "What do you use my data for?" is answered by purposes: "does that include billing?" asks whether billing is
+# one of them ("Do you use my data for billing?"), not whether the data includes billing.
+_WHAT_FOR = re.compile(rf"^\s*what\s+({_AUX})\s+{_SUBJECT}\s+([a-z]+\b[^?.!]*?)\s+for\s*[?.!]*\s*$", re.I)
+_INCLUDES = re.compile(r"^(?:does|do|would|will)\s+(?:that|it|this|those|these|they)\s+(?:also\s+)?(?:include|cover)s?\s+"
+                       r"([^?.!]+?)\s*[?.!]*\s*$", re.I)
+
+
+def _purpose_inclusion(body: str, previous: str) -> str | None:
+    asked, frame = _INCLUDES.match(body.strip()), _WHAT_FOR.match(previous)
+    if not asked or not frame:
+        return None
+    return _sentence(f"{frame.group(1).lower()} {_subject(frame.group(2))} {frame.group(3)} for {asked.group(1)}")
+
+
 _CONDITION = re.compile(r"^\s*(?:(?:and|but|so|or|even)[,\s]+)*(?:if|unless)\b", re.I)
 _GERUND = re.compile(r"^([a-z]+ing)\b\s*([^?.!]*)[?.!]*\s*$", re.I)
 _YES_NO_FRAME = re.compile(r"^\s*(do|does|did|will|would|can|could)\s+(you|u|you guys|we|they|kimss(?:\s+ai)?)\s+"
