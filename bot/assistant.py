@@ -84,11 +84,16 @@ class Assistant:
 
     def _answer(self, question: str, audience: str, followup: FollowUp | None = None) -> Answer:
         """`question` answered; `followup`: how it was resolved, when it is a rewritten follow-up."""
-        # Encoded once: retrieval and the request router (bot/understanding/) read the same vector.
-        query_vector = self.retriever.embeddings.encode_query(question)
+        # Encoded once: retrieval and the request router (bot/understanding/) read the same vector. A
+        # follow-up's own question is encoded in the same forward pass (see _with_own_words).
+        own = followup.own_question if followup else None
+        if own:
+            query_vector, own_vector = self.retriever.embeddings.encode_queries([question, own])
+        else:
+            query_vector = self.retriever.embeddings.encode_query(question)
         hits = self.retriever.search(question, audience, query_vector=query_vector)
-        if followup and followup.own_question:
-            hits = self._with_own_words(hits, followup.own_question, audience)
+        if own:
+            hits = self._with_own_words(hits, own, own_vector, audience)
         route = self.router.route(question, query_vector)
         loaded = self.retriever.current()
         fact = policy_facts.kind_of(question)  # "when was the policy last updated?" asks nothing of a person
@@ -132,16 +137,16 @@ class Assistant:
         return Answer(question, compose.answer_text(citations), True, verdict.confidence, audience, citations,
                       offer=route.offer)
 
-    def _with_own_words(self, hits: list[SectionHit], message: str, audience: str) -> list[SectionHit]:
+    def _with_own_words(self, hits: list[SectionHit], own: str, own_vector, audience: str) -> list[SectionHit]:
         """`hits` (ranked for the rewritten question) reordered by the sum of the ranker's log-odds for the
         rewritten question and for the follow-up's own words: the section must answer both. "Are they used
         for billing?" after "What is operational telemetry?": the rewrite names the data (Data Collection
         speaks of it), the message's own words name the practice asked about (Usage). Hits keep the
         rewritten question's features, so the verifier judges the rewritten question on the chosen section.
         Chosen on leave-one-author-out figures (bench/eval_followup.py)."""
-        own = {h.section_id: h.score for h in self.retriever.search(message, audience)}
-        floor = min(own.values(), default=0.0)
-        return sorted(hits, key=lambda h: -(h.score + own.get(h.section_id, floor)))
+        votes = {h.section_id: h.score for h in self.retriever.search(own, audience, query_vector=own_vector)}
+        floor = min(votes.values(), default=0.0)
+        return sorted(hits, key=lambda h: -(h.score + votes.get(h.section_id, floor)))
 
     def _not_covered(self, question: str, audience: str, verdict: coverage.Verdict, hits: list[SectionHit],
                      loaded) -> Answer:
