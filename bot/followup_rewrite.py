@@ -167,6 +167,15 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
         joined = join_preposition(question, previous)  # its pronoun points inside the joined sentence
         if joined:
             return _sentence(joined), "preposition"
+    named = _DISLOCATED.match(body)
+    if named and not VERB_LIKE.search(named.group(1)) and len(named.group(1).split()) <= MAX_APPENDED_WORDS \
+            and (_TOPIC_DETERMINER.match(named.group(1).strip()) or _has_topic(named.group(1))):
+        # "and my card number, do you keep it?": the pronoun is the thing named first, not the previous topic
+        pointer = _LOOSE_POINTER.search(named.group(2))
+        if pointer:
+            clause = named.group(2)
+            return _sentence(clause[:pointer.start()] + named.group(1).strip() + clause[pointer.end():], mark), \
+                "named_first"
     purpose = _purpose_inclusion(body, previous)
     if purpose:  # "does that include billing?" after "What do you use my data for?"
         return purpose, "purpose"
@@ -255,6 +264,8 @@ def _purpose_inclusion(body: str, previous: str) -> str | None:
     return _sentence(f"{frame.group(1).lower()} {_subject(frame.group(2))} {frame.group(3)} for {asked.group(1)}")
 
 
+_DISLOCATED = re.compile(r"^([^,?.!]+),\s*((?:do|does|did|is|are|was|were|can|could|will|would|how|what|where|who|when|"
+                         r"why|which)\b[^,]*)$", re.I)
 _CONDITION = re.compile(r"^\s*(?:(?:and|but|so|or|even)[,\s]+)*(?:if|unless)\b", re.I)
 _GERUND = re.compile(r"^([a-z]+ing)\b\s*([^?.!]*)[?.!]*\s*$", re.I)
 _YES_NO_FRAME = re.compile(r"^\s*(do|does|did|will|would|can|could)\s+(you|u|you guys|we|they|kimss(?:\s+ai)?)\s+"

@@ -88,6 +88,9 @@ def test_a_question_of_its_own_keeps_its_words_and_takes_the_previous_topic(mess
     ("which laws?", "Do you keep data to comply with the law?", "Which laws do you keep data to comply with?"),
     # "does that include X?" after a what-for question: X as a purpose
     ("does it cover marketing?", "What does Kimss use my chat logs for?", "Does Kimss use my chat logs for marketing?"),
+    # a thing named first is what the pronoun after it means, not the previous topic
+    ("and my card number, do you keep it?", "What is my billing used for?", "Do you keep my card number?"),
+    ("thanks, is it encrypted?", "How do you protect my data?", "Thanks, is my data encrypted?"),
     # a condition continues the previous question; its pronoun stays inside it
     ("even if I delete it?", "Do you keep my files?", "Do you keep my files if I delete it?"),
 ])
