@@ -163,28 +163,11 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     adverb = _WH_ADVERB.match(body)
     if adverb and _YES_NO.match(previous):  # "where exactly?" after "Do you store my files?"
         return _sentence(f"{adverb.group(1)} {previous[:1].lower()}{previous[1:].rstrip(' ?.!')}"), "wh_adverb"
-    if _CONDITION.match(question):  # "even if it's my clients' data?": the clause continues the previous question,
-        joined = join_preposition(question, previous)  # its pronoun points inside the joined sentence
-        if joined:
-            return _sentence(joined), "preposition"
-    named = _DISLOCATED.match(body)
-    if named and not VERB_LIKE.search(named.group(1)) and len(named.group(1).split()) <= MAX_APPENDED_WORDS \
-            and (_TOPIC_DETERMINER.match(named.group(1).strip()) or _has_topic(named.group(1))):
-        # "and my card number, do you keep it?": the pronoun is the thing named first, not the previous topic
-        pointer = _LOOSE_POINTER.search(named.group(2))
-        if pointer:
-            clause = named.group(2)
-            return _sentence(clause[:pointer.start()] + named.group(1).strip() + clause[pointer.end():], mark), \
-                "named_first"
-    purpose = _purpose_inclusion(body, previous)
-    if purpose:  # "does that include billing?" after "What do you use my data for?"
-        return purpose, "purpose"
-    which = _which_question(body, previous)
-    if which:  # "which ones exactly?" after "Do you collect data from identity providers?"
-        return which, "which"
-    doing = _gerund_question(body, previous, topic)
-    if doing:  # "and sharing it with advertisers?" after "Do you sell my data?"
-        return doing, "gerund"
+    from bot.followup_frames import in_previous_frame  # builds on this module's phrase helpers
+
+    framed = in_previous_frame(question, body, previous, topic, mark)
+    if framed:  # "which ones?", "and sharing it with …?", "does that include billing?" (bot/followup_frames.py)
+        return framed
     if topic:
         for pattern, template in _FRAGMENTS:
             if pattern.match(body) or pattern.match(question.strip()):
@@ -250,86 +233,6 @@ _QUESTION_START = re.compile(r"^\s*(?:what|how|who|why|when|where|which|is|are|w
 # "ok, and sharing it with advertisers?", "what about selling it?": another action on the same thing, asked
 # in the previous yes/no question's frame ("Do you share my data with advertisers?"). Left as a fragment it
 # reads as a request ("sharing my data with advertisers"), and is routed as one.
-# "What do you use my data for?" is answered by purposes: "does that include billing?" asks whether billing is
-# one of them ("Do you use my data for billing?"), not whether the data includes billing.
-_WHAT_FOR = re.compile(rf"^\s*what\s+({_AUX})\s+{_SUBJECT}\s+([a-z]+\b[^?.!]*?)\s+for\s*[?.!]*\s*$", re.I)
-_INCLUDES = re.compile(r"^(?:does|do|would|will)\s+(?:that|it|this|those|these|they)\s+(?:also\s+)?(?:include|cover)s?\s+"
-                       r"([^?.!]+?)\s*[?.!]*\s*$", re.I)
-
-
-def _purpose_inclusion(body: str, previous: str) -> str | None:
-    asked, frame = _INCLUDES.match(body.strip()), _WHAT_FOR.match(previous)
-    if not asked or not frame:
-        return None
-    return _sentence(f"{frame.group(1).lower()} {_subject(frame.group(2))} {frame.group(3)} for {asked.group(1)}")
-
-
-_DISLOCATED = re.compile(r"^([^,?.!]+),\s*((?:do|does|did|is|are|was|were|can|could|will|would|how|what|where|who|when|"
-                         r"why|which)\b[^,]*)$", re.I)
-_CONDITION = re.compile(r"^\s*(?:(?:and|but|so|or|even)[,\s]+)*(?:if|unless)\b", re.I)
-_GERUND = re.compile(r"^([a-z]+ing)\b\s*([^?.!]*)[?.!]*\s*$", re.I)
-_YES_NO_FRAME = re.compile(r"^\s*(do|does|did|will|would|can|could)\s+(you|u|you guys|we|they|kimss(?:\s+ai)?)\s+"
-                           r"[a-z]+\b", re.I)
-# Verbs a gerund may stand for beyond _VERBS (which also ends noun phrases, so "log" and "backup" stay out of it).
-_GERUND_VERBS = _VERBS | frozenset("log retain disclose analyze analyse scan sync combine rent license "
-                                   "transfer export archive back".split())
-
-
-# "which laws?", "which ones exactly?": asks for the names of the things the previous yes/no question spoke
-# of. Asked as a which-question ("Which identity providers do you collect data from?"), not appended to the
-# yes/no question, so what is asked for (names the policy may not give) is what gets judged.
-_WHICH = re.compile(r"^which\s+((?:[a-z'-]+\s+){0,2}?[a-z'-]+)(?:\s+(?:exactly|precisely|then|specifically))?\s*[?.!]*\s*$",
-                    re.I)
-_YES_NO_CLAUSE = re.compile(r"^\s*(do|does|did|will|would|can|could)\s+(you|u|you guys|we|they|kimss(?:\s+ai)?)\s+"
-                            r"([a-z]+\b[^?.!]*)", re.I)
-
-
-def _which_question(body: str, previous: str) -> str | None:
-    match, frame = _WHICH.match(body.strip()), _YES_NO_CLAUSE.match(previous)
-    if not match or not frame:
-        return None
-    asked, clause = match.group(1), frame.group(3).rstrip()
-    runs = _runs(clause)
-    if asked.lower() in ("one", "ones"):  # the previous question's last plural thing
-        named = [run for run in runs if run.lower().endswith("s") and not run.lower().endswith("ss")]
-        asked = named[-1] if named else ""
-        run = asked
-    else:
-        wanted = set(tokenize(asked))
-        named = [run for run in runs if wanted & set(tokenize(run))]
-        run = named[-1] if named else ""
-    if not run:
-        return None
-    place = list(re.finditer(rf"\b(?:(?:the|a|an|any|some|your|our|my)\s+)?{re.escape(run)}\b", clause, re.I))
-    rest = clause[:place[-1].start()] + clause[place[-1].end():]
-    return _sentence(f"Which {asked} {frame.group(1).lower()} {_subject(frame.group(2))} {' '.join(rest.split())}")
-
-
-def _base_verb(gerund: str) -> str | None:
-    """ "sharing" -> "share", "selling" -> "sell", "logging" -> "log"; None for a word that is no known verb."""
-    stem = gerund.lower()[:-3]
-    for candidate in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
-        if candidate in _GERUND_VERBS:
-            return candidate
-    return None
-
-
-def _gerund_question(body: str, previous: str, topic: str | None) -> str | None:
-    match, frame = _GERUND.match(body.strip()), _YES_NO_FRAME.match(previous)
-    verb = _base_verb(match.group(1)) if match else None
-    if not verb or not frame or verb in ("do", "be", "have"):
-        return None
-    rest = match.group(2).strip()
-    pointer = _LOOSE_POINTER.search(rest) or re.search(r"\b(?:that|this)\b", rest, re.I)
-    if pointer and topic:
-        rest = rest[:pointer.start()] + topic + rest[pointer.end():]
-    elif not rest and topic:
-        rest = topic
-    elif pointer or not rest:
-        return None
-    return _sentence(f"{frame.group(1)} {_subject(frame.group(2))} {verb} {rest}")
-
-
 def _sentence(text: str, mark: str = "?") -> str:
     text = " ".join(text.split()).strip(" ,")
     text = text[:1].upper() + text[1:]
