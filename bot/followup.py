@@ -6,9 +6,13 @@ Two steps, both explainable:
    own, have no verb, is it short, does it share words with the previous question?). Weights:
    `bot/data/followup_weights.json`, trained by `bench/train_followup.py` on every author's
    `bot/data/followup_<author>.yaml` plus the golden questions (never on tests/heldout/).
-2. *Rewrite* (bot/followup_rewrite.py): the previous turn's topic carried into the new message.
+2. *Rewrite* (bot/followup_rewrite.py, followup_frames.py): the previous turn's topic carried into the
+   new message, or the new message asked in the previous question's frame.
+`resolve` also says what the answering core needs beyond the rewrite (`FollowUp`): the question the
+message asks of its own, whose words vote on the section, and whether the previous turn was on topic.
 
-No retrieval here: deciding costs microseconds, so a follow-up costs one retrieval like any question.
+No retrieval here: deciding costs microseconds. The core then ranks sections for the rewrite and, when
+the message asks something of its own, for that too (two queries, one forward pass of the model).
 """
 
 from __future__ import annotations
