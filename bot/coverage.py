@@ -17,6 +17,9 @@ from bot.understanding.ranking import model as ranking_model
 from bot.understanding.ranking.answerability import VERIFIER_FEATURES
 
 STRICT_FACTS = ("period", "place", "contact", "frequency")
+_STRICT_MISSING = [VERIFIER_FEATURES.index(f"{kind}_missing") for kind in STRICT_FACTS]
+_ASKS_ROUTE, _ROUTE_MISSING, _PRACTICES_MISSING = (VERIFIER_FEATURES.index(name) for name in (
+    "asks_route", "route_missing", "practices_missing_in_document"))
 EXTRA_CITATION_MARGIN = 1.0  # another section is cited when its ranker log-odds are this close to the best
 
 
@@ -57,16 +60,15 @@ def judge(loaded, question: str, hits: list[SectionHit], audience: str) -> Verdi
 
 def lacks_facts(rows: np.ndarray) -> np.ndarray:
     """Per verifier row: it asks for a specific fact (STRICT_FACTS) that the best section does not state."""
-    return np.any([rows[:, VERIFIER_FEATURES.index(f"{kind}_missing")] > 0 for kind in STRICT_FACTS], axis=0)
+    return (rows[:, _STRICT_MISSING] > 0).any(axis=1)
 
 
 def ruled_out(rows: np.ndarray) -> np.ndarray:
     """Per verifier row: not covered whatever the verifier says — a fact asked that the section lacks, or a
     practice its whole document never speaks of. A question asking where to go ("where do I send a deletion
     request?") is answered by a section saying where to go, whatever practice it names."""
-    column = {name: rows[:, i] for i, name in enumerate(VERIFIER_FEATURES)}
-    routed = (column["asks_route"] > 0) & (column["route_missing"] == 0)
-    return lacks_facts(rows) | ((column["practices_missing_in_document"] > 0) & ~routed)
+    routed = (rows[:, _ASKS_ROUTE] > 0) & (rows[:, _ROUTE_MISSING] == 0)
+    return lacks_facts(rows) | ((rows[:, _PRACTICES_MISSING] > 0) & ~routed)
 
 
 def supporting(loaded, question: str, hits: list[SectionHit], audience: str, limit: int) -> list[SectionHit]:
