@@ -91,8 +91,16 @@ class Config:
     # vector, the sentence's signals and n-grams) and takes the most request-like reading. Measured by
     # bench/tune_router.py (its out-of-fold figures include it); `validate` here does not, so it is off.
     sentence_max: bool = False
+    # The first word and two words of each clause (features.clause_starts: its mood, question or imperative),
+    # a block of its own.
+    start_buckets: int = 0
+    start_weight: float = 0.0
     # Each request line counts this many times in training (on top of the class balance).
     request_weight: float = 1.0
+    # Class balance: 0 gives every fine class (label:kind) the same total weight, so a label of many kinds
+    # (data_request: 8) outweighs one of none (question); 1 gives every label the same total weight, its
+    # kinds sharing it by their counts; in between, the geometric mix.
+    label_balance: float = 0.0
     # The operating point: the lowest mean cost ("mean"), or the lowest mean cost among the points where
     # every held-out author's requests meet policy.RECALL_FLOORS ("worst_author").
     point_criterion: str = "mean"
@@ -111,6 +119,8 @@ class Config:
             out.append((("chars",), self.char_buckets, self.char_weight))
         if self.sentence_buckets and self.sentence_weight:
             out.append((("request_words", "request_bigrams"), self.sentence_buckets, self.sentence_weight))
+        if self.start_buckets and self.start_weight:
+            out.append((("starts",), self.start_buckets, self.start_weight))
         return out
 
 
@@ -187,9 +197,24 @@ def fit(x: Design, y: np.ndarray, weight: np.ndarray | None = None, config: Conf
         requests = np.array([c.split(":")[0] in REQUEST_LABELS for c in y])
         weight = (np.ones(len(y)) if weight is None else np.asarray(weight, dtype=float)) * \
             np.where(requests, config.request_weight, 1.0)
-    model = LogisticRegression(C=config.C, max_iter=3000, class_weight="balanced")
+    class_weight = "balanced"
+    if config.label_balance:
+        weight = (np.ones(len(y)) if weight is None else np.asarray(weight, dtype=float)) * \
+            balance_weights(y, config.label_balance)
+        class_weight = None
+    model = LogisticRegression(C=config.C, max_iter=3000, class_weight=class_weight)
     model.fit(_standardised(x, mean, scale), y, sample_weight=weight)
     return Fitted(model, mean, scale)
+
+
+def balance_weights(y: np.ndarray, label_balance: float) -> np.ndarray:
+    """Per line: (fine-class balance)^(1 - label_balance) × (label balance)^label_balance, each n / (classes × count)."""
+    fine, fine_index, fine_counts = np.unique(y, return_inverse=True, return_counts=True)
+    top = np.array([c.split(":")[0] for c in y])
+    labels, label_index, label_counts = np.unique(top, return_inverse=True, return_counts=True)
+    by_fine = len(y) / (len(fine) * fine_counts[fine_index])
+    by_label = len(y) / (len(labels) * label_counts[label_index])
+    return by_fine ** (1.0 - label_balance) * by_label ** label_balance
 
 
 def logits(fitted: Fitted, x: Design) -> np.ndarray:
@@ -262,7 +287,8 @@ def report(examples: list[Example], v: Validated) -> dict:
     else:
         out = validation.fold_figures(v.probs, top, v.folds, v.point)
     out.update({"split": v.folds.kind, "mean_cost": round(v.mean_cost, 4), "temperature": v.temperature,
-                "escalate_at": v.point.escalate_at, "offer_at": v.point.offer_at})
+                "escalate_at": v.point.escalate_at, "offer_at": v.point.offer_at,
+                "offer_process_at": v.point.offer_process_at})
     return out
 
 
@@ -299,4 +325,5 @@ def train(examples: list[Example], embeddings, *, knowledge_dir: Path | None,
         "seconds": round(time.perf_counter() - started, 1),
     }
     return artifact.RouterWeights(classes, final.model.coef_, final.model.intercept_, final.mean, final.scale,
-                                  validated.temperature, validated.point.escalate_at, validated.point.offer_at, meta)
+                                  validated.temperature, validated.point.escalate_at, validated.point.offer_at, meta,
+                                  offer_process_at=validated.point.offer_process_at)
