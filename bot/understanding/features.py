@@ -28,8 +28,9 @@ from functools import lru_cache
 
 import numpy as np
 
-CODE_VERSION = "router-3"  # router-2: hashed word n-grams beside the embedding and signals; router-3: n-gram
-# blocks (character 3-5-grams, request sentences), each normalised on its own
+CODE_VERSION = "router-4"  # router-2: hashed word n-grams beside the embedding and signals; router-3: n-gram
+# blocks (character 3-5-grams, request sentences), each normalised on its own; router-4: the "procedure" and
+# "asks_to_know" signals, clause-start grams
 
 _FLAGS = re.IGNORECASE
 
