@@ -32,7 +32,7 @@ from bench.followup_data import golden_questions, load_all, with_oracles  # noqa
 from bench.train_followup import FEATURES, folds, weights_without  # noqa: E402
 from bot.assistant import Assistant  # noqa: E402
 from bot.conversation import turn_of  # noqa: E402
-from bot.followup import needs_context, standalone_question  # noqa: E402
+from bot.followup import needs_context  # noqa: E402
 from bot.followup_rewrite import rewrite_with_rule  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from indexer.build import build_index  # noqa: E402
@@ -40,19 +40,20 @@ from indexer.embedding import load_embeddings  # noqa: E402
 
 
 def resolve_and_ask(assistant: Assistant, example, weights: dict[str, float] | None):
-    """(answer to the last turn, standalone question or None, rule): the conversation replayed with `weights`.
+    """(answer to the last turn, standalone question or None, rule): the conversation replayed through
+    `Assistant.ask(..., context=...)` with the detector `weights` (the product's own path).
 
     rule: how the last turn was resolved — bot/followup_rewrite.py's rule name ("pointer", "swap",
     "fragment", "preposition", "append", …), "as_is" (detected, not rewritten) or "not_detected"."""
+    assistant.followup_weights = weights
     context = []
     for question in example.turns[:-1]:
-        standalone = standalone_question(question, context, weights)
-        context.append(turn_of(assistant.ask(standalone or question, example.audience)))
-    standalone = standalone_question(example.message, context, weights)
+        context.append(turn_of(assistant.ask(question, example.audience, context=list(context))))
+    answer = assistant.ask(example.message, example.audience, context=context)
     previous = context[-1].question
     rule = rewrite_with_rule(example.message, previous)[1] if needs_context(example.message, previous, weights) \
         else "not_detected"
-    return assistant.ask(standalone or example.message, example.audience), standalone, rule
+    return answer, answer.answering, rule
 
 
 def miss_kind(why: str) -> str:

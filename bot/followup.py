@@ -6,9 +6,13 @@ Two steps, both explainable:
    own, have no verb, is it short, does it share words with the previous question?). Weights:
    `bot/data/followup_weights.json`, trained by `bench/train_followup.py` on every author's
    `bot/data/followup_<author>.yaml` plus the golden questions (never on tests/heldout/).
-2. *Rewrite* (bot/followup_rewrite.py): the previous turn's topic carried into the new message.
+2. *Rewrite* (bot/followup_rewrite.py, followup_frames.py): the previous turn's topic carried into the
+   new message, or the new message asked in the previous question's frame.
+`resolve` also says what the answering core needs beyond the rewrite (`FollowUp`): the question the
+message asks of its own, whose words vote on the section, and whether the previous turn was on topic.
 
-No retrieval here: deciding costs microseconds, so a follow-up costs one retrieval like any question.
+No retrieval here: deciding costs microseconds. The core then ranks sections for the rewrite and, when
+the message asks something of its own, for that too (two queries, one forward pass of the model).
 """
 
 from __future__ import annotations
@@ -16,13 +20,14 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
 from bot import followup_words as w
 from bot.conversation import Turn
-from bot.followup_rewrite import rewrite, topic_phrase  # noqa: F401  (the rewriting API lives there)
+from bot.followup_rewrite import rewrite, rewrite_with_rule, topic_phrase  # noqa: F401  (the rewriting API lives there)
 from bot.lexical import tokenize
 
 WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "followup_weights.json"
@@ -94,15 +99,54 @@ def needs_context(question: str, previous: str | None = None, weights: dict[str,
     return follow_up_probability(question, previous, weights) >= load_weights().get("threshold", 0.5)
 
 
-def standalone_question(question: str, context: Sequence[Turn] | None,
-                        weights: dict[str, float] | None = None) -> str | None:
-    """The rewritten question when `question` is a follow-up of the last turn, else None.
+@dataclass(frozen=True)
+class FollowUp:
+    """A message resolved against the previous turn (what `Assistant.ask` needs beyond the rewrite)."""
+
+    message: str  # as the asker wrote it
+    standalone: str  # the rewritten, standalone question (answered, and shown as "Answering: …")
+    previous: Turn
+    # The question the message asks of its own, without the previous topic: the message itself when it has
+    # a verb ("are they used for billing?", "how is it protected?"), the question a bare fragment stands for
+    # ("what for?" -> "What do you use it for?"). Its words say which practice is asked about, so they vote
+    # on the section (see Assistant). None for a fragment that completes the previous question ("and for
+    # security stuff?", "what about backups?"), whose practice stays.
+    own_question: str | None
+
+    @property
+    def previous_on_topic(self) -> bool:
+        """The previous turn was answered from the policy or handed off (the off-topic reply cites nothing and
+        hands nothing off): a follow-up of it is on topic too."""
+        return bool(self.previous.sections) or self.previous.escalation is not None
+
+
+def resolve(question: str, context: Sequence[Turn] | None, weights: dict[str, float] | None = None) -> FollowUp | None:
+    """The follow-up resolved when `question` needs the last turn of `context`, else None.
 
     `weights`: another detector's (validation trains one per fold); the shipped one by default."""
     if not context:
         return None
-    previous = context[-1].question
-    if not previous or not needs_context(question, previous, weights):
+    previous = context[-1]
+    if not previous.question or not needs_context(question, previous.question, weights):
         return None
-    text = rewrite(question, previous)
-    return text if text and len(text) <= MAX_STANDALONE_CHARS else None
+    text, rule = rewrite_with_rule(question, previous.question)
+    if not text or len(text) > MAX_STANDALONE_CHARS:
+        return None
+    body = w.CONNECTOR.sub("", question)
+    # "does that include billing?" after "What do you use my data for?" asks about the previous question's
+    # practice (use), whatever its own verb: rewritten as "Do you use my data for billing?", it has no vote.
+    if w.VERB_LIKE.search(body) and not w.WHAT_ABOUT.match(question) and rule != "purpose":
+        own = question
+    elif rule == "fragment":  # "what for?" -> "What do you use my chat logs for?": the question it asks is
+        topic = topic_phrase(previous.question)  # "What do you use it for?"
+        own = text.replace(topic, "it") if topic and topic in text else None
+    else:
+        own = None
+    return FollowUp(question, text, previous, own)
+
+
+def standalone_question(question: str, context: Sequence[Turn] | None,
+                        weights: dict[str, float] | None = None) -> str | None:
+    """The rewritten question when `question` is a follow-up of the last turn, else None."""
+    resolved = resolve(question, context, weights)
+    return resolved.standalone if resolved else None

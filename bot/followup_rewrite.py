@@ -118,7 +118,7 @@ def _own_phrase(fragment: str) -> str | None:
 # Bare question fragments that ask one thing about the previous topic: said in full, so retrieval and
 # the router see the purpose ("what for?" is about use) rather than the previous question with a tail.
 _FRAGMENTS = [
-    (re.compile(r"^(?:(?:and|but|so)\s+)?(?:what for|why|why so|for what(?: purpose)?|what(?:'s| is| are) (?:it|that|this|"
+    (re.compile(r"^(?:(?:and|but|so)\s+)?(?:what for|why|why so|for what(?: purpose)?|what(?:'s|s| is| are) (?:it|that|this|"
                 r"they|those|these) (?:used )?for|what do you (?:use|need) (?:it|them|that|this|those) for|"
                 r"why do you (?:need|want|collect|keep|have) (?:it|them|that|this|those))\s*[?.!]*$", re.I),
      "What do you use {topic} for?"),
@@ -163,6 +163,11 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     adverb = _WH_ADVERB.match(body)
     if adverb and _YES_NO.match(previous):  # "where exactly?" after "Do you store my files?"
         return _sentence(f"{adverb.group(1)} {previous[:1].lower()}{previous[1:].rstrip(' ?.!')}"), "wh_adverb"
+    from bot.followup_frames import in_previous_frame  # builds on this module's phrase helpers
+
+    framed = in_previous_frame(question, body, previous, topic, mark)
+    if framed:  # "which ones?", "and sharing it with …?", "does that include billing?" (bot/followup_frames.py)
+        return framed
     if topic:
         for pattern, template in _FRAGMENTS:
             if pattern.match(body) or pattern.match(question.strip()):
@@ -225,6 +230,9 @@ _QUESTION_START = re.compile(r"^\s*(?:what|how|who|why|when|where|which|is|are|w
                              r"would|should|has|have)\b", re.I)
 
 
+# "ok, and sharing it with advertisers?", "what about selling it?": another action on the same thing, asked
+# in the previous yes/no question's frame ("Do you share my data with advertisers?"). Left as a fragment it
+# reads as a request ("sharing my data with advertisers"), and is routed as one.
 def _sentence(text: str, mark: str = "?") -> str:
     text = " ".join(text.split()).strip(" ,")
     text = text[:1].upper() + text[1:]

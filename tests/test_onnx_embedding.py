@@ -49,6 +49,13 @@ def test_both_backends_give_the_same_vectors(embeddings, reference):
     # One at a time (the query path, no padding) gives what the batch gave.
     for text in texts[:20]:
         assert float(embeddings.encode_query(text) @ reference.encode_query(text)) >= 0.999
+    # A follow-up's two queries in one pass (bot/assistant.py) are the queries one at a time, on both backends.
+    pair = ["and how long do you keep it?", texts[0]]
+    for backend in (embeddings, reference):
+        together = backend.encode_queries(pair)
+        assert together.shape == (2, 384)
+        for text, vector in zip(pair, together):
+            assert float(vector @ backend.encode_query(text)) >= 0.9999
 
 
 def test_an_index_built_with_one_backend_is_served_by_the_other(tmp_path, embeddings, reference):

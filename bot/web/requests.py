@@ -162,10 +162,9 @@ def optional_text(data: dict, key: str, limit: int, field: str) -> str | None:
     if not isinstance(value, str):
         raise ApiError(422, "invalid_field", f"{field} must be a string.", field=field)
     require_text(value, field)
-    value = value.strip()
-    if len(value) > limit:
+    if len(value) > limit:  # as sent (the schema's maxLength), not after stripping: padding is no way around it
         raise ApiError(422, "invalid_field", f"{field} must be at most {limit} characters.", field=field)
-    return value or None
+    return value.strip() or None
 
 
 def validate_ask(data: dict) -> tuple[str, str | None, dict[str, str]]:

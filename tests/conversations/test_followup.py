@@ -79,6 +79,25 @@ def test_a_question_of_its_own_keeps_its_words_and_takes_the_previous_topic(mess
     assert rewrite(message, previous) == standalone
 
 
+@pytest.mark.parametrize("message,previous,standalone", [
+    # another action on the same thing, in the previous yes/no question's frame
+    ("ok, and storing them in the EU?", "Do you keep my files?", "Do you store my files in the EU?"),
+    ("what about selling?", "Do you share my chat logs?", "Do you sell my chat logs?"),
+    # which ones: the previous question's thing, asked for by name
+    ("which ones exactly?", "Do you share my data with partners?", "Which partners do you share my data with?"),
+    ("which laws?", "Do you keep data to comply with the law?", "Which laws do you keep data to comply with?"),
+    # "does that include X?" after a what-for question: X as a purpose
+    ("does it cover marketing?", "What does Kimss use my chat logs for?", "Does Kimss use my chat logs for marketing?"),
+    # a thing named first is what the pronoun after it means, not the previous topic
+    ("and my card number, do you keep it?", "What is my billing used for?", "Do you keep my card number?"),
+    ("thanks, is it encrypted?", "How do you protect my data?", "Thanks, is my data encrypted?"),
+    # a condition continues the previous question; its pronoun stays inside it
+    ("even if I delete it?", "Do you keep my files?", "Do you keep my files if I delete it?"),
+])
+def test_rewrites_that_keep_what_is_asked(message, previous, standalone):
+    assert rewrite(message, previous) == standalone
+
+
 def test_a_fragment_without_a_topic_is_added_to_the_previous_question():
     assert rewrite("what kind?", "Do you collect logs?") == "Do you collect logs — what kind?"
 

@@ -13,6 +13,8 @@ BODIES = {
     "lone surrogate": b'{"question": "How do I delete \\ud800 my data?"}',
     "surrogate in a customer field": b'{"question": "Hi?", "customer": {"id": "\\udfff"}}',
     "not UTF-8": b'{"question": "\xff\xfe"}',
+    # longer than the schema's maxLength (320) only with its padding: still too long (found by the fuzz test)
+    "padded customer id": b'{"question": "Hi?", "customer": {"id": "a' + b" " * 400 + b'"}}',
 }
 
 

@@ -1,0 +1,119 @@
+"""Follow-ups whose standalone form is built on the *frame* of the previous question (bot/followup_rewrite.py
+tries these first): replacing a pronoun with the previous topic would lose what they ask.
+
+- "which ones exactly?" after "Do you collect data from identity providers?" asks for names:
+  "Which identity providers do you collect data from?" (appended to the yes/no question, the verifier
+  would judge a yes/no question, which the policy answers).
+- "and sharing it with advertisers?" after "Do you sell my data?" is another action on the same thing:
+  "Do you share my data with advertisers?" (left as "Sharing my data with advertisers?" it reads as a request).
+- "does that include billing?" after "What do you use my data for?" asks whether billing is one of the
+  purposes: "Do you use my data for billing?", not whether the data includes billing.
+- "and my card number, do you keep it?": the pronoun is the thing named first, not the previous topic.
+- "even if it's my clients' data?": a condition continues the previous question; its pronoun stays inside it.
+
+Rules over the previous question's wording, like the rest of the resolver: each can be read and explained.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.followup_rewrite import (_AUX, _LOOSE_POINTER, _SUBJECT, _TOPIC_DETERMINER, _VERBS, MAX_APPENDED_WORDS,
+                                  _has_topic, _runs, _sentence, _subject)
+from bot.followup_swap import join_preposition
+from bot.followup_words import VERB_LIKE
+from bot.lexical import tokenize
+
+_CONDITION = re.compile(r"^\s*(?:(?:and|but|so|or|even)[,\s]+)*(?:if|unless)\b", re.I)
+_NAMED_FIRST = re.compile(r"^([^,?.!]+),\s*((?:do|does|did|is|are|was|were|can|could|will|would|how|what|where|who|when|"
+                          r"why|which)\b[^,]*)$", re.I)
+_WHAT_FOR = re.compile(rf"^\s*what\s+({_AUX})\s+{_SUBJECT}\s+([a-z]+\b[^?.!]*?)\s+for\s*[?.!]*\s*$", re.I)
+_INCLUDES = re.compile(r"^(?:does|do|would|will)\s+(?:that|it|this|those|these|they)\s+(?:also\s+)?(?:include|cover)s?\s+"
+                       r"([^?.!]+?)\s*[?.!]*\s*$", re.I)
+_WHICH = re.compile(r"^which\s+((?:[a-z'-]+\s+){0,2}?[a-z'-]+)(?:\s+(?:exactly|precisely|then|specifically))?\s*[?.!]*\s*$",
+                    re.I)
+_YES_NO_CLAUSE = re.compile(r"^\s*(do|does|did|will|would|can|could)\s+(you|u|you guys|we|they|kimss(?:\s+ai)?)\s+"
+                            r"([a-z]+\b[^?.!]*)", re.I)
+_GERUND = re.compile(r"^([a-z]+ing)\b\s*([^?.!]*)[?.!]*\s*$", re.I)
+# Verbs a gerund may stand for beyond _VERBS (which also ends noun phrases, so "log" and "backup" stay out of it).
+_GERUND_VERBS = _VERBS | frozenset("log retain disclose analyze analyse scan sync combine rent license "
+                                   "transfer export archive back".split())
+
+
+def in_previous_frame(question: str, body: str, previous: str, topic: str | None, mark: str) -> tuple[str, str] | None:
+    """(standalone question, rule) when one of these frames fits; `body` is `question` without its connector."""
+    if _CONDITION.match(question):
+        joined = join_preposition(question, previous)
+        if joined:
+            return _sentence(joined), "preposition"
+    for rule, text in (("named_first", lambda: named_first(body, mark)),
+                       ("purpose", lambda: purpose_inclusion(body, previous)),
+                       ("which", lambda: which_question(body, previous)),
+                       ("gerund", lambda: gerund_question(body, previous, topic))):
+        made = text()
+        if made:
+            return made, rule
+    return None
+
+
+def named_first(body: str, mark: str) -> str | None:
+    named = _NAMED_FIRST.match(body)
+    if not named or VERB_LIKE.search(named.group(1)) or len(named.group(1).split()) > MAX_APPENDED_WORDS:
+        return None
+    thing, clause = named.group(1).strip(), named.group(2)
+    if not (_TOPIC_DETERMINER.match(thing) or _has_topic(thing)):  # "thanks, is it encrypted?" names nothing
+        return None
+    pointer = _LOOSE_POINTER.search(clause)
+    return _sentence(clause[:pointer.start()] + thing + clause[pointer.end():], mark) if pointer else None
+
+
+def purpose_inclusion(body: str, previous: str) -> str | None:
+    asked, frame = _INCLUDES.match(body.strip()), _WHAT_FOR.match(previous)
+    if not asked or not frame:
+        return None
+    return _sentence(f"{frame.group(1).lower()} {_subject(frame.group(2))} {frame.group(3)} for {asked.group(1)}")
+
+
+def which_question(body: str, previous: str) -> str | None:
+    match, frame = _WHICH.match(body.strip()), _YES_NO_CLAUSE.match(previous)
+    if not match or not frame:
+        return None
+    asked, clause = match.group(1), frame.group(3).rstrip()
+    runs = _runs(clause)
+    if asked.lower() in ("one", "ones"):  # the previous question's last plural thing
+        named = [run for run in runs if run.lower().endswith("s") and not run.lower().endswith("ss")]
+        asked = run = named[-1] if named else ""
+    else:
+        wanted = set(tokenize(asked))
+        named = [run for run in runs if wanted & set(tokenize(run))]
+        run = named[-1] if named else ""
+    if not run:
+        return None
+    place = list(re.finditer(rf"\b(?:(?:the|a|an|any|some|your|our|my)\s+)?{re.escape(run)}\b", clause, re.I))
+    rest = clause[:place[-1].start()] + clause[place[-1].end():]
+    return _sentence(f"Which {asked} {frame.group(1).lower()} {_subject(frame.group(2))} {' '.join(rest.split())}")
+
+
+def base_verb(gerund: str) -> str | None:
+    """ "sharing" -> "share", "selling" -> "sell", "logging" -> "log"; None for a word that is no known verb."""
+    stem = gerund.lower()[:-3]
+    for candidate in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
+        if candidate in _GERUND_VERBS:
+            return candidate
+    return None
+
+
+def gerund_question(body: str, previous: str, topic: str | None) -> str | None:
+    match, frame = _GERUND.match(body.strip()), _YES_NO_CLAUSE.match(previous)
+    verb = base_verb(match.group(1)) if match else None
+    if not verb or not frame or verb in ("do", "be", "have"):
+        return None
+    rest = match.group(2).strip()
+    pointer = _LOOSE_POINTER.search(rest) or re.search(r"\b(?:that|this)\b", rest, re.I)
+    if pointer and topic:
+        rest = rest[:pointer.start()] + topic + rest[pointer.end():]
+    elif not rest and topic:
+        rest = topic
+    elif pointer or not rest:
+        return None
+    return _sentence(f"{frame.group(1)} {_subject(frame.group(2))} {verb} {rest}")
