@@ -5,12 +5,15 @@ against the author's own standalone question (the oracle) answered right.
 
 For each author's bot/data/followup_<author>.yaml, the detector is trained on the other authors and the
 golden questions (bench/train_followup.py; one 5-fold split by conversation when there is one author),
-then, with the real core (bundled model, embedded Chroma over knowledge/):
+then, with the real core (bundled model, embedded Chroma over knowledge/), each conversation is replayed
+through `Assistant.ask(..., context=...)` with that fold's detector (the product's own path: rewrite, the
+follow-up's own-words vote on the section, the on-topic rule):
   detection     precision / recall of "needs the previous turn" on the last turns
   rewritten     the last turn resolved (detected and rewritten, or asked as it is) answered right
-  oracle        the standalone wording answered right (the author's `standalone`, else bot/data/
-                standalone_oracles.yaml, written by the dev author), beside `rewritten`
-                on the same items: the gap is the resolver's; what both miss is the ranker's or router's
+  oracle        the standalone wording answered right, asked alone (the author's `standalone`, else bot/data/
+                standalone_oracles.yaml, written by the dev author), beside `rewritten` on the same items:
+                the gap is the resolver's; what both miss is mostly the ranker's or router's (the conversation
+                mechanisms can also make `rewritten` beat the oracle)
   with/without  the last turn answered right with the conversation, and asked alone
 Right = bench/bench_conversations.py's `is_right` (strict). tests/heldout/ is never read. Prints; asserts nothing.
 """

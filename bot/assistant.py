@@ -21,11 +21,14 @@ from bot.errors import InputRejected
 from bot.followup import FollowUp, resolve
 from bot.intents import mentions_privacy
 from bot.language import looks_foreign
-from bot.retrieval import Retriever, SectionHit
+from bot.retrieval import RETURNED_HITS, Retriever, SectionHit
 from bot.settings import MAX_QUESTION_CHARS
 from bot.understanding.router import RouterHandle
 
 MAX_CITATIONS = 3
+# An answer reads the best sections up to MAX_CITATIONS, and the verifier compares each with the one after
+# it: retrieval builds only these hits (with their ranked sentences), not its default list.
+HITS_READ = MAX_CITATIONS + 1
 
 # Queries used to find what the policy says about reaching a person, per escalation reason.
 ESCALATION_QUERIES = {
@@ -91,7 +94,10 @@ class Assistant:
             query_vector, own_vector = self.retriever.embeddings.encode_queries([question, own])
         else:
             query_vector = self.retriever.embeddings.encode_query(question)
-        hits = self.retriever.search(question, audience, query_vector=query_vector)
+        # A follow-up's own words may lift a section from further down (_with_own_words): it reads the
+        # default list; otherwise only the hits an answer reads are built.
+        hits = self.retriever.search(question, audience, query_vector=query_vector,
+                                     limit=RETURNED_HITS if own else HITS_READ)
         if own:
             hits = self._with_own_words(hits, own, own_vector, audience)
         route = self.router.route(question, query_vector)

@@ -109,11 +109,11 @@ def gerund_question(body: str, previous: str, topic: str | None) -> str | None:
     if not verb or not frame or verb in ("do", "be", "have"):
         return None
     rest = match.group(2).strip()
+    # Another action on the *same* thing: it is pointed at ("sharing it with …") or left out ("what about
+    # selling?"). A gerund with an object of its own ("and improving the product?", "including images?")
+    # is something else (a purpose, a preposition): left to the other rules.
     pointer = _LOOSE_POINTER.search(rest) or re.search(r"\b(?:that|this)\b", rest, re.I)
-    if pointer and topic:
-        rest = rest[:pointer.start()] + topic + rest[pointer.end():]
-    elif not rest and topic:
-        rest = topic
-    elif pointer or not rest:
+    if not topic or (rest and not pointer):
         return None
+    rest = rest[:pointer.start()] + topic + rest[pointer.end():] if pointer else topic
     return _sentence(f"{frame.group(1)} {_subject(frame.group(2))} {verb} {rest}")

@@ -112,7 +112,13 @@ PRACTICE_CATEGORIES = [frozenset(stem(w) for w in group.split()) for group in (
 )]
 
 
-@lru_cache(maxsize=256)
+# Question-side caches hold the asks in flight, not a history: one ask reads its question's tokens and
+# facts several times, but a cache big enough to remember earlier questions would keep question text
+# in memory and would make a benchmark that repeats its questions look faster than a real user's ask.
+QUESTION_CACHE = 16
+
+
+@lru_cache(maxsize=QUESTION_CACHE)
 def question_tokens(text: str) -> tuple[str, ...]:
     """tokenize() of a question, kept for the few question-side signals one ask computes from it."""
     return tuple(tokenize(text))

@@ -40,6 +40,12 @@ RETURNED_HITS = 20  # sections returned per question, best first (the ranking of
 # policies have 12-95 paragraphs), so the ranker never learned from a shortlist; serving matches it exactly
 # up to this many sections and, beyond, for every section near the top by any first-stage signal.
 SHORTLIST = 50
+# How many each first-stage signal keeps (chunk cosine, adapted cosine, BM25): the adapted cosine, the
+# ranker's strongest signal, keeps SHORTLIST; the other two add the sections only they put near the top.
+# Chosen on PolicyQA dev at 100 documents (bench/bench_shortlist.py): with (20, 50, 20) the best section
+# is the one every-section scoring gives for 98.8 % of 720 questions, as with (50, 50, 50) (98.9 %), and
+# the top four agree as often (96.1 %), while 79 sections are scored instead of 126.
+SHORTLIST_SIZES = (20, SHORTLIST, 20)
 SKETCH_DIMENSIONS = 96  # the first stage's principal directions (of 384); see README, How it answers
 
 
@@ -75,7 +81,6 @@ class Runs:
     sections: int  # sections in the scope
     first: np.ndarray  # per section: its first row (0 when it has none)
     count: np.ndarray  # per section: how many rows it has
-    several: "Several | None" = None  # the runs of more than one row (scope-wide runs only)
 
     @classmethod
     def of(cls, row_section: np.ndarray, sections: int) -> "Runs":
@@ -83,28 +88,13 @@ class Runs:
         first, count = np.zeros(sections, dtype=np.int64), np.zeros(sections, dtype=np.int64)
         first[row_section[starts]] = starts
         count[row_section[starts]] = np.diff(np.r_[starts, len(row_section)])
-        runs = cls(starts, row_section[starts], row_section, sections, first, count)
-        runs.several = Several.of(runs)
-        return runs
+        return cls(starts, row_section[starts], row_section, sections, first, count)
 
     def best(self, values: np.ndarray, fill: float) -> np.ndarray:
         """Per section, the best of its rows' `values` (rows x k values give sections x k); `fill` if none."""
         out = np.full((self.sections,) + values.shape[1:], fill, dtype=np.float32)
         if len(values):
             out[self.run_section] = np.maximum.reduceat(values, self.starts, axis=0)
-        return out
-
-    def best_across(self, values: np.ndarray) -> np.ndarray:
-        """`best` of (signals x rows) values as (signals x sections), for runs where every section has
-        rows (a scope's chunks). Most sections of a large corpus have one chunk: their best is a
-        gather, and only the runs of several rows go through reduceat, which costs per run (at 100
-        documents 190 runs of 2,860; reduceat over all of them on a (rows x 3) array took 0.2 ms)."""
-        if self.several is None or len(self.starts) != self.sections:
-            return np.ascontiguousarray(self.best(values.T, 0.0).T)
-        out = values[:, self.starts]
-        several = self.several
-        if len(several.sections):
-            out[:, several.sections] = np.maximum.reduceat(values[:, several.rows], several.starts, axis=1)
         return out
 
     def rows_of(self, keep: np.ndarray | None) -> tuple[np.ndarray | None, "Runs"]:
@@ -118,24 +108,6 @@ class Runs:
         present = lengths > 0
         return positions, Runs(offsets[present], np.flatnonzero(present), np.repeat(np.arange(len(keep)), lengths),
                                len(keep), offsets, lengths)
-
-
-@dataclass
-class Several:
-    """The runs of more than one row, their rows one run after the other (for `Runs.best_across`)."""
-
-    sections: np.ndarray  # their sections
-    rows: np.ndarray  # their rows
-    starts: np.ndarray  # where each run starts in `rows`
-
-    @classmethod
-    def of(cls, runs: Runs) -> "Several":
-        lengths = np.diff(np.r_[runs.starts, len(runs.row_section)]).astype(np.int64)
-        many = lengths > 1
-        kept = lengths[many]
-        within = np.cumsum(kept) - kept
-        rows = np.repeat(runs.starts[many] - within, kept) + np.arange(int(kept.sum()))
-        return cls(runs.run_section[many], rows, within)
 
 
 @dataclass
@@ -156,16 +128,47 @@ class Scope:
 
 @dataclass
 class Sketch:
-    """The chunk vectors on their first principal directions: a cheap first pass over a large corpus."""
+    """The chunk vectors on their first principal directions: a cheap first pass over a large corpus.
+
+    Its rows are laid out *lead first*: the first chunk of every section, in section order, then the
+    other chunks, grouped by section. Most sections of a large corpus have one chunk, so the per-section
+    best of a first-pass signal is a slice, and only the few extra chunks go through a reduceat (a gather
+    of every section's first chunk out of the section-ordered rows took as long as the product itself)."""
 
     basis: np.ndarray  # (SKETCH_DIMENSIONS x dimension)
-    vectors: np.ndarray  # (chunks x SKETCH_DIMENSIONS), in the scope's chunk order
+    vectors: np.ndarray  # (chunks x SKETCH_DIMENSIONS), lead first
+    order: np.ndarray  # the scope's chunk positions, lead first
+    extra_starts: np.ndarray  # where each section with more than one chunk starts among the extra rows
+    extra_sections: np.ndarray  # those sections
+    sections: int  # sections in the scope (the lead rows)
 
     @classmethod
-    def of(cls, matrix: np.ndarray) -> "Sketch":
+    def of(cls, matrix: np.ndarray, runs: Runs) -> "Sketch":
+        """`matrix`: the scope's chunk vectors in section order; `runs`: their sections (every one has rows)."""
         _, _, directions = np.linalg.svd(matrix, full_matrices=False)
         basis = np.ascontiguousarray(directions[:SKETCH_DIMENSIONS], dtype=np.float32)
-        return cls(basis, np.ascontiguousarray(matrix @ basis.T, dtype=np.float32))
+        vectors = np.ascontiguousarray(matrix @ basis.T, dtype=np.float32)
+        extra = np.setdiff1d(np.arange(len(runs.row_section)), runs.starts)  # ascending: grouped by section
+        owner = runs.row_section[extra]
+        extra_starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(extra) else extra
+        order = np.r_[runs.starts, extra]
+        return cls(basis, np.ascontiguousarray(vectors[order]), order, extra_starts, owner[extra_starts],
+                   len(runs.starts))
+
+    def first_pass(self, queries: np.ndarray, chunk_bm25: np.ndarray) -> np.ndarray:
+        """(3 x sections): each section's best rough cosine for both query columns, and its best BM25
+        (`chunk_bm25`: per chunk, in the scope's section order)."""
+        rough = self.vectors @ (self.basis @ queries)
+        bm25 = chunk_bm25[self.order]
+        n = self.sections
+        out = np.empty((3, n), dtype=np.float32)
+        out[:2] = rough[:n].T
+        out[2] = bm25[:n]
+        if len(self.extra_sections):
+            extra = np.vstack([rough[n:].T, bm25[n:]])
+            best = np.maximum.reduceat(extra, self.extra_starts, axis=1)
+            out[:, self.extra_sections] = np.maximum(out[:, self.extra_sections], best)
+        return out
 
 
 class LoadedIndex:
@@ -254,18 +257,18 @@ class LoadedIndex:
         sentence_rows = sentence_rows[np.argsort(self.sentence_section[sentence_rows], kind="stable")]
         n = len(section_rows)
         sentence_section = np.searchsorted(section_rows, self.sentence_section[sentence_rows])
+        chunk_runs = Runs.of(np.searchsorted(section_rows, self.chunk_section[chunk_rows]), n)
         return Scope(
             chunk_rows, sentence_rows, section_rows, BM25([chunk_token_lists[i] for i in chunk_rows]),
             np.ascontiguousarray(self.chunk_matrix[chunk_rows]), np.ascontiguousarray(self.sentence_matrix[sentence_rows]),
-            Runs.of(np.searchsorted(section_rows, self.chunk_section[chunk_rows]), n),
-            Runs.of(sentence_section, n),
-            Sketch.of(self.chunk_matrix[chunk_rows]) if n > SHORTLIST else None,
+            chunk_runs, Runs.of(sentence_section, n),
+            Sketch.of(self.chunk_matrix[chunk_rows], chunk_runs) if n > SHORTLIST else None,
         )
 
     def candidates(self, query_vector: np.ndarray, question: str, audience: str,
                    adapted_vector: np.ndarray | None = None, every_section: bool = False) -> Candidates:
         """The signals (RANKING_FEATURES) of the sections of `audience`'s scope that could answer: all of
-        them up to SHORTLIST sections, beyond that the SHORTLIST best by each of chunk cosine, adapted
+        them up to SHORTLIST sections, beyond that the best by each of chunk cosine, adapted
         cosine and BM25 (a section outside all three is never near the top of the learned ranking, and
         skipping it keeps the per-ask cost flat as the corpus grows). `every_section`: no shortlist (training)."""
         scope = self.scopes[audience]
@@ -275,11 +278,9 @@ class LoadedIndex:
             bm25_raw, keep = scope.chunk_runs.best(bm25_chunks, 0.0), None
         else:
             # Many sections: shortlist on the chunks' sketch (SKETCH_DIMENSIONS principal directions, a quarter
-            # of the memory to read), then score the shortlisted sections' chunks exactly. Every section of a
-            # scope has chunks: `best_across` gives the rough cosines and BM25 of all of them in one pass.
-            rough = scope.sketch.vectors @ (scope.sketch.basis @ queries)
-            first_pass = scope.chunk_runs.best_across(np.vstack([rough.T, bm25_chunks]))  # (3 x sections)
-            bm25_raw, keep = first_pass[2], shortlist(first_pass, SHORTLIST)
+            # of the memory to read), then score the shortlisted sections' chunks exactly.
+            first_pass = scope.sketch.first_pass(queries, bm25_chunks)  # (3 x sections)
+            bm25_raw, keep = first_pass[2], shortlist(first_pass, SHORTLIST_SIZES)
         positions, chunk_runs = scope.chunk_runs.rows_of(keep)
         both = chunk_runs.best((scope.chunk_matrix if positions is None else scope.chunk_matrix[positions]) @ queries,
                                -1.0)
@@ -377,8 +378,9 @@ class LoadedIndex:
             start += length
         return hits
 
-    def search(self, query_vector: np.ndarray, question: str, audience: str) -> list[SectionHit]:
-        return self.rank(query_vector, question, audience)
+    def search(self, query_vector: np.ndarray, question: str, audience: str,
+               limit: int | None = RETURNED_HITS) -> list[SectionHit]:
+        return self.rank(query_vector, question, audience, limit)
 
     def answerability_features(self, question: str, hits: list[SectionHit], audience: str) -> np.ndarray:
         """The verifier's row for (question, best section): see bot/understanding/ranking/answerability.py."""
@@ -423,14 +425,16 @@ class Retriever:
                 "rebuild it with `privacy-bot index --full`"
             )
 
-    def search(self, question: str, audience: str, query_vector: np.ndarray | None = None) -> list[SectionHit]:
+    def search(self, question: str, audience: str, query_vector: np.ndarray | None = None,
+               limit: int | None = RETURNED_HITS) -> list[SectionHit]:
+        """The `limit` best sections (None: all of the scope), best first."""
         if query_vector is None:
             query_vector = self.embeddings.encode_query(question)
         try:
-            return self.current().search(query_vector, question, audience)
+            return self.current().search(query_vector, question, audience, limit)
         except NotFoundError:
             # A refresh dropped the collection we were reading: the pointer has moved on.
-            return self.current(force_check=True).search(query_vector, question, audience)
+            return self.current(force_check=True).search(query_vector, question, audience, limit)
 
 
 class PinnedRetriever(Retriever):
@@ -463,12 +467,15 @@ def _one_blas_thread() -> None:
         _blas_limited = True
 
 
-def shortlist(signals: np.ndarray, size: int) -> np.ndarray | None:
-    """Sorted positions of the `size` best by any row of `signals` (signals x positions); None when there
-    are no more than `size` positions."""
-    if signals.shape[1] <= size:
+def shortlist(signals: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray | None:
+    """Sorted positions of the `sizes[i]` best by row i of `signals` (signals x positions), for any row;
+    None when there are no more positions than the largest size."""
+    if signals.shape[1] <= max(sizes):
         return None
-    return np.unique(np.argpartition(-signals, size - 1, axis=1)[:, :size])
+    kept = np.zeros(signals.shape[1], dtype=bool)  # a mask, not np.unique: sorted positions, faster
+    for row, size in zip(signals, sizes):
+        kept[np.argpartition(-row, size - 1)[:size]] = True
+    return np.flatnonzero(kept)
 
 
 def top_order(scores: np.ndarray, limit: int | None) -> np.ndarray:

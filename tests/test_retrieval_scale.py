@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from bot import retrieval
-from bot.retrieval import LoadedIndex, Runs, shortlist
+from bot.retrieval import LoadedIndex, Runs, Sketch, shortlist
 from bot.understanding.ranking import model as ranking_model
 from bot.understanding.ranking.features import RANKING_FEATURES
 from tests.conftest import KNOWLEDGE
@@ -36,9 +36,12 @@ def test_runs_give_the_best_value_of_each_section_as_a_loop_would():
 
 
 def test_the_shortlist_keeps_the_best_by_every_signal():
-    assert shortlist(np.arange(5.0)[None, :], 5) is None  # small scopes are scored in full
+    assert shortlist(np.arange(5.0)[None, :], (5,)) is None  # small scopes are scored in full
     dense, lexical = np.array([9.0, 1, 2, 8, 0, 0]), np.array([0.0, 7, 0, 0, 0, 6])
-    assert shortlist(np.vstack([dense, lexical]), 2).tolist() == [0, 1, 3, 5]
+    assert shortlist(np.vstack([dense, lexical]), (2, 2)).tolist() == [0, 1, 3, 5]
+    # Each signal keeps its own number: the lexical one only its best here.
+    assert shortlist(np.vstack([dense, lexical]), (2, 1)).tolist() == [0, 1, 3]
+    assert shortlist(np.vstack([dense, lexical]), (6, 1)) is None
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +50,7 @@ def indexes(shipped_assistant, monkeypatch_module):
     retriever = shipped_assistant.retriever
     full = retriever.current()
     monkeypatch_module.setattr(retrieval, "SHORTLIST", 2)
+    monkeypatch_module.setattr(retrieval, "SHORTLIST_SIZES", (2, 2, 2))
     short = LoadedIndex(retriever.store, full.info, retriever.embeddings)
     assert short.scopes["employee"].sketch is not None and full.scopes["employee"].sketch is None
     return full, short
@@ -110,20 +114,27 @@ def test_word_signals_of_a_few_units_equal_the_every_unit_ones_bit_for_bit():
         unit_words.lookup([{"w1"}] * (MAX_GROUPS + 1))  # more than a lookup holds: the caller takes the full path
 
 
-def test_the_first_pass_gives_each_sections_best_as_the_plain_reduceat():
+def test_the_first_pass_gives_each_sections_best_rough_cosines_and_bm25():
     rng = np.random.default_rng(5)
     owners = np.sort(np.r_[np.arange(30), rng.choice(30, size=25)])  # every section has rows, some several
     runs = Runs.of(owners, 30)
-    assert runs.several is not None and len(runs.several.sections) > 0
-    values = rng.normal(size=(3, len(owners))).astype(np.float32)
-    assert np.array_equal(runs.best_across(values), runs.best(values.T, 0.0).T)
+    matrix = rng.normal(size=(len(owners), 384)).astype(np.float32)
+    queries = rng.normal(size=(384, 2)).astype(np.float32)
+    bm25 = rng.gamma(1.0, size=len(owners)).astype(np.float32)
+    sketch = Sketch.of(matrix, runs)
+    assert len(sketch.extra_sections) > 0  # the extra-chunk path is exercised
+    got = sketch.first_pass(queries, bm25)
+    # The per-section best of the same signals, computed over the section-ordered rows.
+    rough = (matrix @ sketch.basis.T) @ (sketch.basis @ queries)
+    expected = runs.best(np.column_stack([rough, bm25]), 0.0).T
+    assert got.shape == (3, 30)
+    assert np.array_equal(got[2], expected[2])  # BM25: a gather and a max, bit for bit
+    assert np.allclose(got[:2], expected[:2], rtol=1e-5, atol=1e-5)
 
 
-def _plain_paths(index, patch):
-    """The every-unit word signals and the plain reduceat first pass, as before they were sped up."""
+def _plain_paths(patch):
+    """The every-unit word signals, as before they were sped up."""
     patch.setattr(retrieval, "MAX_GROUPS", -1)
-    for scope in index.scopes.values():
-        patch.setattr(scope.chunk_runs, "several", None)
 
 
 def test_candidates_are_the_same_numbers_on_the_fast_and_the_plain_path(shipped_assistant, indexes):
@@ -138,7 +149,7 @@ def test_candidates_are_the_same_numbers_on_the_fast_and_the_plain_path(shipped_
 
     fast = {"full": signals(full), "short": signals(short)}
     with pytest.MonkeyPatch.context() as patch:
-        _plain_paths(full, patch), _plain_paths(short, patch)
+        _plain_paths(patch)
         plain = {"full": signals(full), "short": signals(short)}
     for kind in fast:
         for a, b in zip(fast[kind], plain[kind]):
@@ -152,7 +163,7 @@ def test_the_golden_answers_are_the_same_on_the_fast_and_the_plain_path(shipped_
     asked = [(q, audience) for q in questions for audience in ("employee", "customer")]
     fast = [shipped_assistant.ask(q, audience).to_dict() for q, audience in asked]
     with pytest.MonkeyPatch.context() as patch:
-        _plain_paths(shipped_assistant.retriever.current(), patch)
+        _plain_paths(patch)
         plain = [shipped_assistant.ask(q, audience).to_dict() for q, audience in asked]
     assert fast == plain
     assert sum(a["covered"] for a in fast) > len(fast) // 2  # real answers were compared, not empty ones
@@ -169,3 +180,18 @@ def test_hashed_ngrams_are_the_same_with_the_per_word_memory():
         for kinds in (("words", "bigrams", "chars"), ("words",), ("chars",), ("bigrams",)):
             plain = np.unique(np.fromiter((zlib.crc32(g.encode()) % 997 for g in ngrams(text, kinds)), dtype=np.int64))
             assert np.array_equal(ngram_ids(text, kinds, 997), plain)
+
+
+def test_the_question_patterns_find_the_same_in_the_lowered_question_as_with_re_i():
+    import re
+
+    from bot.understanding.ranking import answerability
+
+    questions = [g["question"] for g in yaml.safe_load((KNOWLEDGE / "golden.yaml").read_text())]
+    questions += ["HOW LONG DO YOU KEEP MY DATA?", "Where Is My Data Stored, In The EU?", "Who At Kimss Can Read It",
+                  "Do you train ML models on GDPR data? What FEES for a DSAR?", "Delete My Account NOW", ""]
+    for question in questions:
+        assert answerability._concepts_asked(question.lower()) == tuple(
+            i for i, (ask, _) in enumerate(answerability._CONCEPT_PATTERNS) if ask.search(question))
+        assert answerability.asked_facts(question) == {
+            kind: bool(re.compile(p.pattern, re.I).search(question)) for kind, p in answerability._ASKS.items()}

@@ -83,6 +83,8 @@ def test_a_question_of_its_own_keeps_its_words_and_takes_the_previous_topic(mess
     # another action on the same thing, in the previous yes/no question's frame
     ("ok, and storing them in the EU?", "Do you keep my files?", "Do you store my files in the EU?"),
     ("what about selling?", "Do you share my chat logs?", "Do you sell my chat logs?"),
+    # … but a gerund with an object of its own is not another action on the same thing
+    ("including images?", "Do you process my files?", "Do you process my files — including images?"),
     # which ones: the previous question's thing, asked for by name
     ("which ones exactly?", "Do you share my data with partners?", "Which partners do you share my data with?"),
     ("which laws?", "Do you keep data to comply with the law?", "Which laws do you keep data to comply with?"),

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from bot.lexical import GENERIC_WORDS, SYNONYMS, TOPICS, tokenize
+from bot.lexical import GENERIC_WORDS, QUESTION_CACHE, SYNONYMS, TOPICS, question_tokens, tokenize
 from bot.understanding.ranking.features import RANKING_FEATURES
 
 VERIFIER_VERSION = "verifier-features-7"
@@ -130,6 +130,10 @@ _CONCEPTS = [
      r"delet|eras|retain|retention|as long as|clos\w* (your|an|the) account|terminat|inactive"),
 ]
 _CONCEPT_PATTERNS = [(re.compile(q, re.I), re.compile(t, re.I)) for q, t in _CONCEPTS]
+# The question side is searched on every ask: in the lower-cased question without re.I, which finds the
+# same concepts (the patterns are lower case; tests/test_retrieval_scale.py) at half the cost of 25
+# case-insensitive scans.
+_CONCEPT_ASKS = [re.compile(q) for q, _ in _CONCEPTS]
 
 VERIFIER_FEATURES = (
     "ranker_score",  # the ranker's log-odds for the top section
@@ -161,8 +165,14 @@ _OBJECT = re.compile(r"\b(collect|store|keep|record|log|gather|process|access|re
                      r"(?:(?:my|our|your|the|all|any|of|all the|every)\s+)*((?:[\w'-]+\s*){1,4})", re.I)
 
 
+# Searched on every ask: in the lower-cased question without re.I (the patterns are lower case), as the
+# concept patterns below.
+_ASKS_LOWER = {kind: re.compile(pattern.pattern) for kind, pattern in _ASKS.items()}
+
+
 def asked_facts(question: str) -> dict[str, bool]:
-    return {kind: bool(pattern.search(question)) for kind, pattern in _ASKS.items()}
+    lowered = question.lower()
+    return {kind: bool(pattern.search(lowered)) for kind, pattern in _ASKS_LOWER.items()}
 
 
 def contained_facts(text: str) -> dict[str, bool]:
@@ -213,15 +223,19 @@ class QuestionFacts:
     objects: tuple[str, ...] = ()  # tokens of what it asks is collected, read, kept… (_OBJECT)
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=QUESTION_CACHE)
 def question_facts(question: str) -> QuestionFacts:
     """The question's side of the features: one ask reads it several times (best section, others cited)."""
     return QuestionFacts(asked_facts(question),
-                         tuple(i for i, (ask, _) in enumerate(_CONCEPT_PATTERNS) if ask.search(question)),
-                         tuple(t for t in dict.fromkeys(tokenize(question)) if t not in GENERIC_WORDS),
+                         _concepts_asked(question.lower()),
+                         tuple(t for t in dict.fromkeys(question_tokens(question)) if t not in GENERIC_WORDS),
                          float(np.log1p(len(question.split()))),
                          tuple(t for m in _OBJECT.finditer(question) for t in tokenize(m.group(2))
                                if t not in GENERIC_WORDS and not (t in SYNONYMS and t not in TOPICS)))
+
+
+def _concepts_asked(lowered: str) -> tuple[int, ...]:
+    return tuple(i for i, ask in enumerate(_CONCEPT_ASKS) if ask.search(lowered))
 
 
 def features(question: str, top, second, section: TextFacts, section_tokens: set[str], idf,
