@@ -153,10 +153,10 @@ def main() -> None:
     embeddings = load_embeddings(None)
     weights = artifact.load(artifact.SHIPPED)
     router = Router(weights)
-    point = OperatingPoint(weights.escalate_at, weights.offer_at)
+    point = weights.point
     print(f"Shipped router: {weights.meta['examples']} examples, corpus {weights.meta['corpus_sha256'][:12]}, "
           f"model {weights.meta['embedding_model']}, code {weights.meta['code_version']}; operating point "
-          f"escalate ≥ {point.escalate_at}, offer ≥ {point.offer_at}, temperature {weights.temperature}")
+          f"escalate ≥ {point.escalate_at}, offer ≥ {point.offer_at} (process ≥ {point.offer_process_at}), temperature {weights.temperature}")
 
     examples = load_corpus()
     if not args.skip_cv:

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.understanding import artifact, train as training, validation  # noqa: E402
 from bot.understanding.corpus import LABELS, REQUEST_LABELS, load_corpus  # noqa: E402
-from bot.understanding.policy import OperatingPoint, routed_right  # noqa: E402
+from bot.understanding.policy import routed_right  # noqa: E402
 from bot.understanding.router import Router  # noqa: E402
 from indexer.embedding import load_embeddings  # noqa: E402
 
@@ -48,9 +48,9 @@ def main() -> None:
         trained_on = set(weights.meta.get("authors") or {"router-helper": 1})
         routes = router.route_many(texts, vectors)
         probs = np.array([[r.probabilities[label] for label in LABELS] for r in routes])
-        point = OperatingPoint(weights.escalate_at, weights.offer_at)
+        point = weights.point
         print(f"\n{path}: {weights.meta['examples']} examples, code {weights.meta['code_version']}, escalate ≥ "
-              f"{point.escalate_at}, offer ≥ {point.offer_at}; trained on {', '.join(sorted(trained_on))}")
+              f"{point.escalate_at}, offer ≥ {point.offer_at} (process ≥ {point.offer_process_at}); trained on {', '.join(sorted(trained_on))}")
         print(f"  {'':28s} " + "  ".join(f"{a + (' (trained)' if a in trained_on else ''):>22s}" for a in authors))
         mine = {a: np.array([e.cv_author == a for e in examples]) for a in authors}
         found = {a: validation.figures(probs[mine[a]], [e.label for e, m in zip(examples, mine[a]) if m], point)

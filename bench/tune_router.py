@@ -1,6 +1,6 @@
 """Choose the router's Config on author-grouped out-of-fold predictions; a new writer is the worst author.
 
-    .venv/bin/python bench/tune_router.py [--configs shipped,chars-w10,...] [--no-stress]
+    .venv/bin/python bench/tune_router.py [--configs router-4,router-3,...] [--two-thresholds]
 
 For each candidate: leave-one-author-out cross-validation on the training corpus (validation.py),
 temperature and operating point fitted on those out-of-fold predictions, then
@@ -38,7 +38,8 @@ from stress import VARIANTS  # noqa: E402
 
 from bot.understanding import train as training, validation  # noqa: E402
 from bot.understanding.corpus import LABELS, REQUEST_LABELS, load_corpus  # noqa: E402
-from bot.understanding.features import request_sentences  # noqa: E402
+from bot.understanding.features import SIGNAL_NAMES, request_sentences  # noqa: E402
+from bot.understanding import policy  # noqa: E402
 from bot.understanding.policy import choose_operating_point, decide_all, total_cost  # noqa: E402
 from indexer.embedding import load_embeddings  # noqa: E402
 
@@ -46,10 +47,25 @@ WB = ("words", "bigrams")
 SHIPPED = dict(ngram_kinds=WB, ngram_buckets=4096, ngram_weight=20.0)  # router-2's choice (README "Routing")
 C = training.Config
 R3 = dict(SHIPPED, C=0.3)
+# Router-4's two signals ("procedure", "asks_to_know") left out: the features of router-3.
+R3_SIGNALS = tuple(n for n in SIGNAL_NAMES if n not in ("procedure", "asks_to_know"))
+R3_CHARS = dict(R3, char_buckets=8192, char_weight=10.0, point_criterion="worst_author")
 CANDIDATES = {
     "base": C(),  # embedding + eight signals, no n-grams
     "shipped": C(**SHIPPED),  # router-2
-    "router-3": training.CONFIG,  # the current choice
+    "router-4": training.CONFIG,  # the current choice
+    "router-3": C(**R3_CHARS, signals=R3_SIGNALS),
+    "r3+procedure": C(**R3_CHARS, signals=R3_SIGNALS + ("procedure",)),
+    "r3+starts-w5": C(**R3_CHARS, signals=R3_SIGNALS, start_buckets=2048, start_weight=5.0),
+    "r3+starts-w10": C(**R3_CHARS, signals=R3_SIGNALS, start_buckets=2048, start_weight=10.0),
+    "r3+procedure+starts-w10": C(**R3_CHARS, signals=R3_SIGNALS + ("procedure",), start_buckets=2048, start_weight=10.0),
+    "r4-signals+starts-w10": C(**R3_CHARS, start_buckets=2048, start_weight=10.0),
+    "r4-signals+starts-w20": C(**R3_CHARS, start_buckets=2048, start_weight=20.0),
+    "r3+procedure+starts-w10+label-balance-0.5": C(**R3_CHARS, signals=R3_SIGNALS + ("procedure",), start_buckets=2048,
+                                                   start_weight=10.0, label_balance=0.5),
+    "r3+procedure+starts-w10+label-balance-1": C(**R3_CHARS, signals=R3_SIGNALS + ("procedure",), start_buckets=2048,
+                                                 start_weight=10.0, label_balance=1.0),
+    "r4-signals+starts-w10+label-balance-0.5": C(**R3_CHARS, start_buckets=2048, start_weight=10.0, label_balance=0.5),
     "c0.3": C(**SHIPPED, C=0.3),
     "c0.1": C(**SHIPPED, C=0.1),
     "req2": C(**SHIPPED, request_weight=2.0),
@@ -163,7 +179,7 @@ def report(name, probs, sprobs, top, authors, groups, sources, variants, folds, 
         nested[a] = validation.figures(probs[authors == a], mine, p)
         nested_cost.append(total_cost(probs[authors == a], mine, p))
     print(f"  {name}: mean cost {mean_cost:.4f} (nested, per author {np.mean(nested_cost):.4f}); escalate ≥ "
-          f"{point.escalate_at}, offer ≥ {point.offer_at}")
+          f"{point.escalate_at}, offer ≥ {point.offer_at} (process ≥ {point.offer_process_at})")
     print(f"  {'':27s} {'mean':>6s} {'worst':>6s} {'nested':>14s}   " + " ".join(f"{a[-8:]:>8s}" for a in folds.names))
     row = {"name": name, "cost": mean_cost, "nested_cost": float(np.mean(nested_cost))}
     for key in SHOWN:
@@ -194,7 +210,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--configs", default=",".join(CANDIDATES))
     parser.add_argument("--cache", type=Path, default=ROOT / ".data" / "router")
+    parser.add_argument("--two-thresholds", action="store_true",
+                        help="choose only escalate_at and offer_at (router-3's rule: no offer_process_at)")
     args = parser.parse_args()
+    if args.two_thresholds:
+        policy.OFFER_PROCESS_GRID = (1.0,)
 
     examples = load_corpus()
     texts = [e.text for e in examples]

@@ -37,7 +37,8 @@ def run(args, settings) -> int:
     print(f"Router trained on {meta['examples']} examples (corpus {meta['corpus_sha256'][:12]}, "
           f"model {meta['embedding_model']}, code {meta['code_version']}) in {meta['seconds']} s -> {path}")
     print(f"Operating point from out-of-fold costs: escalate at request probability ≥ {weights.escalate_at:.3f}, "
-          f"offer at ≥ {weights.offer_at:.3f}; temperature {weights.temperature:.2f}")
+          f"offer at ≥ {weights.offer_at:.3f} or at process-question probability ≥ {weights.offer_process_at:.3f}; "
+          f"temperature {weights.temperature:.2f}")
     split = ("leave-one-author-out CV (" + ", ".join(cv["folds"]) + ")" if cv["split"] == "author"
              else f"{len(cv['folds'])}-fold CV grouped by family")
     print(f"{split}, mean ± spread: data_request escalated {figure('data_request.escalated')}, "

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.errors import RouterMismatch
+from bot.understanding.policy import OperatingPoint
 
 SHIPPED = Path(__file__).resolve().parent / "router.npz"
 RETRAIN_HINT = "run `privacy-bot train-router` (or `privacy-bot index`, which retrains it when needed)"
@@ -57,6 +58,11 @@ class RouterWeights:
     escalate_at: float
     offer_at: float
     meta: dict  # provenance plus training figures (counts, cross-validated results)
+    offer_process_at: float = 1.0  # 1.0 in artifacts saved before the third threshold: process offered as top only
+
+    @property
+    def point(self) -> OperatingPoint:
+        return OperatingPoint(self.escalate_at, self.offer_at, self.offer_process_at)
 
     @property
     def provenance(self) -> Provenance:
@@ -71,7 +77,8 @@ def save(weights: RouterWeights, path: Path) -> None:
         buffer, classes=np.array(weights.classes), coef=weights.coef.astype(np.float32),
         intercept=weights.intercept.astype(np.float32), mean=weights.mean.astype(np.float32),
         scale=weights.scale.astype(np.float32),
-        numbers=np.array([weights.temperature, weights.escalate_at, weights.offer_at], dtype=np.float64),
+        numbers=np.array([weights.temperature, weights.escalate_at, weights.offer_at, weights.offer_process_at],
+                         dtype=np.float64),
         meta=np.array(json.dumps(weights.meta, sort_keys=True)),
     )
     tmp = path.with_name(path.name + f".tmp{os.getpid()}")
@@ -81,11 +88,11 @@ def save(weights: RouterWeights, path: Path) -> None:
 
 def load(path: Path) -> RouterWeights:
     with np.load(path, allow_pickle=False) as data:
-        temperature, escalate_at, offer_at = (float(x) for x in data["numbers"])
+        temperature, escalate_at, offer_at, *rest = (float(x) for x in data["numbers"])
         return RouterWeights(
             classes=[str(c) for c in data["classes"]], coef=data["coef"], intercept=data["intercept"],
             mean=data["mean"], scale=data["scale"], temperature=temperature, escalate_at=escalate_at,
-            offer_at=offer_at, meta=json.loads(str(data["meta"])),
+            offer_at=offer_at, meta=json.loads(str(data["meta"])), offer_process_at=rest[0] if rest else 1.0,
         )
 
 

@@ -28,8 +28,9 @@ from functools import lru_cache
 
 import numpy as np
 
-CODE_VERSION = "router-3"  # router-2: hashed word n-grams beside the embedding and signals; router-3: n-gram
-# blocks (character 3-5-grams, request sentences), each normalised on its own
+CODE_VERSION = "router-4"  # router-2: hashed word n-grams beside the embedding and signals; router-3: n-gram
+# blocks (character 3-5-grams, request sentences), each normalised on its own; router-4: the "procedure" and
+# "asks_to_know" signals, clause-start grams
 
 _FLAGS = re.IGNORECASE
 
@@ -62,6 +63,27 @@ SIGNALS: dict[str, re.Pattern] = {
     "injection": re.compile(
         r"\b(?:ignore|disregard|override|jailbreak|system prompt|hidden prompt|pretend|role-?play|act as|you are now|"
         r"your instructions|previous instructions|developer mode|pwned|</?system>)\b", _FLAGS),
+    # Asking about the procedure rather than for the thing: a hypothetical ("if I wanted to…", "say I wanted…"),
+    # the way, steps, channel or documents of doing it ("what's involved in…", "any docs on…", "the procedure
+    # for…", "to whom should…be addressed"), or "how" with the asker as subject in any word order ("how I can…",
+    # "how is it possible to…", "…, how?"). A request verb inside such a frame is the subject of the question.
+    "procedure": re.compile(
+        r"\b(?:if (?:i|we) (?:wanted|were to|decided|wish|wished|would like)|hypothetically|(?:say|suppose|let's say) "
+        r"(?:i|we) (?:wanted|want)|what(?:'s| is| would be)? involved in|any (?:docs|documentation|guide|info|help) "
+        r"(?:on|about|for)|(?:procedure|process|steps?|channel|drill|way|form) (?:for|to|of)|something (?:i|we) can do|"
+        r"what would (?:i|we) (?:need|have) to do|to whom|whom should|who (?:handles|would (?:i|we)|should (?:i|we)|"
+        r"do (?:i|we)) (?:ask|contact|notify|write|send|address|email|talk)?|how (?:i|we) (?:can|could|should|may|do)|"
+        r"how (?:is it|would it be) possible|how would (?:that|it) work|how (?:a|an|one) \w+ (?:should|may|can|could|would)|"
+        r"how (?:consent|a request|requests?|data|it) (?:may|can|should|could))\b|,?\s*how\s*\??\s*$", _FLAGS),
+    # Asking to be told, in statement form: an indirect question ("I'd like to understand who you share data
+    # with", "wondering about cookies", "can you tell me whether…", "explain…"). Beside "i_want", which fires
+    # on "I'd like…" whatever follows, it tells wanting to know from wanting something done.
+    "asks_to_know": re.compile(
+        r"\b(?:(?:i'?d|i would|i|we'?d|we would|we) (?:like|want|wish|need) to (?:understand|know|learn|find out|ask|check)|"
+        r"(?:i'?m|i am|we'?re|we are|just) (?:curious|wondering|trying to understand)|(?:wondering|curious) (?:about|if|"
+        r"whether|how|what|who|why|when)|(?:tell|show) (?:me|us) (?:about|whether|if|how|why|when|who)|"
+        r"(?:can|could|would) you (?:please )?(?:tell|explain|clarify|confirm whether)|explain|clarify|"
+        r"(?:quick )?question (?:about|on|regarding)|what(?:'s| is) your (?:stance|position|approach) on)\b", _FLAGS),
     "question_mark": re.compile(r"\?\s*$|\?\s*(?:thx|thanks|pls|ty|:\)|!+)?\s*$", _FLAGS),
 }
 SIGNAL_NAMES: tuple[str, ...] = tuple(SIGNALS)
@@ -82,7 +104,7 @@ def feature_matrix(texts: list[str], vectors: np.ndarray, names: tuple[str, ...]
     return np.hstack([np.asarray(vectors, dtype=np.float32), np.vstack([signals(t, names) for t in texts])])
 
 
-NGRAM_KINDS = ("words", "bigrams", "chars", "request_words", "request_bigrams")  # what a block may hash
+NGRAM_KINDS = ("words", "bigrams", "chars", "request_words", "request_bigrams", "starts")  # what a block may hash
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Sentences of a message, for the request-sentence block: split after . ! ? or a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -119,6 +141,32 @@ def ngrams(text: str, kinds: tuple[str, ...]) -> set[str]:
                 out.update("rw " + w for w in s_words)
             if "request_bigrams" in kinds:
                 out.update(f"rb {a} {b}" for a, b in zip(s_words, s_words[1:]))
+    if "starts" in kinds:  # the mood of each clause: "do you…" / "how do I…" / "delete…" / "please…"
+        for first in clause_starts(text):
+            out.add("s " + first)
+    return out
+
+
+# Clauses for the clause-start grams: split at sentence ends, commas, semicolons, colons, dashes, line breaks.
+_CLAUSE_END = re.compile(r"[.!?,;:\n]+|\s[-–—]+\s")
+# Greetings and fillers skipped at a clause's start: "hey team, do you sell my data" starts with "do you".
+_FILLERS = frozenset("hi hey heyy hello hiya yo ok okay so um uh well anyway also and but dear team quick q "
+                     "sorry good morning afternoon evening day".split())
+
+
+def clause_starts(text: str) -> list[str]:
+    """The first word and first two words of each clause, after greetings and fillers: English marks a
+    clause's mood at its start (auxiliary first: a yes/no question; wh-word: a question; a bare verb or
+    "please": an imperative), which a bag of words loses."""
+    out = []
+    for clause in _CLAUSE_END.split(text.replace("’", "'").lower()):
+        words = _WORD.findall(clause)
+        while words and words[0] in _FILLERS:
+            words = words[1:]
+        if words:
+            out.append(words[0])
+            if len(words) > 1:
+                out.append(f"{words[0]} {words[1]}")
     return out
 
 
@@ -141,7 +189,7 @@ def ngram_ids(text: str, kinds: tuple[str, ...], buckets: int) -> np.ndarray:
     return np.array(sorted(ids), dtype=np.int64)
 
 
-_SENTENCE_KINDS = ("request_words", "request_bigrams")
+_SENTENCE_KINDS = ("request_words", "request_bigrams", "starts")
 
 
 @lru_cache(maxsize=8192)

@@ -3,14 +3,20 @@
 Actions: answer, answer *and offer* a hand-off ("Do you want the privacy team to act on this?"),
 escalate (a person takes over), or decline (off-topic, instructions to the bot). A missed
 data-subject request or security incident costs far more than an extra hand-off, so the cost
-matrix below is explicit and the two operating points are chosen to minimise its total on
+matrix below is explicit and the three thresholds are chosen to minimise its total on
 out-of-fold cross-validation predictions over the training corpus (bot/understanding/train.py).
 The held-out set (tests/heldout/) is never used to choose them: it is only reported.
 
     request mass ≥ escalate_at            → escalate to the most probable request label
     else top label off_topic/instruction  → decline
-    else answer; offer the most probable request label when the top label is process_question
-         or request mass ≥ offer_at
+    else answer; offer the hand-off when the top label is process_question, or
+         P(process_question) ≥ offer_process_at (the hand-off the process question is about), or
+         request mass ≥ offer_at (the most probable request label)
+
+Why the third threshold: a process question answered without the offer costs 3, a plain question given
+a needless offer costs 1, so a message that is probably a question but quite possibly a process question
+("can I withdraw consent later?") is cheaper offered. Where that line lies is read off the out-of-fold
+costs like the other two (`choose_operating_point`), not set by hand.
 """
 
 from __future__ import annotations
@@ -42,12 +48,16 @@ CONTACT_ODDS = 3.0
 DECLINE_LABELS = ("off_topic", "instruction")
 _LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
 _REQUEST_INDEX = np.array([_LABEL_INDEX[r] for r in REQUEST_LABELS])
+_PROCESS = _LABEL_INDEX["process_question"]
 
 
 @dataclass(frozen=True)
 class OperatingPoint:
     escalate_at: float
     offer_at: float
+    # Offer when P(process_question) reaches this even if it is not the top label (1.0: only as top label;
+    # what artifacts trained before the third threshold mean).
+    offer_process_at: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -74,7 +84,8 @@ class Route:
 
 
 def decide_index(p: np.ndarray, point: OperatingPoint) -> tuple[str, int]:
-    """(action, index into LABELS of the request label escalated or offered) for one probability row."""
+    """(action, index into LABELS) for one probability row: the request label escalated or offered, or
+    process_question's index when the offer is for a process question (the caller names its hand-off)."""
     request = int(_REQUEST_INDEX[np.argmax(p[_REQUEST_INDEX])])
     mass = float(p[_REQUEST_INDEX].sum())
     top = LABELS[int(np.argmax(p))]
@@ -82,7 +93,9 @@ def decide_index(p: np.ndarray, point: OperatingPoint) -> tuple[str, int]:
         return "escalate", request
     if top in DECLINE_LABELS:
         return "decline", request
-    if top == "process_question" or mass >= point.offer_at:
+    if top == "process_question" or p[_PROCESS] >= point.offer_process_at:
+        return "offer", _PROCESS
+    if mass >= point.offer_at:
         return "offer", request
     return "answer", request
 
@@ -105,15 +118,15 @@ def cost(true_label: str, action: str, reason: str) -> float:
 
 
 def decide_all(probs: np.ndarray, point: OperatingPoint) -> tuple[np.ndarray, np.ndarray]:
-    """`decide_index` for every row at once: (action index into ACTIONS, request label index)."""
+    """`decide_index` for every row at once: (action index into ACTIONS, label index)."""
     mass = probs[:, _REQUEST_INDEX].sum(axis=1)
     request = _REQUEST_INDEX[np.argmax(probs[:, _REQUEST_INDEX], axis=1)]
     top = np.argmax(probs, axis=1)
     decline = np.isin(top, [_LABEL_INDEX[d] for d in DECLINE_LABELS])
-    action = np.where(mass >= point.escalate_at, 2,
-                      np.where(decline, 3,
-                               np.where((top == _LABEL_INDEX["process_question"]) | (mass >= point.offer_at), 1, 0)))
-    return action, request
+    process = (top == _PROCESS) | (probs[:, _PROCESS] >= point.offer_process_at)
+    escalate = mass >= point.escalate_at
+    action = np.where(escalate, 2, np.where(decline, 3, np.where(process | (mass >= point.offer_at), 1, 0)))
+    return action, np.where(~escalate & ~decline & process, _PROCESS, request)
 
 
 _COST_TABLE = np.array([[COSTS[label][a] for a in ACTIONS] for label in LABELS])
@@ -134,10 +147,13 @@ def total_cost(probs: np.ndarray, labels: list[str], point: OperatingPoint, deci
 RECALL_FLOORS: dict[str, float] = {"data_request": 0.97, "security": 0.97, "user_request": 0.95}
 
 
-def _grid():
-    for escalate_at in np.round(np.arange(0.20, 0.96, 0.025), 3):
-        for offer_at in np.round(np.arange(0.02, escalate_at, 0.02), 3):
-            yield OperatingPoint(float(escalate_at), float(offer_at))
+ESCALATE_GRID = np.round(np.arange(0.20, 0.96, 0.025), 3)
+# 1.0 keeps the two-threshold rule (a process question is offered only as the top label).
+OFFER_PROCESS_GRID = tuple(float(x) for x in np.round(np.arange(0.10, 0.51, 0.05), 3)) + (1.0,)
+
+
+def _offer_grid(escalate_at: float) -> np.ndarray:
+    return np.round(np.arange(0.02, escalate_at, 0.02), 3)
 
 
 def worst_recall(probs: np.ndarray, labels: list[str], groups: np.ndarray, point: OperatingPoint,
@@ -162,11 +178,30 @@ def choose_operating_point(probs: np.ndarray, labels: list[str], groups: np.ndar
     With `groups`: among the points meeting every floor for every group (if none does, the points with
     the best worst margin)."""
     masks = _floor_masks(labels, groups, floors) if groups is not None else []
+    truth = np.array([_LABEL_INDEX[label] for label in labels])
+    mass = probs[:, _REQUEST_INDEX].sum(axis=1)
+    request = _REQUEST_INDEX[np.argmax(probs[:, _REQUEST_INDEX], axis=1)]
+    top = np.argmax(probs, axis=1)
+    decline = np.isin(top, [_LABEL_INDEX[d] for d in DECLINE_LABELS])
+    wrong_queue = np.isin(truth, _REQUEST_INDEX) & (request != truth)
+    process_at = np.array(OFFER_PROCESS_GRID)
     scored = []
-    for point in _grid():
-        decided = decide_all(probs, point)
-        mean = round(total_cost(probs, labels, point, decided), 6)
-        margin = min(0.0, round(_worst_margin(decided[0] == 2, masks), 6)) if masks else 0.0
-        scored.append(((-margin, mean, -point.escalate_at - point.offer_at), point))
+    for escalate_at in ESCALATE_GRID:
+        # decide_all over the whole (offer_at × offer_process_at) grid at once: what is escalated or
+        # declined, hence the recall margin, depends on escalate_at alone; the rest are answered or offered.
+        escalate = mass >= escalate_at
+        margin = min(0.0, round(_worst_margin(escalate, masks), 6)) if masks else 0.0
+        rest = ~escalate & ~decline
+        fixed = (_COST_TABLE[truth[escalate], 2].sum() + WRONG_QUEUE * wrong_queue[escalate].sum()
+                 + _COST_TABLE[truth[~escalate & decline], 3].sum() + _COST_TABLE[truth[rest], 0].sum())
+        offer_at = _offer_grid(float(escalate_at))
+        offered = ((top[rest] == _PROCESS)[:, None, None] | (mass[rest][:, None, None] >= offer_at[None, :, None])
+                   | (probs[rest, _PROCESS][:, None, None] >= process_at[None, None, :]))
+        extra = _COST_TABLE[truth[rest], 1] - _COST_TABLE[truth[rest], 0]
+        costs = (fixed + np.tensordot(extra, offered, axes=1)) / len(truth)
+        for i, o in enumerate(offer_at):
+            for j, po in enumerate(process_at):
+                point = OperatingPoint(float(escalate_at), float(o), float(po))
+                scored.append(((-margin, round(float(costs[i, j]), 6), -float(escalate_at) - float(o) - float(po)), point))
     key, point = min(scored, key=lambda item: item[0])
     return point, key[1]

@@ -49,7 +49,7 @@ class Router:
         self._label_of = np.array([LABELS.index(c.split(":")[0]) for c in self.classes])
         self._summed = np.zeros((len(self.classes), len(LABELS)), dtype=np.float32)  # fine -> label
         self._summed[np.arange(len(self.classes)), self._label_of] = 1.0
-        self.point = OperatingPoint(weights.escalate_at, weights.offer_at)
+        self.point = weights.point
         self.signal_names = tuple(weights.meta.get("signals") or SIGNAL_NAMES)
         # Also route each request sentence of a longer message alone, keeping the most request-like reading.
         self.sentence_max = bool((weights.meta.get("config") or {}).get("sentence_max"))
@@ -101,13 +101,15 @@ class Router:
             return s_fine[best], s_labels[best]
         return fine, labels
 
-    def _route(self, fine: np.ndarray, labels: np.ndarray, action: str, request: int) -> Route:
-        reason = LABELS[request] if action in ("escalate", "offer") else None
+    def _route(self, fine: np.ndarray, labels: np.ndarray, action: str, index: int) -> Route:
         top = int(np.argmax(labels))
-        if action == "offer" and LABELS[top] == "process_question":
+        if action == "offer" and LABELS[index] == "process_question":
             # A process question offers the hand-off it is about: its own most probable kind.
-            mine = np.flatnonzero(self._label_of == top)
-            reason = self.classes[int(mine[np.argmax(fine[mine])])].partition(":")[2] or reason
+            mine = np.flatnonzero(self._label_of == index)
+            kind_of_process = self.classes[int(mine[np.argmax(fine[mine])])].partition(":")[2]
+            reason = kind_of_process or LABELS[self._requests[np.argmax(labels[self._requests])]]
+        else:
+            reason = LABELS[index] if action in ("escalate", "offer") else None
         kind = None
         if reason:
             mine = np.flatnonzero(self._label_of == LABELS.index(reason))

@@ -1,0 +1,125 @@
+"""The third threshold (offer when a process question is likely, not only when it is the top label) and the
+features that tell a question about a procedure from the request itself."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.understanding import artifact
+from bot.understanding import train as training
+from bot.understanding.corpus import LABELS
+from bot.understanding.features import CODE_VERSION, clause_starts, ngrams, signals
+from bot.understanding.policy import OperatingPoint, choose_operating_point, decide_all, decide_index, total_cost
+from bot.understanding.router import Router
+
+BUNDLED = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def row(**p: float) -> np.ndarray:
+    out = np.zeros(len(LABELS))
+    for label, value in p.items():
+        out[LABELS.index(label)] = value
+    return out
+
+
+# "can I withdraw consent later?": most likely a policy question, quite possibly a question about the procedure.
+HALF_PROCESS = row(question=0.6, process_question=0.3, data_request=0.06, off_topic=0.04)
+
+
+def test_a_likely_process_question_that_is_not_the_top_label_is_answered_with_the_offer():
+    action, index = decide_index(HALF_PROCESS, OperatingPoint(0.3, 0.1, offer_process_at=0.25))
+    assert (action, LABELS[index]) == ("offer", "process_question")
+    # Below the threshold, or with the two-threshold rule (1.0, what older artifacts mean): answered only.
+    assert decide_index(HALF_PROCESS, OperatingPoint(0.3, 0.1, offer_process_at=0.35))[0] == "answer"
+    assert decide_index(HALF_PROCESS, OperatingPoint(0.3, 0.1))[0] == "answer"
+
+
+def test_the_process_threshold_never_overrides_an_escalation_or_a_decline():
+    request_like = row(question=0.1, process_question=0.45, data_request=0.45)
+    assert decide_index(request_like, OperatingPoint(0.3, 0.1, 0.2))[0] == "escalate"
+    injection = row(instruction=0.6, process_question=0.3, question=0.1)
+    assert decide_index(injection, OperatingPoint(0.3, 0.1, 0.2))[0] == "decline"
+
+
+def test_decide_all_agrees_with_decide_index_row_by_row():
+    rng = np.random.default_rng(1)
+    probs = rng.dirichlet(np.full(len(LABELS), 0.4), size=500)
+    for point in (OperatingPoint(0.3, 0.06, 0.3), OperatingPoint(0.5, 0.2), OperatingPoint(0.25, 0.1, 0.1)):
+        actions, indices = decide_all(probs, point)
+        for p, a, i in zip(probs, actions, indices):
+            action, index = decide_index(p, point)
+            assert (["answer", "offer", "escalate", "decline"][a], int(i)) == (action, index)
+
+
+def test_the_process_threshold_is_chosen_on_the_costs_and_reported_at_its_own_cost():
+    # Process questions the model ranks second (P 0.35 behind a question's 0.55) and plain questions with a
+    # little process probability: offering the first costs less (a missed offer costs 3, a needless one 1).
+    probs, labels = [], []
+    for _ in range(100):
+        probs.append(row(question=0.55, process_question=0.35, data_request=0.1)), labels.append("process_question")
+    for p in np.linspace(0.0, 0.2, 300):
+        probs.append(row(question=0.95 - p, process_question=p, data_request=0.05)), labels.append("question")
+    for _ in range(50):
+        probs.append(row(data_request=0.9, question=0.1)), labels.append("data_request")
+    probs = np.array(probs)
+    point, cost = choose_operating_point(probs, labels)
+    assert 0.2 < point.offer_process_at <= 0.35
+    assert cost == round(total_cost(probs, labels, point), 6)  # the vectorised search costs what decide_all does
+    assert cost < total_cost(probs, labels, OperatingPoint(point.escalate_at, point.offer_at, 1.0))
+
+
+def _router(tmp_path, offer_process_at: float) -> Router:
+    rng = np.random.default_rng(3)
+    texts = ["how do i report phishing?", "do you keep my chats", "delete my data", "someone logged in as me"] * 20
+    y = np.array(["process_question:security", "question", "data_request:deletion", "security:account_compromise"] * 20)
+    vectors = rng.normal(size=(len(texts), 384)).astype(np.float32)
+    fitted = training.fit(training.design(texts, vectors, training.Config()), y, config=training.Config())
+    meta = {"corpus_sha256": "x", "embedding_model": BUNDLED, "code_version": CODE_VERSION,
+            **training.serving_meta(training.Config())}
+    weights = artifact.RouterWeights([str(c) for c in fitted.classes_], fitted.model.coef_, fitted.model.intercept_,
+                                     fitted.mean, fitted.scale, 1.0, 0.99, 0.98, meta, offer_process_at=offer_process_at)
+    artifact.save(weights, tmp_path / "r.npz")
+    return Router(artifact.load(tmp_path / "r.npz"))
+
+
+def test_the_offer_for_a_likely_process_question_names_the_hand_off_it_is_about(tmp_path):
+    router = _router(tmp_path, offer_process_at=0.0)  # every answerable message is offered as a process question
+    assert router.point.offer_process_at == 0.0  # saved and loaded with the artifact
+    route = router.route("do you keep my chats", np.zeros(384, dtype=np.float32))
+    assert route.action == "offer" and route.label != "process_question"
+    assert (route.offer, route.kind) == ("security", "account_compromise")  # the process question's kind, not the top request
+    assert _router(tmp_path, offer_process_at=1.0).route("do you keep my chats", np.zeros(384, dtype=np.float32)).offer is None
+
+
+def test_an_artifact_saved_with_two_thresholds_loads_with_the_two_threshold_rule(tmp_path):
+    weights = artifact.load(artifact.SHIPPED)
+    old = tmp_path / "old.npz"
+    with np.load(artifact.SHIPPED, allow_pickle=False) as data:
+        saved = {k: data[k] for k in data.files}
+    saved["numbers"] = saved["numbers"][:3]
+    np.savez(old, **saved)
+    loaded = artifact.load(old)
+    assert loaded.offer_process_at == 1.0 and (loaded.escalate_at, loaded.offer_at) == (weights.escalate_at, weights.offer_at)
+
+
+def test_clause_starts_carry_the_mood_after_greetings():
+    assert clause_starts("hey team, do you sell my data?") == ["do", "do you"]
+    assert clause_starts("Hi! Delete my account. Thanks") == ["delete", "delete my", "thanks"]
+    assert clause_starts("ok so how do i get a copy") == ["how", "how do"]
+    # The same words in another order: a question and a request, told apart by their clause starts.
+    question, request = "do you delete my data when I ask", "delete my data when I ask, do you"
+    assert ngrams(question, ("words",)) == ngrams(request, ("words",))
+    assert ngrams(question, ("starts",)) == {"s do", "s do you"} != ngrams(request, ("starts",))
+
+
+def test_the_procedure_signal_fires_on_questions_about_how_and_not_on_the_request():
+    procedure = ("procedure",)
+    for text in ["If I wanted to withdraw my consent, what would I have to do?",
+                 "hypothetically, could I get everything you hold on me",
+                 "any docs on erasure requests?", "What's involved in correcting my details?",
+                 "How I can change my wrong name in your system?", "delete account how",
+                 "Please let me know to whom a request under Article 17 GDPR should be addressed."]:
+        assert signals(text, procedure)[0] == 1.0, text
+    for text in ["Delete my account and everything in it.", "I want a copy of my data", "do you sell my data?",
+                 "how long do you keep my chats?"]:
+        assert signals(text, procedure)[0] == 0.0, text
