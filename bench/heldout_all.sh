@@ -1,10 +1,10 @@
 #!/bin/sh
 # Every held-out figure of one set, in one run: the router, the Kimss questions and the conversations.
-#     bench/heldout_all.sh v3        (v1: the files at tests/heldout/, v2/v3: tests/heldout/<set>/)
+#     bench/heldout_all.sh v3        (v1: the files at tests/heldout/, v2-v4: tests/heldout/<set>/)
 # Held-out sets are only reported, never used to choose anything (tests/heldout/README.md).
 set -eu
 cd "$(dirname "$0")/.."
-SET=${1:?usage: bench/heldout_all.sh v1|v2|v3}
+SET=${1:?usage: bench/heldout_all.sh v1|v2|v3|v4}
 if [ "$SET" = v1 ]; then DIR=tests/heldout; else DIR=tests/heldout/$SET; fi
 PY=${PYTHON:-.venv/bin/python}
 echo "== router ($DIR/router.jsonl)"

@@ -1,7 +1,7 @@
 """Readers for the held-out sets (tests/heldout/). Benches import these; nothing trains on them.
 
-Three sets, each written in its own blind pass: `v1` (this directory), `v2` (tests/heldout/v2/) and `v3`
-(tests/heldout/v3/), each written later by a writer who had not seen the earlier sets, the code or any
+Four sets, each written in its own blind pass: `v1` (this directory), `v2` (tests/heldout/v2/), `v3`
+(tests/heldout/v3/) and `v4` (tests/heldout/v4/), each written later by a writer who had not seen the earlier sets, the code or any
 training data.
 """
 import json
@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).parent
-SETS = {"v1": HERE, "v2": HERE / "v2", "v3": HERE / "v3"}
+SETS = {"v1": HERE, "v2": HERE / "v2", "v3": HERE / "v3", "v4": HERE / "v4"}
 
 
 def router_items(version: str = "v1") -> list[dict]:
