@@ -117,14 +117,18 @@ def cost(true_label: str, action: str, reason: str) -> float:
     return COSTS[true_label][action] + extra
 
 
-def decide_all(probs: np.ndarray, point: OperatingPoint) -> tuple[np.ndarray, np.ndarray]:
-    """`decide_index` for every row at once: (action index into ACTIONS, label index)."""
+def decide_all(probs: np.ndarray, point: OperatingPoint,
+               forced: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """`decide_index` for every row at once: (action index into ACTIONS, label index). `forced`: rows
+    the assistant escalates whatever the router says (a message in another language, bot/language.py)."""
     mass = probs[:, _REQUEST_INDEX].sum(axis=1)
     request = _REQUEST_INDEX[np.argmax(probs[:, _REQUEST_INDEX], axis=1)]
     top = np.argmax(probs, axis=1)
     decline = np.isin(top, [_LABEL_INDEX[d] for d in DECLINE_LABELS])
     process = (top == _PROCESS) | (probs[:, _PROCESS] >= point.offer_process_at)
     escalate = mass >= point.escalate_at
+    if forced is not None:
+        escalate = escalate | forced
     action = np.where(escalate, 2, np.where(decline, 3, np.where(process | (mass >= point.offer_at), 1, 0)))
     return action, np.where(~escalate & ~decline & process, _PROCESS, request)
 
@@ -145,6 +149,11 @@ def total_cost(probs: np.ndarray, labels: list[str], point: OperatingPoint, deci
 # each label are escalated at least this often, then takes the cheapest. The worst author, not the mean,
 # is the proxy for a writer the corpus has never seen.
 RECALL_FLOORS: dict[str, float] = {"data_request": 0.97, "security": 0.97, "user_request": 0.95}
+# The issue's other target: at most this share of plain questions handed to a person (the mean over the
+# authors, as the CV figures report it). Among the points meeting every recall floor, the points that also
+# keep under it come first; the cost matrix alone would escalate more (a missed request costs ten
+# escalated questions), which a reader of the answers sees as a bot that will not answer.
+QUESTION_ESCALATION_CEILING = 0.05
 
 
 ESCALATE_GRID = np.round(np.arange(0.20, 0.96, 0.025), 3)
@@ -173,12 +182,18 @@ def _worst_margin(escalated: np.ndarray, masks) -> float:
 
 
 def choose_operating_point(probs: np.ndarray, labels: list[str], groups: np.ndarray | None = None,
-                           floors: dict[str, float] = RECALL_FLOORS) -> tuple[OperatingPoint, float]:
+                           floors: dict[str, float] = RECALL_FLOORS,
+                           forced: np.ndarray | None = None) -> tuple[OperatingPoint, float]:
     """The grid point with the lowest mean cost on (out-of-fold) probabilities; ties go to fewer hand-offs.
     With `groups`: among the points meeting every floor for every group (if none does, the points with
-    the best worst margin)."""
+    the best worst margin); then the points keeping questions escalated under QUESTION_ESCALATION_CEILING,
+    when any does. `forced`: the rows the assistant escalates whatever the router says (messages in another
+    language): the point is chosen on what the assistant does, router and guard together."""
     masks = _floor_masks(labels, groups, floors) if groups is not None else []
     truth = np.array([_LABEL_INDEX[label] for label in labels])
+    question_masks = ([(groups == g) & (truth == _LABEL_INDEX["question"]) for g in np.unique(groups)]
+                      if groups is not None else [truth == _LABEL_INDEX["question"]])
+    question_masks = [rows for rows in question_masks if rows.any()]
     mass = probs[:, _REQUEST_INDEX].sum(axis=1)
     request = _REQUEST_INDEX[np.argmax(probs[:, _REQUEST_INDEX], axis=1)]
     top = np.argmax(probs, axis=1)
@@ -186,11 +201,14 @@ def choose_operating_point(probs: np.ndarray, labels: list[str], groups: np.ndar
     wrong_queue = np.isin(truth, _REQUEST_INDEX) & (request != truth)
     process_at = np.array(OFFER_PROCESS_GRID)
     scored = []
+    always = np.zeros(len(truth), dtype=bool) if forced is None else forced
     for escalate_at in ESCALATE_GRID:
         # decide_all over the whole (offer_at × offer_process_at) grid at once: what is escalated or
         # declined, hence the recall margin, depends on escalate_at alone; the rest are answered or offered.
-        escalate = mass >= escalate_at
+        escalate = (mass >= escalate_at) | always
         margin = min(0.0, round(_worst_margin(escalate, masks), 6)) if masks else 0.0
+        questions_escalated = float(np.mean([escalate[rows].mean() for rows in question_masks])) if question_masks else 0.0
+        over = round(max(0.0, questions_escalated - QUESTION_ESCALATION_CEILING), 6)
         rest = ~escalate & ~decline
         fixed = (_COST_TABLE[truth[escalate], 2].sum() + WRONG_QUEUE * wrong_queue[escalate].sum()
                  + _COST_TABLE[truth[~escalate & decline], 3].sum() + _COST_TABLE[truth[rest], 0].sum())
@@ -202,6 +220,7 @@ def choose_operating_point(probs: np.ndarray, labels: list[str], groups: np.ndar
         for i, o in enumerate(offer_at):
             for j, po in enumerate(process_at):
                 point = OperatingPoint(float(escalate_at), float(o), float(po))
-                scored.append(((-margin, round(float(costs[i, j]), 6), -float(escalate_at) - float(o) - float(po)), point))
+                scored.append(((-margin, over, round(float(costs[i, j]), 6), -float(escalate_at) - float(o) - float(po)),
+                               point))
     key, point = min(scored, key=lambda item: item[0])
-    return point, key[1]
+    return point, key[2]

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.language import looks_foreign
 from bot.understanding import artifact, validation
 from bot.understanding.corpus import LABELS, REQUEST_LABELS, Example, corpus_hash
 from bot.understanding.features import CODE_VERSION, SIGNAL_NAMES, feature_matrix, ngram_matrix
@@ -275,17 +276,25 @@ def validate(examples: list[Example], x: Design, folds: validation.Folds, config
         groups = None
         if config.point_criterion == "worst_author" and folds.kind == "author":
             groups = np.array([e.cv_author or "" for e in examples])  # public questions: one group, no requests
-        point, mean_cost = choose_operating_point(probs, top, groups)
+        point, mean_cost = choose_operating_point(probs, top, groups, forced=guarded(examples))
     else:
         mean_cost = total_cost(probs, top, point)
     return Validated(folds, oof, classes, temperature, probs, point, mean_cost)
+
+
+def guarded(examples: list[Example]) -> np.ndarray:
+    """The lines the assistant hands to a person whatever the router says: written in another language
+    (bot/language.py; Assistant.ask). The operating point is chosen, and the CV figures are reported, on
+    what the assistant does with a message, the router and this guard together."""
+    return np.array([looks_foreign(e.text) for e in examples], dtype=bool)
 
 
 def report(examples: list[Example], v: Validated) -> dict:
     """Figures per fold and their spread: per held-out author (their own lines) for author folds."""
     top = [e.label for e in examples]
     if v.folds.kind == "author":
-        out = validation.fold_figures(v.probs, top, v.folds, v.point, validation.author_rows(examples, v.folds))
+        out = validation.fold_figures(v.probs, top, v.folds, v.point, validation.author_rows(examples, v.folds),
+                                      forced=guarded(examples))
         public = validation.public_rows(examples)
         if public.any():
             out["public_questions"] = {k: round(val, 4) for k, val in validation.figures(

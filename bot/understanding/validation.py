@@ -99,11 +99,13 @@ def cross_validate(x, fine: list[str], folds: Folds, fit, logits, weight: np.nda
     return oof
 
 
-def figures(probs: np.ndarray, top: list[str], point: OperatingPoint) -> dict[str, float]:
-    """Per label precision/recall of the most probable label, and the decisions at `point`."""
+def figures(probs: np.ndarray, top: list[str], point: OperatingPoint,
+            forced: np.ndarray | None = None) -> dict[str, float]:
+    """Per label precision/recall of the most probable label, and the decisions at `point` (`forced`:
+    rows escalated whatever the router says, as `policy.decide_all`)."""
     truth = np.array(top)
     predicted = np.array(LABELS)[np.argmax(probs, axis=1)]
-    actions = np.array(ACTIONS)[decide_all(probs, point)[0]]
+    actions = np.array(ACTIONS)[decide_all(probs, point, forced)[0]]
     out: dict[str, float] = {}
     for label in LABELS:
         t, p = truth == label, predicted == label
@@ -125,7 +127,7 @@ def figures(probs: np.ndarray, top: list[str], point: OperatingPoint) -> dict[st
 
 
 def fold_figures(probs: np.ndarray, top: list[str], folds: Folds, point: OperatingPoint,
-                 rows_of_fold=None) -> dict:
+                 rows_of_fold=None, forced: np.ndarray | None = None) -> dict:
     """`figures` per fold, then mean, std, min and max across folds. `rows_of_fold(n) -> bool mask` picks
     which of a fold's lines count (default: all of them)."""
     per_fold: dict[str, list[float]] = {}
@@ -134,7 +136,8 @@ def fold_figures(probs: np.ndarray, top: list[str], folds: Folds, point: Operati
         rows = folds.index == n if rows_of_fold is None else rows_of_fold(n)
         if not rows.any():
             continue
-        found = figures(probs[rows], [t for t, r in zip(top, rows) if r], point)
+        found = figures(probs[rows], [t for t, r in zip(top, rows) if r], point,
+                        None if forced is None else forced[rows])
         by_fold[name] = {k: round(v, 4) for k, v in found.items()}
         for k, v in found.items():
             per_fold.setdefault(k, []).append(v)

@@ -123,3 +123,37 @@ def test_the_procedure_signal_fires_on_questions_about_how_and_not_on_the_reques
     for text in ["Delete my account and everything in it.", "I want a copy of my data", "do you sell my data?",
                  "how long do you keep my chats?"]:
         assert signals(text, procedure)[0] == 0.0, text
+
+
+def test_the_operating_point_is_chosen_on_what_the_assistant_does_with_other_language_messages():
+    # Two authors. Each has a data request the router half-sees (0.3) and one it misses (0.05, in another
+    # language, which bot/language.py hands to a person anyway), and questions with some request mass.
+    requests = [row(data_request=0.3, question=0.7), row(data_request=0.05, question=0.95)]
+    questions = [row(question=0.75, data_request=0.25), row(question=0.9, data_request=0.1)] * 3
+    probs = np.array((requests + questions) * 2)
+    labels = (["data_request"] * 2 + ["question"] * 6) * 2
+    groups = np.array(["a"] * 8 + ["b"] * 8)
+    foreign = np.array(([False, True] + [False] * 6) * 2)
+    guarded, _ = choose_operating_point(probs, labels, groups, forced=foreign)
+    escalated = decide_all(probs, guarded, foreign)[0] == 2
+    assert escalated[[0, 1, 8, 9]].all()  # every request handed to a person, the foreign one by the guard
+    assert not escalated[np.array(labels) == "question"].any()  # and no question
+    # Without the guard in the choice, the router's own decisions miss the foreign request.
+    assert not (decide_all(probs, guarded)[0] == 2)[1]
+
+
+def test_among_points_meeting_the_floors_those_under_the_question_ceiling_come_first(monkeypatch):
+    # 200 clear requests and 4 that look like the 6 questions (request mass 0.3). Leaving those 4 to the
+    # offer still meets every author's floor (100/102 > 0.97); the cost matrix alone would rather escalate
+    # all 10 (4 requests only offered cost more than 6 escalated questions), the ceiling keeps the questions.
+    probs = np.array([row(data_request=0.6, question=0.4)] * 200 + [row(question=0.7, data_request=0.3)] * 10)
+    labels = ["data_request"] * 204 + ["question"] * 6
+    groups = np.array(["a", "b"] * 105)
+    point, _ = choose_operating_point(probs, labels, groups)
+    escalated = decide_all(probs, point)[0] == 2
+    assert escalated[:200].all() and not escalated[204:].any()
+    from bot.understanding import policy
+
+    monkeypatch.setattr(policy, "QUESTION_ESCALATION_CEILING", 1.0)
+    point, _ = choose_operating_point(probs, labels, groups)
+    assert (decide_all(probs, point)[0] == 2)[204:].all()  # the cost matrix alone escalates the questions
