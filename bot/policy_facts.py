@@ -40,10 +40,15 @@ PATTERNS = {
 }
 
 
+# Searched on every ask: in the lower-cased question without re.I (the patterns are lower case).
+_PATTERNS_LOWER = {kind: re.compile(pattern.pattern, pattern.flags & ~re.I) for kind, pattern in PATTERNS.items()}
+
+
 def kind_of(question: str) -> str | None:
     """Which fact about the documents the question asks for, if it asks for one."""
-    for kind, pattern in PATTERNS.items():
-        if pattern.search(question):
+    lowered = question.lower()
+    for kind, pattern in _PATTERNS_LOWER.items():
+        if pattern.search(lowered):
             return kind
     return None
 

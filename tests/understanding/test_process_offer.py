@@ -157,3 +157,19 @@ def test_among_points_meeting_the_floors_those_under_the_question_ceiling_come_f
     monkeypatch.setattr(policy, "QUESTION_ESCALATION_CEILING", 1.0)
     point, _ = choose_operating_point(probs, labels, groups)
     assert (decide_all(probs, point)[0] == 2)[204:].all()  # the cost matrix alone escalates the questions
+
+
+def test_signals_and_policy_facts_find_the_same_in_the_lowered_text_as_with_re_i():
+    import re
+
+    from bot import policy_facts
+    from bot.understanding.corpus import load_corpus
+    from bot.understanding.features import SIGNALS
+
+    texts = [e.text for e in load_corpus()[::5]]
+    texts += [t.upper() for t in texts[:300]] + ["WHEN WAS THE POLICY LAST UPDATED?", "Art. 15 GDPR DSAR", "İstanbul’s"]
+    for text in texts:
+        plain = text.replace("’", "'")
+        assert signals(text).tolist() == [1.0 if SIGNALS[n].search(plain) else 0.0 for n in SIGNALS]
+        expected = next((k for k, p in policy_facts.PATTERNS.items() if re.compile(p.pattern, re.I).search(text)), None)
+        assert policy_facts.kind_of(text) == expected
