@@ -260,6 +260,7 @@ class Validated:
     probs: np.ndarray  # (lines × LABELS), calibrated
     point: OperatingPoint
     mean_cost: float
+    guarded: np.ndarray  # the lines the language guard hands to a person (`guarded`)
 
 
 def validate(examples: list[Example], x: Design, folds: validation.Folds, config: Config = CONFIG,
@@ -272,14 +273,15 @@ def validate(examples: list[Example], x: Design, folds: validation.Folds, config
     classes = sorted(set(fine))
     temperature = fit_temperature(oof, classes, fine)
     probs = label_probabilities(softmax(oof, temperature), classes)
+    foreign = guarded(examples)
     if point is None:
         groups = None
         if config.point_criterion == "worst_author" and folds.kind == "author":
             groups = np.array([e.cv_author or "" for e in examples])  # public questions: one group, no requests
-        point, mean_cost = choose_operating_point(probs, top, groups, forced=guarded(examples))
+        point, mean_cost = choose_operating_point(probs, top, groups, forced=foreign)
     else:
         mean_cost = total_cost(probs, top, point)
-    return Validated(folds, oof, classes, temperature, probs, point, mean_cost)
+    return Validated(folds, oof, classes, temperature, probs, point, mean_cost, foreign)
 
 
 def guarded(examples: list[Example]) -> np.ndarray:
@@ -294,7 +296,7 @@ def report(examples: list[Example], v: Validated) -> dict:
     top = [e.label for e in examples]
     if v.folds.kind == "author":
         out = validation.fold_figures(v.probs, top, v.folds, v.point, validation.author_rows(examples, v.folds),
-                                      forced=guarded(examples))
+                                      forced=v.guarded)
         public = validation.public_rows(examples)
         if public.any():
             out["public_questions"] = {k: round(val, 4) for k, val in validation.figures(
