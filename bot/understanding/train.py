@@ -13,7 +13,9 @@
 5. Operating point: the (escalate_at, offer_at, offer_process_at) triple minimising the cost matrix
    (policy.py) on the calibrated out-of-fold probabilities, among the triples where every held-out
    author's requests meet policy.RECALL_FLOORS (`point_criterion = "worst_author"`; when no triple
-   does, those with the best worst margin). The held-out set plays no part.
+   does, those with the best worst margin), and among those the ones keeping questions escalated under
+   policy.QUESTION_ESCALATION_CEILING when any does. Decisions are the assistant's: lines the language guard
+   hands to a person (`guarded`) count as escalated. The held-out set plays no part.
 6. The final model on every line, saved with its provenance and the cross-validated figures.
 
 `CONFIG` (C, signal weight, n-grams) was chosen by the mean cost on author-grouped out-of-fold
@@ -300,9 +302,9 @@ def report(examples: list[Example], v: Validated) -> dict:
         public = validation.public_rows(examples)
         if public.any():
             out["public_questions"] = {k: round(val, 4) for k, val in validation.figures(
-                v.probs[public], [t for t, p in zip(top, public) if p], v.point).items()}
+                v.probs[public], [t for t, p in zip(top, public) if p], v.point, v.guarded[public]).items()}
     else:
-        out = validation.fold_figures(v.probs, top, v.folds, v.point)
+        out = validation.fold_figures(v.probs, top, v.folds, v.point, forced=v.guarded)
     out.update({"split": v.folds.kind, "mean_cost": round(v.mean_cost, 4), "temperature": v.temperature,
                 "escalate_at": v.point.escalate_at, "offer_at": v.point.offer_at,
                 "offer_process_at": v.point.offer_process_at})
