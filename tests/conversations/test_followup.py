@@ -63,6 +63,9 @@ def test_a_prepositional_fragment_continues_the_previous_question():
     assert rewrite("and for customers?", "What do you do with my chat logs?") == \
         "What do you do with my chat logs for customers?"
     assert rewrite("and in transit?", "How does Kimss protect our data?") == "How does Kimss protect our data in transit?"
+    # "what about <a prepositional phrase>" continues too: no noun to swap ("Is rest … encrypted?")
+    assert rewrite("what about at rest?", "Is my chat history encrypted?") == "Is my chat history encrypted at rest?"
+    assert rewrite("how about in the EU?", "Do you keep my files?") == "Do you keep my files in the EU?"
     # the same preposition's phrase is replaced, not doubled
     assert rewrite("and for preventing misuse?", "Do you use my data for billing?") == \
         "Do you use my data for preventing misuse?"
