@@ -143,6 +143,17 @@ class Assistant:
             # section below, and still carries the offer. A fact the policy does not state ("what phone
             # number…?") is said to be missing (below), with the offer, rather than answered from Contact.
             answer = self._escalation(question, audience, route.reason, hits, framing=False, verdict=verdict)
+            if answer.citations and not verdict.covered and not followup:
+                # The policy says where to go but not what was asked ("is there a fee for a data request?",
+                # "how do you verify my identity?"): `covered` keeps its meaning — the verifier's — and the
+                # answer names the gap and quotes the Contact section, with the offer. Leave-one-author-out
+                # end to end (bench/kimss_end_to_end.py): see README, Learned ranking. Not for a rewritten
+                # follow-up: the verifier reads the rewrite ("a request to delete stuff about privacy
+                # question?"), not a question a person wrote, and turned away 6 the Contact section answers
+                # in the training conversations (bench/eval_followup.py) for 1 it got right.
+                return replace(self._not_covered(question, audience, replace(verdict, related=True),
+                                                 self._contact_section(route.reason, audience), loaded),
+                               offer=route.offer)
             if answer.citations:
                 return replace(answer, escalation=None, offer=route.offer)
         if not verdict.covered:

@@ -64,18 +64,30 @@ def test_the_odds_rule_is_the_stated_cost_ratio():
     assert not question.sure_process_question  # only a process question's own route takes the branch
 
 
-def test_an_unsure_process_question_the_policy_does_not_otherwise_cover_still_gets_the_contact_section(
+def test_an_unsure_process_question_the_policy_does_not_otherwise_cover_quotes_the_contact_section_as_related(
         ask_routed, shipped_assistant):
     from bot import coverage
 
-    # Retrieval finds no section answering it: the Contact section (how to reach a person) beats "not covered".
+    # Retrieval finds no section answering it: the answer quotes what the policy says about reaching a person
+    # (the Contact section) with the offer, and says the policy does not answer the question itself —
+    # `covered` stays the verifier's verdict rather than turning true because Contact was quoted.
     question = "which form do I use to object to processing"
     loaded = shipped_assistant.retriever.current()
     assert not coverage.judge(loaded, question, shipped_assistant.retriever.search(question, "employee"),
                               "employee").covered
     answer = ask_routed(process_route(0.55, 0.40), question)
     assert answer.citations and answer.citations[0].section == "Contact Information"
-    assert answer.offer == "security" and answer.escalation is None
+    assert not answer.covered and "does not" in answer.answer
+    assert answer.offer == "security" and not answer.escalates
+
+
+def test_a_sure_process_question_asking_what_the_contact_section_does_not_state_is_not_covered(ask_routed):
+    # "Is there a fee?" is about making a request, but the policy states no fee: the Contact section is quoted
+    # as what the policy does say, with the offer, and the answer is not presented as answering the question.
+    answer = ask_routed(process_route(0.95, 0.04), "Is there a fee for a data request?")
+    assert not answer.covered and answer.escalation.reason == "not_covered"
+    assert answer.citations[0].section == "Contact Information" and "does not" in answer.answer
+    assert answer.offer == "security"
 
 
 def test_a_sure_process_question_asking_a_contact_detail_the_policy_lacks_says_it_does_not_say(ask_routed):
