@@ -28,6 +28,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from bot.prefilter import Prefiltered
+
 CODE_VERSION = "router-4"  # router-2: hashed word n-grams beside the embedding and signals; router-3: n-gram
 # blocks (character 3-5-grams, request sentences), each normalised on its own; router-4: the "procedure" and
 # "asks_to_know" signals, clause-start grams
@@ -90,8 +92,10 @@ SIGNAL_NAMES: tuple[str, ...] = tuple(SIGNALS)
 
 
 # Searched on every ask: in the lower-cased message without re.I (every pattern is lower case;
-# tests/understanding/test_process_offer.py checks they agree), at about half the cost.
-_SIGNALS_LOWER = {name: re.compile(pattern.pattern, pattern.flags & ~re.I) for name, pattern in SIGNALS.items()}
+# tests/understanding/test_process_offer.py checks they agree), at about half the cost; a pattern none of
+# whose literals is in the message is not run (bot/prefilter.py).
+_SIGNALS_LOWER = {name: Prefiltered(re.compile(pattern.pattern, pattern.flags & ~re.I))
+                  for name, pattern in SIGNALS.items()}
 
 
 def signals(text: str, names: tuple[str, ...] = SIGNAL_NAMES) -> np.ndarray:

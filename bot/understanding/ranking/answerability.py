@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from bot.lexical import GENERIC_WORDS, QUESTION_CACHE, SYNONYMS, TOPICS, question_tokens, tokenize
+from bot.prefilter import Prefiltered
 from bot.understanding.ranking.features import RANKING_FEATURES
 
 VERIFIER_VERSION = "verifier-features-7"
@@ -132,8 +133,8 @@ _CONCEPTS = [
 _CONCEPT_PATTERNS = [(re.compile(q, re.I), re.compile(t, re.I)) for q, t in _CONCEPTS]
 # The question side is searched on every ask: in the lower-cased question without re.I, which finds the
 # same concepts (the patterns are lower case; tests/test_retrieval_scale.py) at half the cost of 25
-# case-insensitive scans.
-_CONCEPT_ASKS = [re.compile(q) for q, _ in _CONCEPTS]
+# case-insensitive scans; a pattern none of whose literals is in the question is not run (bot/prefilter.py).
+_CONCEPT_ASKS = [Prefiltered(re.compile(q)) for q, _ in _CONCEPTS]
 
 VERIFIER_FEATURES = (
     "ranker_score",  # the ranker's log-odds for the top section
@@ -166,8 +167,8 @@ _OBJECT = re.compile(r"\b(collect|store|keep|record|log|gather|process|access|re
 
 
 # Searched on every ask: in the lower-cased question without re.I (the patterns are lower case), as the
-# concept patterns below.
-_ASKS_LOWER = {kind: re.compile(pattern.pattern) for kind, pattern in _ASKS.items()}
+# concept patterns below, and prefiltered (bot/prefilter.py).
+_ASKS_LOWER = {kind: Prefiltered(re.compile(pattern.pattern)) for kind, pattern in _ASKS.items()}
 
 
 def asked_facts(question: str) -> dict[str, bool]:
