@@ -23,8 +23,8 @@ import numpy as np
 from bot.errors import RouterMismatch
 from bot.understanding import artifact
 from bot.understanding.corpus import LABELS, REQUEST_LABELS, TEAM_FILE, corpus_hash
-from bot.understanding.features import (CODE_VERSION, SIGNAL_NAMES, feature_matrix, feature_vector, ngram_ids,
-                                        request_sentences)
+from bot.understanding.features import (CODE_VERSION, SIGNAL_NAMES, feature_matrix, feature_vector, message_words,
+                                        ngram_ids, request_sentences)
 from bot.understanding.policy import ACTIONS, OperatingPoint, Route, decide_all, decide_index
 
 log = logging.getLogger(__name__)
@@ -61,9 +61,9 @@ class Router:
         if self.ngram_buckets and texts is not None:
             logits = np.atleast_2d(logits)
             for row, text in enumerate(texts):
-                offset = 0
+                offset, words = 0, message_words(text)  # split once for every block
                 for kinds, buckets in self.ngram_blocks:  # each block normalised on its own, as in training
-                    ids = ngram_ids(text, kinds, buckets)
+                    ids = ngram_ids(text, kinds, buckets, words)
                     if len(ids):
                         logits[row] += self._w_ngrams[offset + ids].sum(axis=0) / np.sqrt(len(ids))
                     offset += buckets
