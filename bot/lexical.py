@@ -24,10 +24,13 @@ STOPWORDS = frozenset(
 )
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_SUFFIX_ENDS = frozenset("sngdry")  # the last letters of stem()'s suffixes
 
 
 def stem(word: str) -> str:
     """A deliberately light stemmer: plural and common verb/noun endings only."""
+    if word[-1:] not in _SUFFIX_ENDS:  # most words end in no suffix's letter: skip the twelve tests
+        return word
     for suffix, keep in (("ations", 3), ("ation", 3), ("ings", 3), ("ing", 3), ("ies", 3), ("ied", 3),
                          ("ers", 3), ("er", 4), ("ed", 3), ("es", 4), ("ly", 4), ("s", 3)):
         if word.endswith(suffix) and len(word) - len(suffix) >= keep:
@@ -279,12 +282,12 @@ class UnitWords:
         """Per unit of `rows`: bit g set when it contains a word of group g (`lookup`)."""
         starts = self.offsets[rows]
         lengths = self.offsets[rows + 1] - starts
-        within = np.cumsum(lengths) - lengths  # where each unit's ids start among the gathered ones
+        within = lengths.cumsum() - lengths  # where each unit's ids start among the gathered ones
         total = int(within[-1] + lengths[-1]) if len(rows) else 0
         out = np.zeros(len(rows), dtype=np.uint64)
         if total:
             nonempty = lengths > 0
-            ids = self.ids[np.repeat(starts - within, lengths) + np.arange(total)]
+            ids = self.ids[(starts - within).repeat(lengths) + np.arange(total)]
             out[nonempty] = np.bitwise_or.reduceat(lookup[ids], within[nonempty])
         return out
 

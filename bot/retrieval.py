@@ -92,7 +92,8 @@ class Runs:
 
     def best(self, values: np.ndarray, fill: float) -> np.ndarray:
         """Per section, the best of its rows' `values` (rows x k values give sections x k); `fill` if none."""
-        out = np.full((self.sections,) + values.shape[1:], fill, dtype=np.float32)
+        out = np.empty((self.sections,) + values.shape[1:], dtype=np.float32)
+        out.fill(fill)
         if len(values):
             out[self.run_section] = np.maximum.reduceat(values, self.starts, axis=0)
         return out
@@ -102,11 +103,13 @@ class Runs:
         if keep is None:
             return None, self
         starts, lengths = self.first[keep], self.count[keep]
-        offsets = np.cumsum(lengths) - lengths  # where each kept section's rows start among the kept rows
+        offsets = lengths.cumsum() - lengths  # where each kept section's rows start among the kept rows
         # The concatenation of arange(start, start + length) over the kept sections, without a Python loop.
-        positions = np.repeat(starts - offsets, lengths) + np.arange(int(offsets[-1] + lengths[-1]) if len(keep) else 0)
+        # (Array methods rather than np.repeat/np.cumsum/np.flatnonzero: the same operations without their
+        # Python wrappers, which cost as much as the work on arrays this small.)
+        positions = (starts - offsets).repeat(lengths) + np.arange(int(offsets[-1] + lengths[-1]) if len(keep) else 0)
         present = lengths > 0
-        return positions, Runs(offsets[present], np.flatnonzero(present), np.repeat(np.arange(len(keep)), lengths),
+        return positions, Runs(offsets[present], present.nonzero()[0], np.arange(len(keep)).repeat(lengths),
                                len(keep), offsets, lengths)
 
 
@@ -165,7 +168,7 @@ class Sketch:
         out[:2] = rough[:n].T
         out[2] = bm25[:n]
         if len(self.extra_sections):
-            extra = np.vstack([rough[n:].T, bm25[n:]])
+            extra = np.concatenate([rough[n:].T, bm25[None, n:]])
             best = np.maximum.reduceat(extra, self.extra_starts, axis=1)
             out[:, self.extra_sections] = np.maximum(out[:, self.extra_sections], best)
         return out
@@ -272,7 +275,8 @@ class LoadedIndex:
         cosine and BM25 (a section outside all three is never near the top of the learned ranking, and
         skipping it keeps the per-ask cost flat as the corpus grows). `every_section`: no shortlist (training)."""
         scope = self.scopes[audience]
-        queries = np.column_stack([query_vector, query_vector if adapted_vector is None else adapted_vector])
+        # (dimension x 2), C order, as np.column_stack gives it, without its Python-level loop.
+        queries = np.array((query_vector, query_vector if adapted_vector is None else adapted_vector)).T.copy()
         bm25_chunks = scope.bm25.scores(query_terms(question)) if scope.bm25.size else np.zeros(0, np.float32)
         if scope.sketch is None or every_section:
             bm25_raw, keep = scope.chunk_runs.best(bm25_chunks, 0.0), None
@@ -303,7 +307,8 @@ class LoadedIndex:
         has_sentences = self.sentence_count[sections] > 0
         sentence_cosine = np.where(has_sentences, sentence_cosine, chunk_cosine)
         second = np.where(self.sentence_count[sections] > 1, second, sentence_cosine)
-        quote_scores = np.full(len(self.sentences), -np.inf, dtype=np.float32)
+        quote_scores = np.empty(len(self.sentences), dtype=np.float32)
+        quote_scores.fill(-np.inf)
         quote_scores[sentence_rows] = sentence_cos + QUOTE_COVERAGE_WEIGHT * sentence_share
 
         question_practice = practices.distribution(self.prototypes @ query_vector)
@@ -367,7 +372,7 @@ class LoadedIndex:
         lengths = [len(rows) for rows in parts]
         rows = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
         values = found.sentence_scores[rows]
-        ranked = np.lexsort((-values, np.repeat(np.arange(len(parts)), lengths)))
+        ranked = np.lexsort((-values, np.arange(len(parts)).repeat(lengths)))
         ranked_rows, ranked_values = rows[ranked].tolist(), values[ranked].tolist()
         hits, start = [], 0
         for i, section, length in zip(order, sections, lengths):
@@ -474,15 +479,15 @@ def shortlist(signals: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray | None:
         return None
     kept = np.zeros(signals.shape[1], dtype=bool)  # a mask, not np.unique: sorted positions, faster
     for row, size in zip(signals, sizes):
-        kept[np.argpartition(-row, size - 1)[:size]] = True
-    return np.flatnonzero(kept)
+        kept[(-row).argpartition(size - 1)[:size]] = True
+    return kept.nonzero()[0]
 
 
 def top_order(scores: np.ndarray, limit: int | None) -> np.ndarray:
     """Indexes of the `limit` highest scores, best first (ties in index order): a partial sort."""
     if limit is None or limit >= len(scores):
-        return np.argsort(-scores, kind="stable")
-    top = np.argpartition(-scores, limit - 1)[:limit]
+        return (-scores).argsort(kind="stable")
+    top = (-scores).argpartition(limit - 1)[:limit]
     return top[np.lexsort((top, -scores[top]))]
 
 
