@@ -152,6 +152,24 @@ def practice_categories(text: str) -> list[frozenset[str]]:
     return [group for group in PRACTICE_CATEGORIES if group & tokens]
 
 
+# The word groups that do not depend on the question: the practice categories, then every topic group.
+# Which of them each section has words of is computed once per loaded index (bot/retrieval.py), so an
+# ask reads the question's categories and topics as bits (`fixed_group_bits`) instead of looking their
+# words up in every scored section.
+TOPIC_GROUPS: list[frozenset[str]] = sorted(set(TOPICS.values()), key=sorted)
+FIXED_GROUPS: list[frozenset[str]] = PRACTICE_CATEGORIES + TOPIC_GROUPS
+_TOPIC_BIT = {group: len(PRACTICE_CATEGORIES) + i for i, group in enumerate(TOPIC_GROUPS)}
+
+
+def fixed_group_bits(text: str) -> tuple[int, int, int, int]:
+    """(bits, count) of the question's practice categories (`practice_categories`) and of its topics
+    (`topic_groups`), as bits of FIXED_GROUPS."""
+    tokens = set(question_tokens(text))
+    practices = [c for c, group in enumerate(PRACTICE_CATEGORIES) if group & tokens]
+    topics = {_TOPIC_BIT[TOPICS[t]] for t in tokens if t in TOPICS}
+    return sum(1 << c for c in practices), len(practices), sum(1 << b for b in topics), len(topics)
+
+
 class BM25:
     """Okapi BM25 over a fixed list of token lists (k1=1.2, b=0.75), scored with numpy postings."""
 
@@ -317,3 +335,15 @@ def missing_of(matches: np.ndarray, first: int, count: int) -> np.ndarray:
     for g in range(first, first + count):
         np.subtract(out, np.float32(1.0), out=out, where=_has(matches, g))
     return out
+
+
+# `share_of` and `missing_of` of groups given as bits (`fixed_group_bits`): a count of whole matches,
+# hence the same float32 numbers.
+def share_of_bits(unit_bits: np.ndarray, bits: int, count: int) -> np.ndarray:
+    if not count:
+        return np.zeros(len(unit_bits), dtype=np.float32)
+    return np.bitwise_count(unit_bits & np.uint64(bits)).astype(np.float32) / count
+
+
+def missing_of_bits(unit_bits: np.ndarray, bits: int, count: int) -> np.ndarray:
+    return np.float32(count) - np.bitwise_count(unit_bits & np.uint64(bits)).astype(np.float32)

@@ -22,8 +22,9 @@ from chromadb.errors import NotFoundError
 
 from bot import practices
 from bot.errors import IndexNotBuilt, ModelMismatch
-from bot.lexical import (MAX_GROUPS, BM25, TermIndex, UnitWords, coverage_of, missing_of, own_terms,
-                         practice_categories, query_terms, share_of, tokenize, topic_groups)
+from bot.lexical import (FIXED_GROUPS, MAX_GROUPS, BM25, TermIndex, UnitWords, coverage_of, fixed_group_bits,
+                         missing_of_bits, own_terms, practice_categories, query_terms, share_of_bits, tokenize,
+                         topic_groups)
 from bot.quoting import SentenceLayout
 from bot.understanding.ranking import answerability
 from bot.understanding.ranking import model as ranking_model
@@ -245,6 +246,9 @@ class LoadedIndex:
         self.sentence_terms = TermIndex(sentence_tokens)
         # The same words per unit, for the rows one ask scores: sentences, then sections, then titles.
         self.unit_words = UnitWords(sentence_tokens + section_tokens + title_tokens)
+        # Each section's practice categories and topics (FIXED_GROUPS), as bits: the same for every question.
+        self.section_group_bits = self.unit_words.matches(len(self.sentences) + np.arange(n_sections, dtype=np.int64),
+                                                          self.unit_words.lookup(FIXED_GROUPS))
         self.layout = SentenceLayout(self.sentences, self.chunks)
         self.scopes = {audience: self._scope(allowed, chunk_token_lists) for audience, allowed in AUDIENCE_SCOPES.items()}
         # What each section and document says, for the verifier (regular expressions run once here, not per ask).
@@ -334,10 +338,11 @@ class LoadedIndex:
         """The scored sentences' share of the question's words, and the scored sections' word signals.
         Only those rows are looked at, all in one pass (`UnitWords`): at 100 documents a few hundred
         sentences and sections of 10,000. A question of more than MAX_GROUPS word groups takes the
-        every-unit path; both give the same numbers (tests/test_retrieval_scale.py)."""
-        named_practices, topics = practice_categories(question), topic_groups(question)
-        groups = [accepted for _, accepted in weights] + named_practices + topics
+        every-unit path; both give the same numbers (tests/test_retrieval_scale.py). The question's practice
+        categories and topics are read from the sections' precomputed bits (`section_group_bits`)."""
+        groups = [accepted for _, accepted in weights]
         if len(groups) > MAX_GROUPS:
+            named_practices, topics = practice_categories(question), topic_groups(question)
             return self.sentence_terms.coverage(weights)[sentence_rows], {
                 "section_word_share": self.section_terms.coverage(weights)[sections],
                 "practice_words": self.section_terms.share_of_groups(named_practices)[sections],
@@ -348,12 +353,12 @@ class LoadedIndex:
         rows = np.concatenate([sentence_rows, n_sentences + sections, n_sentences + n_sections + sections])
         matches = self.unit_words.matches(rows, self.unit_words.lookup(groups))
         shares = coverage_of(matches, weights)  # of the sentences, the sections and their titles
-        in_sections = matches[scored:scored + len(sections)]
-        practices_at, topics_at = len(weights), len(weights) + len(named_practices)
+        in_sections = self.section_group_bits[sections]
+        practice_bits, practice_count, topic_bits, topic_count = fixed_group_bits(question)
         return shares[:scored], {
             "section_word_share": shares[scored:scored + len(sections)],
-            "practice_words": share_of(in_sections, practices_at, len(named_practices)),
-            "topics_missing": missing_of(in_sections, topics_at, len(topics)),
+            "practice_words": share_of_bits(in_sections, practice_bits, practice_count),
+            "topics_missing": missing_of_bits(in_sections, topic_bits, topic_count),
             "title_word_share": shares[scored + len(sections):],
         }
 
