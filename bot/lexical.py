@@ -40,8 +40,12 @@ def stem(word: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    words = _WORD.findall(text.lower().replace("’", "'"))
-    return [stem(w.split("'")[0]) for w in words if w.split("'")[0] not in STOPWORDS and len(w) > 1]
+    tokens = []
+    for word in _WORD.findall(text.lower().replace("’", "'")):
+        base = word.partition("'")[0]  # "user's" -> "user" (one call, where w.split("'")[0] took two)
+        if base not in STOPWORDS and len(word) > 1:
+            tokens.append(stem(base))
+    return tokens
 
 
 # Groups of words privacy documents use interchangeably; query terms expand to their group.
@@ -132,9 +136,10 @@ def own_terms(text: str) -> dict[str, float]:
     return {t: GENERIC_WEIGHT if t in GENERIC_WORDS else 1.0 for t in question_tokens(text)}
 
 
-def query_terms(text: str) -> dict[str, float]:
-    """Own tokens plus their vocabulary expansions at EXPANSION_WEIGHT."""
-    terms = own_terms(text)
+def query_terms(text: str, own: dict[str, float] | None = None) -> dict[str, float]:
+    """Own tokens plus their vocabulary expansions at EXPANSION_WEIGHT. `own`: own_terms(text), when the
+    caller has it already."""
+    terms = dict(own) if own is not None else own_terms(text)
     for token in list(terms):
         for synonym in SYNONYMS.get(token, ()):
             terms.setdefault(synonym, EXPANSION_WEIGHT)

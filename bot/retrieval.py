@@ -281,7 +281,8 @@ class LoadedIndex:
         scope = self.scopes[audience]
         # (dimension x 2), C order, as np.column_stack gives it, without its Python-level loop.
         queries = np.array((query_vector, query_vector if adapted_vector is None else adapted_vector)).T.copy()
-        bm25_chunks = scope.bm25.scores(query_terms(question)) if scope.bm25.size else np.zeros(0, np.float32)
+        own = own_terms(question)  # the question's words, for BM25 (with synonyms) and for word coverage
+        bm25_chunks = scope.bm25.scores(query_terms(question, own)) if scope.bm25.size else np.zeros(0, np.float32)
         if scope.sketch is None or every_section:
             bm25_raw, keep = scope.chunk_runs.best(bm25_chunks, 0.0), None
         else:
@@ -298,7 +299,7 @@ class LoadedIndex:
         if keep is not None:
             bm25_raw = bm25_raw[keep]
 
-        weights = scope.bm25.coverage_weights(own_terms(question))
+        weights = scope.bm25.coverage_weights(own)
         positions, runs = scope.sentence_runs.rows_of(keep)
         matrix = scope.sentence_matrix if positions is None else scope.sentence_matrix[positions]
         sentence_rows = scope.sentence_rows if positions is None else scope.sentence_rows[positions]
@@ -308,9 +309,10 @@ class LoadedIndex:
         # Second best sentence: mask each section's best and take the best again.
         is_best = sentence_cos >= sentence_cosine[runs.row_section] - 1e-7
         second = runs.best(np.where(is_best, np.float32(-1.0), sentence_cos), -1.0)
-        has_sentences = self.sentence_count[sections] > 0
+        sentence_count = self.sentence_count[sections]
+        has_sentences = sentence_count > 0
         sentence_cosine = np.where(has_sentences, sentence_cosine, chunk_cosine)
-        second = np.where(self.sentence_count[sections] > 1, second, sentence_cosine)
+        second = np.where(sentence_count > 1, second, sentence_cosine)
         quote_scores = np.empty(len(self.sentences), dtype=np.float32)
         quote_scores.fill(-np.inf)
         quote_scores[sentence_rows] = sentence_cos + QUOTE_COVERAGE_WEIGHT * sentence_share
@@ -328,7 +330,7 @@ class LoadedIndex:
             "practice_prototype": self.section_practice[sections] @ question_practice,
             "is_first_section": (self.section_position[sections] == 0).astype(np.float32),
             "relative_position": self.relative_position[sections],
-            "log_sentences": np.log1p(self.sentence_count[sections]),
+            "log_sentences": np.log1p(sentence_count),
             "adapted_cosine": adapted,
         }
         return Candidates(sections, assemble(columns), quote_scores)
@@ -483,8 +485,8 @@ def shortlist(signals: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray | None:
     if signals.shape[1] <= max(sizes):
         return None
     kept = np.zeros(signals.shape[1], dtype=bool)  # a mask, not np.unique: sorted positions, faster
-    for row, size in zip(signals, sizes):
-        kept[(-row).argpartition(size - 1)[:size]] = True
+    for row, size in zip(-signals, sizes):  # negated once for all rows: the same values, one operation
+        kept[row.argpartition(size - 1)[:size]] = True
     return kept.nonzero()[0]
 
 

@@ -272,8 +272,7 @@ def features(question: str, top, second, section: TextFacts, section_tokens: set
     # A word the whole document never uses (nor a synonym of it): "IP address", "bug bounty", "appeal"…
     # Words the vocabulary marks ambiguous ("store", "keep", "use": in a group but naming no topic on their
     # own) do not count: "what do you store about me?" asks what is collected, in other words.
-    absent = [not ({t} | SYNONYMS.get(t, set())) & document.tokens and not (t in SYNONYMS and t not in TOPICS)
-              for t in specific]
+    absent = [not _uses(document.tokens, t) and not (t in SYNONYMS and t not in TOPICS) for t in specific]
     absent_share = sum(w for w, a in zip(weights, absent) if a) / total if total else 0.0
     named = facts.practices
     return np.array([
@@ -302,8 +301,16 @@ def _unused_share(words: tuple[str, ...], tokens, idf) -> float:
     """The idf-weighted share of `words` that `tokens` never uses, nor a synonym of them."""
     weights = [idf(t) for t in words]
     total = sum(weights)
-    unused = sum(w for t, w in zip(words, weights) if not ({t} | SYNONYMS.get(t, set())) & tokens)
+    unused = sum(w for t, w in zip(words, weights) if not _uses(tokens, t))
     return unused / total if total else 0.0
+
+
+def _uses(tokens, word: str) -> bool:
+    """`tokens` has `word` or a synonym of it (without building the set of both, as this runs per word per row)."""
+    return word in tokens or not SYNONYMS.get(word, _NO_WORDS).isdisjoint(tokens)
+
+
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 def _median(values: list[float]) -> float:
