@@ -128,6 +128,10 @@ class Scope:
     chunk_runs: Runs
     sentence_runs: Runs
     sketch: "Sketch | None"  # for scopes of more than SHORTLIST sections
+    # Per section: its words are exactly its (in-scope) sentences' words and its title's, as for nearly every
+    # section. Its word matches are then the OR of theirs, and an ask does not read the section's own long
+    # word list (`_word_signals`); a section with words outside its sentences has its own list read.
+    words_of_parts: np.ndarray
 
 
 @dataclass
@@ -250,7 +254,9 @@ class LoadedIndex:
         self.section_group_bits = self.unit_words.matches(len(self.sentences) + np.arange(n_sections, dtype=np.int64),
                                                           self.unit_words.lookup(FIXED_GROUPS))
         self.layout = SentenceLayout(self.sentences, self.chunks)
+        self._sentence_tokens, self._title_tokens = sentence_tokens, title_tokens  # for _scope only
         self.scopes = {audience: self._scope(allowed, chunk_token_lists) for audience, allowed in AUDIENCE_SCOPES.items()}
+        del self._sentence_tokens, self._title_tokens
         # What each section and document says, for the verifier (regular expressions run once here, not per ask).
         self.section_facts = [answerability.text_facts(t) for t in self.section_text]
         self.document_facts = {d: answerability.text_facts(t) for d, t in self.document_text.items()}
@@ -265,11 +271,16 @@ class LoadedIndex:
         n = len(section_rows)
         sentence_section = np.searchsorted(section_rows, self.sentence_section[sentence_rows])
         chunk_runs = Runs.of(np.searchsorted(section_rows, self.chunk_section[chunk_rows]), n)
+        parts = [set(self._title_tokens[s]) for s in section_rows.tolist()]
+        for position, row in zip(sentence_section.tolist(), sentence_rows.tolist()):
+            parts[position] |= self._sentence_tokens[row]
+        words_of_parts = np.array([p == self.section_tokens[s] for p, s in zip(parts, section_rows.tolist())],
+                                  dtype=bool)
         return Scope(
             chunk_rows, sentence_rows, section_rows, BM25([chunk_token_lists[i] for i in chunk_rows]),
             np.ascontiguousarray(self.chunk_matrix[chunk_rows]), np.ascontiguousarray(self.sentence_matrix[sentence_rows]),
             chunk_runs, Runs.of(sentence_section, n),
-            Sketch.of(self.chunk_matrix[chunk_rows], chunk_runs) if n > SHORTLIST else None,
+            Sketch.of(self.chunk_matrix[chunk_rows], chunk_runs) if n > SHORTLIST else None, words_of_parts,
         )
 
     def candidates(self, query_vector: np.ndarray, question: str, audience: str,
@@ -304,7 +315,9 @@ class LoadedIndex:
         matrix = scope.sentence_matrix if positions is None else scope.sentence_matrix[positions]
         sentence_rows = scope.sentence_rows if positions is None else scope.sentence_rows[positions]
         sentence_cos = matrix @ query_vector
-        sentence_share, word_columns = self._word_signals(question, weights, sentence_rows, sections)
+        sentence_share, word_columns = self._word_signals(
+            question, weights, sentence_rows, sections, runs,
+            scope.words_of_parts if keep is None else scope.words_of_parts[keep])
         sentence_cosine = runs.best(sentence_cos, -1.0)
         # Second best sentence: mask each section's best and take the best again.
         is_best = sentence_cos >= sentence_cosine[runs.row_section] - 1e-7
@@ -336,7 +349,8 @@ class LoadedIndex:
         return Candidates(sections, assemble(columns), quote_scores)
 
     def _word_signals(self, question: str, weights: list[tuple[float, set[str]]], sentence_rows: np.ndarray,
-                      sections: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+                      sections: np.ndarray, runs: Runs, words_of_parts: np.ndarray,
+                      ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """The scored sentences' share of the question's words, and the scored sections' word signals.
         Only those rows are looked at, all in one pass (`UnitWords`): at 100 documents a few hundred
         sentences and sections of 10,000. A question of more than MAX_GROUPS word groups takes the
@@ -351,9 +365,20 @@ class LoadedIndex:
                 "topics_missing": self.section_terms.groups_missing(topics)[sections],
                 "title_word_share": self.title_terms.coverage(weights)[sections],
             }
-        n_sentences, n_sections, scored = len(self.sentences), len(self.section_ids), len(sentence_rows)
-        rows = np.concatenate([sentence_rows, n_sentences + sections, n_sentences + n_sections + sections])
-        matches = self.unit_words.matches(rows, self.unit_words.lookup(groups))
+        n_sentences, n_sections = len(self.sentences), len(self.section_ids)
+        scored, k = len(sentence_rows), len(sections)
+        # The sentences' and titles' matches; a section's are the OR of its sentences' and its title's
+        # (`Scope.words_of_parts`), read from its own word list only for the few sections where they differ.
+        own = (~words_of_parts).nonzero()[0]
+        rows = np.concatenate([sentence_rows, n_sentences + n_sections + sections, n_sentences + sections[own]])
+        found = self.unit_words.matches(rows, self.unit_words.lookup(groups))
+        in_titles = found[scored:scored + k]
+        in_sections = in_titles.copy()
+        if len(runs.starts):
+            in_sections[runs.run_section] |= np.bitwise_or.reduceat(found[:scored], runs.starts)
+        in_sections[own] = found[scored + k:]
+        matches = np.concatenate([found[:scored], in_sections, in_titles])
+        del in_sections  # (the name is the sections' group bits below)
         shares = coverage_of(matches, weights)  # of the sentences, the sections and their titles
         in_sections = self.section_group_bits[sections]
         practice_bits, practice_count, topic_bits, topic_count = fixed_group_bits(question)
