@@ -205,7 +205,9 @@ def ngram_ids(text: str, kinds: tuple[str, ...], buckets: int, words: list[str] 
     sentence_kinds = tuple(k for k in kinds if k in _SENTENCE_KINDS)  # depend on the sentence, not the word
     if sentence_kinds:
         ids.update(zlib.crc32(g.encode()) % buckets for g in ngrams(text, sentence_kinds, words))
-    return np.array(sorted(ids), dtype=np.int64)
+    found = np.fromiter(ids, dtype=np.int64, count=len(ids))
+    found.sort()  # ascending, as sorted() gave them (the order the router sums their weights in)
+    return found
 
 
 _SENTENCE_KINDS = ("request_words", "request_bigrams", "starts")
