@@ -224,6 +224,10 @@ class LoadedIndex:
         self.section_position = np.array([m.get("position", 0) for m in self.section_meta], dtype=np.float32)
         self.relative_position = np.array(
             [m.get("position", 0) / (last_position[m["document"]] or 1) for m in self.section_meta], dtype=np.float32)
+        # The ranking signals that depend on the section alone, side by side: one gather per ask.
+        self.section_static = np.column_stack([
+            self.sentence_count, (self.section_position == 0).astype(np.float32), self.relative_position,
+            np.log1p(self.sentence_count)]).astype(np.float32)
         # Which practice each section is about: the strongest similarity of any chunk to each practice.
         self.prototypes = practices.prototypes(embeddings)
         similarity = np.full((n_sections, len(self.prototypes)), -1.0, dtype=np.float32)
@@ -303,9 +307,9 @@ class LoadedIndex:
             bm25_raw, keep = first_pass[2], shortlist(first_pass, SHORTLIST_SIZES)
         positions, chunk_runs = scope.chunk_runs.rows_of(keep)
         both = chunk_runs.best((scope.chunk_matrix if positions is None else scope.chunk_matrix[positions]) @ queries,
-                               -1.0)
-        chunk_cosine = np.ascontiguousarray(both[:, 0])
-        adapted = chunk_cosine if adapted_vector is None else np.ascontiguousarray(both[:, 1])
+                               -1.0).T  # (2 x sections), a view: the two signals without copies
+        chunk_cosine = both[0]
+        adapted = chunk_cosine if adapted_vector is None else both[1]
         sections = scope.section_rows if keep is None else scope.section_rows[keep]
         if keep is not None:
             bm25_raw = bm25_raw[keep]
@@ -322,7 +326,7 @@ class LoadedIndex:
         # Second best sentence: mask each section's best and take the best again.
         is_best = sentence_cos >= sentence_cosine[runs.row_section] - 1e-7
         second = runs.best(np.where(is_best, np.float32(-1.0), sentence_cos), -1.0)
-        sentence_count = self.sentence_count[sections]
+        sentence_count, is_first_section, relative_position, log_sentences = self.section_static[sections].T
         has_sentences = sentence_count > 0
         sentence_cosine = np.where(has_sentences, sentence_cosine, chunk_cosine)
         second = np.where(sentence_count > 1, second, sentence_cosine)
@@ -341,9 +345,9 @@ class LoadedIndex:
             **word_columns,  # section_word_share, practice_words, topics_missing, title_word_share
             "bm25_raw": bm25_raw,
             "practice_prototype": self.section_practice[sections] @ question_practice,
-            "is_first_section": (self.section_position[sections] == 0).astype(np.float32),
-            "relative_position": self.relative_position[sections],
-            "log_sentences": np.log1p(sentence_count),
+            "is_first_section": is_first_section,
+            "relative_position": relative_position,
+            "log_sentences": log_sentences,
             "adapted_cosine": adapted,
         }
         return Candidates(sections, assemble(columns), quote_scores)
