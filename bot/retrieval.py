@@ -258,14 +258,14 @@ class LoadedIndex:
         self.section_group_bits = self.unit_words.matches(len(self.sentences) + np.arange(n_sections, dtype=np.int64),
                                                           self.unit_words.lookup(FIXED_GROUPS))
         self.layout = SentenceLayout(self.sentences, self.chunks)
-        self._sentence_tokens, self._title_tokens = sentence_tokens, title_tokens  # for _scope only
-        self.scopes = {audience: self._scope(allowed, chunk_token_lists) for audience, allowed in AUDIENCE_SCOPES.items()}
-        del self._sentence_tokens, self._title_tokens
+        self.scopes = {audience: self._scope(allowed, chunk_token_lists, sentence_tokens, title_tokens)
+                       for audience, allowed in AUDIENCE_SCOPES.items()}
         # What each section and document says, for the verifier (regular expressions run once here, not per ask).
         self.section_facts = [answerability.text_facts(t) for t in self.section_text]
         self.document_facts = {d: answerability.text_facts(t) for d, t in self.document_text.items()}
 
-    def _scope(self, allowed: tuple[str, ...], chunk_token_lists: list[list[str]]) -> Scope:
+    def _scope(self, allowed: tuple[str, ...], chunk_token_lists: list[list[str]], sentence_tokens: list[set[str]],
+               title_tokens: list[set[str]]) -> Scope:
         chunk_rows = np.array([i for i, m in enumerate(self.chunks) if m["audience"] in allowed], dtype=np.int64)
         chunk_rows = chunk_rows[np.argsort(self.chunk_section[chunk_rows], kind="stable")]
         section_rows = np.unique(self.chunk_section[chunk_rows])
@@ -275,9 +275,9 @@ class LoadedIndex:
         n = len(section_rows)
         sentence_section = np.searchsorted(section_rows, self.sentence_section[sentence_rows])
         chunk_runs = Runs.of(np.searchsorted(section_rows, self.chunk_section[chunk_rows]), n)
-        parts = [set(self._title_tokens[s]) for s in section_rows.tolist()]
+        parts = [set(title_tokens[s]) for s in section_rows.tolist()]
         for position, row in zip(sentence_section.tolist(), sentence_rows.tolist()):
-            parts[position] |= self._sentence_tokens[row]
+            parts[position] |= sentence_tokens[row]
         words_of_parts = np.array([p == self.section_tokens[s] for p, s in zip(parts, section_rows.tolist())],
                                   dtype=bool)
         return Scope(
