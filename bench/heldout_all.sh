@@ -1,11 +1,11 @@
 #!/bin/sh
 # Every held-out figure of one set, in one run: the router, the Kimss questions and the conversations.
-#     bench/heldout_all.sh v3        (v1: the files at tests/heldout/, v2-v4: tests/heldout/<set>/)
+#     bench/heldout_all.sh v5        (the set in tests/heldout/<set>/: v5 or v6)
 # Held-out sets are only reported, never used to choose anything (tests/heldout/README.md).
 set -eu
 cd "$(dirname "$0")/.."
-SET=${1:?usage: bench/heldout_all.sh v1|v2|v3|v4}
-if [ "$SET" = v1 ]; then DIR=tests/heldout; else DIR=tests/heldout/$SET; fi
+SET=${1:?usage: bench/heldout_all.sh v5|v6}
+DIR=tests/heldout/$SET
 PY=${PYTHON:-.venv/bin/python}
 echo "== router ($DIR/router.jsonl)"
 $PY bench/bench_router.py --skip-cv --heldout "$PWD/$DIR/router.jsonl"

@@ -98,22 +98,24 @@ class Assistant:
         # default list; otherwise only the hits an answer reads are built.
         hits = self.retriever.search(question, audience, query_vector=query_vector,
                                      limit=RETURNED_HITS if own else HITS_READ)
+        vote_margin = None  # the verifier's ranker_margin when the own-words vote chose the first section
         if own:
-            hits = self._with_own_words(hits, own, own_vector, audience)
+            hits, vote_margin = self._with_own_words(hits, own, own_vector, audience)
         route = self.router.route(question, query_vector)
         loaded = self.retriever.current()
         fact = policy_facts.kind_of(question)  # "when was the policy last updated?" asks nothing of a person
         if fact and route.label != "instruction":
             return self._policy_fact(question, audience, fact, loaded)
         if route.escalates:
-            return self._escalation(question, audience, route.reason, hits, kind=route.kind)
+            return self._escalation(question, audience, route.reason, hits, kind=route.kind,
+                                    verdict=coverage.judge(loaded, question, hits, audience, margin=vote_margin))
         if looks_foreign(question):
             # Written in another language: the router and retrieval read English only, and would decline a
             # Portuguese erasure request as noise. A person, who can answer in the asker's language, takes it
             # (bot/language.py); the request the router half-saw, if any, names the hand-off.
             reason = route.reason or "user_request"
             return self._escalation(question, audience, reason, hits, kind=route.kind if route.reason else "human")
-        verdict = coverage.judge(loaded, question, hits, audience)
+        verdict = coverage.judge(loaded, question, hits, audience, margin=vote_margin)
         # "Off-topic" is trusted only where the documents have nothing on it: a question they cover (an
         # internal runbook's "which laptop profile…?") is answered; a wrong brush-off costs more than a
         # cited answer. Instructions to the bot are always declined.
@@ -143,16 +145,31 @@ class Assistant:
         return Answer(question, compose.answer_text(citations), True, verdict.confidence, audience, citations,
                       offer=route.offer)
 
-    def _with_own_words(self, hits: list[SectionHit], own: str, own_vector, audience: str) -> list[SectionHit]:
+    def _with_own_words(self, hits: list[SectionHit], own: str, own_vector,
+                        audience: str) -> tuple[list[SectionHit], float | None]:
         """`hits` (ranked for the rewritten question) reordered by the sum of the ranker's log-odds for the
         rewritten question and for the follow-up's own words: the section must answer both. "Are they used
         for billing?" after "What is operational telemetry?": the rewrite names the data (Data Collection
         speaks of it), the message's own words name the practice asked about (Usage). Hits keep the
         rewritten question's features, so the verifier judges the rewritten question on the chosen section.
-        Chosen on leave-one-author-out figures (bench/eval_followup.py)."""
+        Chosen on leave-one-author-out figures (bench/eval_followup.py).
+
+        Also returned: the verifier's `ranker_margin` when the vote put another section first, else None.
+        The verifier learned the margin as "how clearly the chosen section leads", never negative (its
+        training sections are the ranker's best). Against the rewritten question's own best, a voted
+        section's margin is negative, a value the verifier never saw, and it turned "Are my prompts used to
+        improve the product?" on Usage away (Usage −0.15, Data Collection 2.89). The margin of the order
+        that chose it (the summed log-odds) says the same thing as in training. Leave-one-author-out on 15
+        authors: 959 vs 958 of 1,061 last turns right; judging the rewritten question's own order, or
+        accepting either section, or a margin of 0 each changed nothing (bench/eval_followup.py)."""
         votes = {h.section_id: h.score for h in self.retriever.search(own, audience, query_vector=own_vector)}
         floor = min(votes.values(), default=0.0)
-        return sorted(hits, key=lambda h: -(h.score + votes.get(h.section_id, floor)))
+        summed = sorted(((h.score + votes.get(h.section_id, floor), i) for i, h in enumerate(hits)),
+                        key=lambda c: (-c[0], c[1]))
+        voted = [hits[i] for _, i in summed]
+        if not voted or voted[0] is hits[0]:
+            return voted, None
+        return voted, summed[0][0] - summed[1][0]
 
     def _not_covered(self, question: str, audience: str, verdict: coverage.Verdict, hits: list[SectionHit],
                      loaded) -> Answer:

@@ -36,11 +36,18 @@ class Verdict:
 NOTHING = Verdict(False, 0.0, False)
 
 
-def judge(loaded, question: str, hits: list[SectionHit], audience: str) -> Verdict:
+_MARGIN = VERIFIER_FEATURES.index("ranker_margin")
+
+
+def judge(loaded, question: str, hits: list[SectionHit], audience: str, margin: float | None = None) -> Verdict:
+    """`margin`: the verifier's ranker_margin when the first section was not chosen by the ranker alone
+    (a follow-up's own-words vote, bot/assistant.py); by default the first hit's lead over the second."""
     if not hits:
         return NOTHING
     verifier = ranking_model.verifier(loaded.info.model)
     row = loaded.answerability_features(question, hits, audience)
+    if margin is not None:
+        row[_MARGIN] = margin
     log_odds = float(verifier.score(row[None, :])[0])
     # A question naming a specific practice (children, sale, cookies, transfers…) that no part of the
     # best section's document speaks of is not answered by it, however close the rest looks; nor is one

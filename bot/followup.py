@@ -58,7 +58,9 @@ def features(question: str, previous: str | None = None) -> dict[str, float]:
         "few_words": float(len(words) <= 4),
         "many_words": float(len(words) >= 10),
         "request_pointer": float(bool(w.REQUEST_POINTER.search(question))),
-        "no_verb": float(not w.VERB_LIKE.search(question)),
+        # An opening request verb is a verb too ("write me a poem…", "recommend…"): VERB_LIKE lists the
+        # verbs of privacy questions, not every imperative.
+        "no_verb": float(not (w.VERB_LIKE.search(question) or w.IMPERATIVE.match(question))),
         "topic_switch": float(bool(w.TOPIC_SWITCH.search(question))),
         # "Do you sell customer data?": asks something of someone about a named topic, all in itself.
         "full_question": float(bool(w.QUESTION_START.match(question)) and bool(w.ACTOR.search(question)) and topic

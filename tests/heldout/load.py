@@ -1,8 +1,8 @@
 """Readers for the held-out sets (tests/heldout/). Benches import these; nothing trains on them.
 
-Four sets, each written in its own blind pass: `v1` (this directory), `v2` (tests/heldout/v2/), `v3`
-(tests/heldout/v3/) and `v4` (tests/heldout/v4/), each written later by a writer who had not seen the earlier sets, the code or any
-training data.
+Two sets, `v5` (tests/heldout/v5/) and `v6` (tests/heldout/v6/), each written in its own blind pass by a writer
+who had seen no code, no training data and no other set. The earlier sets v1-v4 were retired into training data
+(README.md, "Retired sets").
 """
 import json
 from pathlib import Path
@@ -10,17 +10,17 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).parent
-SETS = {"v1": HERE, "v2": HERE / "v2", "v3": HERE / "v3", "v4": HERE / "v4"}
+SETS = {"v5": HERE / "v5", "v6": HERE / "v6"}
 
 
-def router_items(version: str = "v1") -> list[dict]:
+def router_items(version: str = "v5") -> list[dict]:
     with open(SETS[version] / "router.jsonl", encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def kimss_questions(version: str = "v1") -> list[dict]:
+def kimss_questions(version: str = "v5") -> list[dict]:
     return yaml.safe_load((SETS[version] / "kimss_questions.yaml").read_text(encoding="utf-8"))
 
 
-def conversations(version: str = "v1") -> list[dict]:
+def conversations(version: str = "v5") -> list[dict]:
     return yaml.safe_load((SETS[version] / "conversations.yaml").read_text(encoding="utf-8"))

@@ -95,7 +95,12 @@ def test_author_folds_hold_each_author_out_whole_and_spread_public_questions_by_
             by_group.setdefault(r.group, set()).add(int(f))
     assert all(len(f) == 1 for f in by_group.values())
     public = Counter(int(f) for r, f in zip(rows, folds.index) if r.cv_author is None)
-    assert set(public) == set(range(len(authors))) and max(public.values()) < 2 * min(public.values())
+    assert set(public) == set(range(len(authors)))
+    # Spread evenly as whole groups allow: a fold holding more than twice the smallest fold's share is one
+    # group too big to split (with fifteen authors, one public policy's 104 questions outweigh a fold's share).
+    groups_in_fold = Counter(next(iter(fs)) for fs in by_group.values())
+    for fold, lines in public.items():
+        assert lines < 2 * min(public.values()) or groups_in_fold[fold] == 1, (fold, lines, groups_in_fold[fold])
 
 
 def test_one_author_means_family_folds(tmp_path):

@@ -12,16 +12,15 @@ import json
 
 from tests.conftest import ROOT
 
-HELDOUT = ROOT / "tests" / "heldout" / "router.jsonl"
+HELDOUT = ROOT / "tests" / "heldout" / "v5" / "router.jsonl"
 REQUESTS = ("data_request", "security", "user_request")
 SAMPLE_EVERY = 3  # every third line: all registers and labels, a third of the time
 
 MIN_REQUESTS_ESCALATED = 0.85  # targets: 0.97 data_request and security, 0.95 user_request
-# target 0.05. Set at 0.15 first; this third of the set (33 questions) gave 0.21 on the first run
-# (the whole set: 0.113, README "Routing"), so the guard was widened to 0.25 — a regression guard,
-# recorded here rather than hidden; nothing in the router was changed after seeing it.
-MAX_QUESTIONS_ESCALATED = 0.25
-MIN_PROCESS_OFFERED = 0.60  # target: 0.90
+# Floors set on 2026-11-28 when the sample moved to set v5, before v5 was first run (the retired v1 sample
+# had needed 0.25 for questions escalated once; the router has been retrained on far more authors since).
+MAX_QUESTIONS_ESCALATED = 0.20  # target 0.05
+MIN_PROCESS_OFFERED = 0.70  # target: 0.90
 
 
 def test_held_out_sample_through_ask_routes_requests_to_a_person_and_answers_questions(shipped_assistant):
