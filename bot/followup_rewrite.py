@@ -209,11 +209,13 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
             return _sentence(body[:loose.start()] + topic + body[loose.end():], mark), "pointer"
         if asks and VERB_LIKE.search(body) and len(body.split()) >= 3 and not WHAT_ABOUT.match(question) \
                 and not _ENDS_WITH_PREPOSITION.search(body):
-            # "how fast do you reply?", "is there an email?": a question of its own about the previous
-            # topic; kept whole, first, so its kind (how fast, is there) is what is answered.
-            how = _HOW_TO.match(previous)  # "How do you protect my information?" -> "… to protect my information"
-            complement = f"to {how.group(1).rstrip()}" if how else f"about {topic}"
-            return _sentence(body.rstrip(" ?.!") + " " + complement), "about_topic"
+            # "so what should I do on my side?" after "Can Kimss guarantee my data is safe?": a question of
+            # its own about the previous question's situation, kept whole after it, at any length. The
+            # previous topic's noun phrase alone ("… about my data?") dropped what the situation was (safe,
+            # protected), and the ranker then read a contact question. Leave-one-author-out on 15 authors:
+            # 962 vs 959 of 1,061 last turns right (bench/eval_followup.py; "for <topic>", or the previous
+            # question after the message, gained less).
+            return _sentence(previous.rstrip(" ?.!") + " — " + body.rstrip(" ?.!")), "about_topic"
     if len(body.split()) > MAX_APPENDED_WORDS + (3 if CONNECTOR.match(question) else 0):  # "and if …" continues
         return None, "as_is"
     return _sentence(previous.rstrip(" ?.!") + " — " + body.rstrip(" ?.!")), "append"
@@ -224,8 +226,6 @@ _WH_ADVERB = re.compile(r"^((?:where|when|how often|how|since when|in (?:what|wh
                         r"regions|format|way)|for what purpose)(?:\s+(?:exactly|precisely|then|though))?)\s*[?.!]*$", re.I)
 _YES_NO = re.compile(r"^\s*(?:do|does|did|is|are|was|were|can|could|will|would|has|have)\s+\w+", re.I)
 _ENDS_WITH_PREPOSITION = re.compile(r"\b(?:about|for|with|to|of|on|in|from)\s*[?.!]*$", re.I)
-_HOW_TO = re.compile(r"^\s*how\s+(?:do|does|can|could|should|will|would)\s+(?:you|u|i|we|kimss(?:\s+ai)?)\s+"
-                     r"((?!contact\b|send\b|report\b|reach\b|get\b)[a-z]+\b[^?.!]*)", re.I)
 _QUESTION_START = re.compile(r"^\s*(?:what|how|who|why|when|where|which|is|are|was|were|do|does|did|can|could|will|"
                              r"would|should|has|have)\b", re.I)
 

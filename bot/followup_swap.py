@@ -36,7 +36,8 @@ _WH_GENERIC_OBJECT = re.compile(
     r"(?:the|your)\s+(?:privacy\s+)?policy|[a-z]+)\s+"
     r"([a-z]+)\b([^?.!]*)", re.I)
 _GENERIC_OBJECT = frozenset(tokenize("data information info details personal"))
-_PREPOSITION = re.compile(r"^\s*(?:(?:and|but|or|also|so|ok(?:ay)?)[,\s]+)?(?:even\s+)?((?:from|for|with|to|in|on|at|by|via|through|during|"
+# "what about at rest?" is a prepositional continuation too, not a thing to swap in ("Is rest … encrypted?").
+_PREPOSITION = re.compile(r"^\s*(?:(?:and|but|or|also|so|ok(?:ay)?)[,\s]+)?(?:(?:what|how)\s+about\s+)?(?:even\s+)?((?:from|for|with|to|in|on|at|by|via|through|during|"
                           r"after|before|without|outside|inside|if|when|while|unless|once)\b[^?.!]*?)"
                           r"(?:\s*,?\s*(?:too|as well|also|then))?\s*[?.!]*\s*$", re.I)
 MAX_PREPOSITION_WORDS = 8

@@ -1,9 +1,10 @@
 """Whether a question is about privacy at all, whatever the retrieval score says.
 
 What a message *is* (a question, a request to act, an incident, off-topic) is decided by the
-learned router (bot/understanding/). This word list remains for one decision only: a question
-the policy does not cover is answered "not covered" when it speaks of privacy or the product,
-and with the one-sentence "what I answer" reply otherwise.
+learned router (bot/understanding/). This word list remains for one decision only: a message the
+router did not read as a question (or a process question) that the policy does not cover is answered
+"not covered" when it speaks of privacy or the product, and with the one-sentence "what I answer" reply
+otherwise. A question the router reads as one is never brushed off for lacking these words.
 """
 
 from __future__ import annotations

@@ -63,6 +63,9 @@ def test_a_prepositional_fragment_continues_the_previous_question():
     assert rewrite("and for customers?", "What do you do with my chat logs?") == \
         "What do you do with my chat logs for customers?"
     assert rewrite("and in transit?", "How does Kimss protect our data?") == "How does Kimss protect our data in transit?"
+    # "what about <a prepositional phrase>" continues too: no noun to swap ("Is rest … encrypted?")
+    assert rewrite("what about at rest?", "Is my chat history encrypted?") == "Is my chat history encrypted at rest?"
+    assert rewrite("how about in the EU?", "Do you keep my files?") == "Do you keep my files in the EU?"
     # the same preposition's phrase is replaced, not doubled
     assert rewrite("and for preventing misuse?", "Do you use my data for billing?") == \
         "Do you use my data for preventing misuse?"
@@ -72,10 +75,14 @@ def test_a_prepositional_fragment_continues_the_previous_question():
     ("where exactly", "do you store my files", "Where exactly do you store my files?"),
     ("in what country?", "Is my data encrypted?", "In what country is my data encrypted?"),
     ("and kids?", "What does the policy cover?", "Does the policy cover kids?"),
-    ("is there an email?", "who do i contact about privacy", "Is there an email about privacy?"),
-    ("what should i do as admin", "how do you keep my account secure", "What should i do as admin to keep my account secure?"),
+    # a question of its own about the previous question's situation follows it whole
+    ("is there an email?", "who do i contact about privacy", "Who do i contact about privacy — is there an email?"),
+    ("what should i do as admin", "how do you keep my account secure",
+     "How do you keep my account secure — what should i do as admin?"),
+    ("so what should I do on my side then?", "Can Kimss guarantee my data is safe?",
+     "Can Kimss guarantee my data is safe — what should I do on my side then?"),
 ])
-def test_a_question_of_its_own_keeps_its_words_and_takes_the_previous_topic(message, previous, standalone):
+def test_a_question_of_its_own_keeps_its_words_and_the_previous_question(message, previous, standalone):
     assert rewrite(message, previous) == standalone
 
 
