@@ -56,8 +56,9 @@ def judge(loaded, question: str, hits: list[SectionHit], audience: str, margin: 
     # also hold for the few it outweighs. (Out of fold, the fact rule turned away no answerable Kimss
     # training question and 6 of 2,420 PolicyQA ones; "who…" questions are left to the verifier: many
     # are answered by a section naming no party, "who do I contact about privacy?")
-    lacks_fact = bool(lacks_facts(row[None, :])[0])
-    missing = bool(ruled_out(row[None, :])[0])
+    lacking = lacks_facts(row[None, :])
+    lacks_fact = bool(lacking[0])
+    missing = bool(ruled_out(row[None, :], lacking)[0])
     covered = log_odds >= verifier.threshold and not missing
     if missing:
         log_odds = min(log_odds, verifier.threshold - 1e-3)
@@ -70,12 +71,13 @@ def lacks_facts(rows: np.ndarray) -> np.ndarray:
     return (rows[:, _STRICT_MISSING] > 0).any(axis=1)
 
 
-def ruled_out(rows: np.ndarray) -> np.ndarray:
+def ruled_out(rows: np.ndarray, lacking: np.ndarray | None = None) -> np.ndarray:
     """Per verifier row: not covered whatever the verifier says — a fact asked that the section lacks, or a
     practice its whole document never speaks of. A question asking where to go ("where do I send a deletion
-    request?") is answered by a section saying where to go, whatever practice it names."""
+    request?") is answered by a section saying where to go, whatever practice it names. `lacking`:
+    lacks_facts(rows), when the caller has it already."""
     routed = (rows[:, _ASKS_ROUTE] > 0) & (rows[:, _ROUTE_MISSING] == 0)
-    return lacks_facts(rows) | ((rows[:, _PRACTICES_MISSING] > 0) & ~routed)
+    return (lacks_facts(rows) if lacking is None else lacking) | ((rows[:, _PRACTICES_MISSING] > 0) & ~routed)
 
 
 def supporting(loaded, question: str, hits: list[SectionHit], audience: str, limit: int) -> list[SectionHit]:

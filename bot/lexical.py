@@ -24,10 +24,13 @@ STOPWORDS = frozenset(
 )
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_SUFFIX_ENDS = frozenset("sngdry")  # the last letters of stem()'s suffixes
 
 
 def stem(word: str) -> str:
     """A deliberately light stemmer: plural and common verb/noun endings only."""
+    if word[-1:] not in _SUFFIX_ENDS:  # most words end in no suffix's letter: skip the twelve tests
+        return word
     for suffix, keep in (("ations", 3), ("ation", 3), ("ings", 3), ("ing", 3), ("ies", 3), ("ied", 3),
                          ("ers", 3), ("er", 4), ("ed", 3), ("es", 4), ("ly", 4), ("s", 3)):
         if word.endswith(suffix) and len(word) - len(suffix) >= keep:
@@ -37,8 +40,12 @@ def stem(word: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    words = _WORD.findall(text.lower().replace("’", "'"))
-    return [stem(w.split("'")[0]) for w in words if w.split("'")[0] not in STOPWORDS and len(w) > 1]
+    tokens = []
+    for word in _WORD.findall(text.lower().replace("’", "'")):
+        base = word.partition("'")[0]  # "user's" -> "user" (one call, where w.split("'")[0] took two)
+        if base not in STOPWORDS and len(word) > 1:
+            tokens.append(stem(base))
+    return tokens
 
 
 # Groups of words privacy documents use interchangeably; query terms expand to their group.
@@ -129,9 +136,10 @@ def own_terms(text: str) -> dict[str, float]:
     return {t: GENERIC_WEIGHT if t in GENERIC_WORDS else 1.0 for t in question_tokens(text)}
 
 
-def query_terms(text: str) -> dict[str, float]:
-    """Own tokens plus their vocabulary expansions at EXPANSION_WEIGHT."""
-    terms = own_terms(text)
+def query_terms(text: str, own: dict[str, float] | None = None) -> dict[str, float]:
+    """Own tokens plus their vocabulary expansions at EXPANSION_WEIGHT. `own`: own_terms(text), when the
+    caller has it already."""
+    terms = dict(own) if own is not None else own_terms(text)
     for token in list(terms):
         for synonym in SYNONYMS.get(token, ()):
             terms.setdefault(synonym, EXPANSION_WEIGHT)
@@ -147,6 +155,24 @@ def topic_groups(text: str) -> list[frozenset[str]]:
 def practice_categories(text: str) -> list[frozenset[str]]:
     tokens = set(question_tokens(text))
     return [group for group in PRACTICE_CATEGORIES if group & tokens]
+
+
+# The word groups that do not depend on the question: the practice categories, then every topic group.
+# Which of them each section has words of is computed once per loaded index (bot/retrieval.py), so an
+# ask reads the question's categories and topics as bits (`fixed_group_bits`) instead of looking their
+# words up in every scored section.
+TOPIC_GROUPS: list[frozenset[str]] = sorted(set(TOPICS.values()), key=sorted)
+FIXED_GROUPS: list[frozenset[str]] = PRACTICE_CATEGORIES + TOPIC_GROUPS
+_TOPIC_BIT = {group: len(PRACTICE_CATEGORIES) + i for i, group in enumerate(TOPIC_GROUPS)}
+
+
+def fixed_group_bits(text: str) -> tuple[int, int, int, int]:
+    """(bits, count) of the question's practice categories (`practice_categories`) and of its topics
+    (`topic_groups`), as bits of FIXED_GROUPS."""
+    tokens = set(question_tokens(text))
+    practices = [c for c, group in enumerate(PRACTICE_CATEGORIES) if group & tokens]
+    topics = {_TOPIC_BIT[TOPICS[t]] for t in tokens if t in TOPICS}
+    return sum(1 << c for c in practices), len(practices), sum(1 << b for b in topics), len(topics)
 
 
 class BM25:
@@ -279,12 +305,12 @@ class UnitWords:
         """Per unit of `rows`: bit g set when it contains a word of group g (`lookup`)."""
         starts = self.offsets[rows]
         lengths = self.offsets[rows + 1] - starts
-        within = np.cumsum(lengths) - lengths  # where each unit's ids start among the gathered ones
+        within = lengths.cumsum() - lengths  # where each unit's ids start among the gathered ones
         total = int(within[-1] + lengths[-1]) if len(rows) else 0
         out = np.zeros(len(rows), dtype=np.uint64)
         if total:
             nonempty = lengths > 0
-            ids = self.ids[np.repeat(starts - within, lengths) + np.arange(total)]
+            ids = self.ids[(starts - within).repeat(lengths) + np.arange(total)]
             out[nonempty] = np.bitwise_or.reduceat(lookup[ids], within[nonempty])
         return out
 
@@ -314,3 +340,15 @@ def missing_of(matches: np.ndarray, first: int, count: int) -> np.ndarray:
     for g in range(first, first + count):
         np.subtract(out, np.float32(1.0), out=out, where=_has(matches, g))
     return out
+
+
+# `share_of` and `missing_of` of groups given as bits (`fixed_group_bits`): a count of whole matches,
+# hence the same float32 numbers.
+def share_of_bits(unit_bits: np.ndarray, bits: int, count: int) -> np.ndarray:
+    if not count:
+        return np.zeros(len(unit_bits), dtype=np.float32)
+    return np.bitwise_count(unit_bits & np.uint64(bits)).astype(np.float32) / count
+
+
+def missing_of_bits(unit_bits: np.ndarray, bits: int, count: int) -> np.ndarray:
+    return np.float32(count) - np.bitwise_count(unit_bits & np.uint64(bits)).astype(np.float32)

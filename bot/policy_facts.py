@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from bot.answer import human_date
+from bot.prefilter import Prefiltered
 
 _DOC = r"(privacy )?(policy|policies|notice|document|documents|statement)"
 _THE = r"(the |this |your |kimss'?s? |kimss ai'?s? )?"
@@ -40,8 +41,10 @@ PATTERNS = {
 }
 
 
-# Searched on every ask: in the lower-cased question without re.I (the patterns are lower case).
-_PATTERNS_LOWER = {kind: re.compile(pattern.pattern, pattern.flags & ~re.I) for kind, pattern in PATTERNS.items()}
+# Searched on every ask: in the lower-cased question without re.I (the patterns are lower case), and only
+# when one of a pattern's literals is in it (bot/prefilter.py).
+_PATTERNS_LOWER = {kind: Prefiltered(re.compile(pattern.pattern, pattern.flags & ~re.I))
+                   for kind, pattern in PATTERNS.items()}
 
 
 def kind_of(question: str) -> str | None:

@@ -22,8 +22,9 @@ from chromadb.errors import NotFoundError
 
 from bot import practices
 from bot.errors import IndexNotBuilt, ModelMismatch
-from bot.lexical import (MAX_GROUPS, BM25, TermIndex, UnitWords, coverage_of, missing_of, own_terms,
-                         practice_categories, query_terms, share_of, tokenize, topic_groups)
+from bot.lexical import (FIXED_GROUPS, MAX_GROUPS, BM25, TermIndex, UnitWords, coverage_of, fixed_group_bits,
+                         missing_of_bits, own_terms, practice_categories, query_terms, share_of_bits, tokenize,
+                         topic_groups)
 from bot.quoting import SentenceLayout
 from bot.understanding.ranking import answerability
 from bot.understanding.ranking import model as ranking_model
@@ -92,7 +93,8 @@ class Runs:
 
     def best(self, values: np.ndarray, fill: float) -> np.ndarray:
         """Per section, the best of its rows' `values` (rows x k values give sections x k); `fill` if none."""
-        out = np.full((self.sections,) + values.shape[1:], fill, dtype=np.float32)
+        out = np.empty((self.sections,) + values.shape[1:], dtype=np.float32)
+        out.fill(fill)
         if len(values):
             out[self.run_section] = np.maximum.reduceat(values, self.starts, axis=0)
         return out
@@ -102,11 +104,13 @@ class Runs:
         if keep is None:
             return None, self
         starts, lengths = self.first[keep], self.count[keep]
-        offsets = np.cumsum(lengths) - lengths  # where each kept section's rows start among the kept rows
+        offsets = lengths.cumsum() - lengths  # where each kept section's rows start among the kept rows
         # The concatenation of arange(start, start + length) over the kept sections, without a Python loop.
-        positions = np.repeat(starts - offsets, lengths) + np.arange(int(offsets[-1] + lengths[-1]) if len(keep) else 0)
+        # (Array methods rather than np.repeat/np.cumsum/np.flatnonzero: the same operations without their
+        # Python wrappers, which cost as much as the work on arrays this small.)
+        positions = (starts - offsets).repeat(lengths) + np.arange(int(offsets[-1] + lengths[-1]) if len(keep) else 0)
         present = lengths > 0
-        return positions, Runs(offsets[present], np.flatnonzero(present), np.repeat(np.arange(len(keep)), lengths),
+        return positions, Runs(offsets[present], present.nonzero()[0], np.arange(len(keep)).repeat(lengths),
                                len(keep), offsets, lengths)
 
 
@@ -124,6 +128,10 @@ class Scope:
     chunk_runs: Runs
     sentence_runs: Runs
     sketch: "Sketch | None"  # for scopes of more than SHORTLIST sections
+    # Per section: its words are exactly its (in-scope) sentences' words and its title's, as for nearly every
+    # section. Its word matches are then the OR of theirs, and an ask does not read the section's own long
+    # word list (`_word_signals`); a section with words outside its sentences has its own list read.
+    words_of_parts: np.ndarray
 
 
 @dataclass
@@ -165,7 +173,7 @@ class Sketch:
         out[:2] = rough[:n].T
         out[2] = bm25[:n]
         if len(self.extra_sections):
-            extra = np.vstack([rough[n:].T, bm25[n:]])
+            extra = np.concatenate([rough[n:].T, bm25[None, n:]])
             best = np.maximum.reduceat(extra, self.extra_starts, axis=1)
             out[:, self.extra_sections] = np.maximum(out[:, self.extra_sections], best)
         return out
@@ -216,6 +224,10 @@ class LoadedIndex:
         self.section_position = np.array([m.get("position", 0) for m in self.section_meta], dtype=np.float32)
         self.relative_position = np.array(
             [m.get("position", 0) / (last_position[m["document"]] or 1) for m in self.section_meta], dtype=np.float32)
+        # The ranking signals that depend on the section alone, side by side: one gather per ask.
+        self.section_static = np.column_stack([
+            self.sentence_count, (self.section_position == 0).astype(np.float32), self.relative_position,
+            np.log1p(self.sentence_count)]).astype(np.float32)
         # Which practice each section is about: the strongest similarity of any chunk to each practice.
         self.prototypes = practices.prototypes(embeddings)
         similarity = np.full((n_sections, len(self.prototypes)), -1.0, dtype=np.float32)
@@ -242,13 +254,18 @@ class LoadedIndex:
         self.sentence_terms = TermIndex(sentence_tokens)
         # The same words per unit, for the rows one ask scores: sentences, then sections, then titles.
         self.unit_words = UnitWords(sentence_tokens + section_tokens + title_tokens)
+        # Each section's practice categories and topics (FIXED_GROUPS), as bits: the same for every question.
+        self.section_group_bits = self.unit_words.matches(len(self.sentences) + np.arange(n_sections, dtype=np.int64),
+                                                          self.unit_words.lookup(FIXED_GROUPS))
         self.layout = SentenceLayout(self.sentences, self.chunks)
-        self.scopes = {audience: self._scope(allowed, chunk_token_lists) for audience, allowed in AUDIENCE_SCOPES.items()}
+        self.scopes = {audience: self._scope(allowed, chunk_token_lists, sentence_tokens, title_tokens)
+                       for audience, allowed in AUDIENCE_SCOPES.items()}
         # What each section and document says, for the verifier (regular expressions run once here, not per ask).
         self.section_facts = [answerability.text_facts(t) for t in self.section_text]
         self.document_facts = {d: answerability.text_facts(t) for d, t in self.document_text.items()}
 
-    def _scope(self, allowed: tuple[str, ...], chunk_token_lists: list[list[str]]) -> Scope:
+    def _scope(self, allowed: tuple[str, ...], chunk_token_lists: list[list[str]], sentence_tokens: list[set[str]],
+               title_tokens: list[set[str]]) -> Scope:
         chunk_rows = np.array([i for i, m in enumerate(self.chunks) if m["audience"] in allowed], dtype=np.int64)
         chunk_rows = chunk_rows[np.argsort(self.chunk_section[chunk_rows], kind="stable")]
         section_rows = np.unique(self.chunk_section[chunk_rows])
@@ -258,11 +275,16 @@ class LoadedIndex:
         n = len(section_rows)
         sentence_section = np.searchsorted(section_rows, self.sentence_section[sentence_rows])
         chunk_runs = Runs.of(np.searchsorted(section_rows, self.chunk_section[chunk_rows]), n)
+        parts = [set(title_tokens[s]) for s in section_rows.tolist()]
+        for position, row in zip(sentence_section.tolist(), sentence_rows.tolist()):
+            parts[position] |= sentence_tokens[row]
+        words_of_parts = np.array([p == self.section_tokens[s] for p, s in zip(parts, section_rows.tolist())],
+                                  dtype=bool)
         return Scope(
             chunk_rows, sentence_rows, section_rows, BM25([chunk_token_lists[i] for i in chunk_rows]),
             np.ascontiguousarray(self.chunk_matrix[chunk_rows]), np.ascontiguousarray(self.sentence_matrix[sentence_rows]),
             chunk_runs, Runs.of(sentence_section, n),
-            Sketch.of(self.chunk_matrix[chunk_rows], chunk_runs) if n > SHORTLIST else None,
+            Sketch.of(self.chunk_matrix[chunk_rows], chunk_runs) if n > SHORTLIST else None, words_of_parts,
         )
 
     def candidates(self, query_vector: np.ndarray, question: str, audience: str,
@@ -272,8 +294,10 @@ class LoadedIndex:
         cosine and BM25 (a section outside all three is never near the top of the learned ranking, and
         skipping it keeps the per-ask cost flat as the corpus grows). `every_section`: no shortlist (training)."""
         scope = self.scopes[audience]
-        queries = np.column_stack([query_vector, query_vector if adapted_vector is None else adapted_vector])
-        bm25_chunks = scope.bm25.scores(query_terms(question)) if scope.bm25.size else np.zeros(0, np.float32)
+        # (dimension x 2), C order, as np.column_stack gives it, without its Python-level loop.
+        queries = np.array((query_vector, query_vector if adapted_vector is None else adapted_vector)).T.copy()
+        own = own_terms(question)  # the question's words, for BM25 (with synonyms) and for word coverage
+        bm25_chunks = scope.bm25.scores(query_terms(question, own)) if scope.bm25.size else np.zeros(0, np.float32)
         if scope.sketch is None or every_section:
             bm25_raw, keep = scope.chunk_runs.best(bm25_chunks, 0.0), None
         else:
@@ -283,27 +307,31 @@ class LoadedIndex:
             bm25_raw, keep = first_pass[2], shortlist(first_pass, SHORTLIST_SIZES)
         positions, chunk_runs = scope.chunk_runs.rows_of(keep)
         both = chunk_runs.best((scope.chunk_matrix if positions is None else scope.chunk_matrix[positions]) @ queries,
-                               -1.0)
-        chunk_cosine = np.ascontiguousarray(both[:, 0])
-        adapted = chunk_cosine if adapted_vector is None else np.ascontiguousarray(both[:, 1])
+                               -1.0).T  # (2 x sections), a view: the two signals without copies
+        chunk_cosine = both[0]
+        adapted = chunk_cosine if adapted_vector is None else both[1]
         sections = scope.section_rows if keep is None else scope.section_rows[keep]
         if keep is not None:
             bm25_raw = bm25_raw[keep]
 
-        weights = scope.bm25.coverage_weights(own_terms(question))
+        weights = scope.bm25.coverage_weights(own)
         positions, runs = scope.sentence_runs.rows_of(keep)
         matrix = scope.sentence_matrix if positions is None else scope.sentence_matrix[positions]
         sentence_rows = scope.sentence_rows if positions is None else scope.sentence_rows[positions]
         sentence_cos = matrix @ query_vector
-        sentence_share, word_columns = self._word_signals(question, weights, sentence_rows, sections)
+        sentence_share, word_columns = self._word_signals(
+            question, weights, sentence_rows, sections, runs,
+            scope.words_of_parts if keep is None else scope.words_of_parts[keep])
         sentence_cosine = runs.best(sentence_cos, -1.0)
         # Second best sentence: mask each section's best and take the best again.
         is_best = sentence_cos >= sentence_cosine[runs.row_section] - 1e-7
         second = runs.best(np.where(is_best, np.float32(-1.0), sentence_cos), -1.0)
-        has_sentences = self.sentence_count[sections] > 0
+        sentence_count, is_first_section, relative_position, log_sentences = self.section_static[sections].T
+        has_sentences = sentence_count > 0
         sentence_cosine = np.where(has_sentences, sentence_cosine, chunk_cosine)
-        second = np.where(self.sentence_count[sections] > 1, second, sentence_cosine)
-        quote_scores = np.full(len(self.sentences), -np.inf, dtype=np.float32)
+        second = np.where(sentence_count > 1, second, sentence_cosine)
+        quote_scores = np.empty(len(self.sentences), dtype=np.float32)
+        quote_scores.fill(-np.inf)
         quote_scores[sentence_rows] = sentence_cos + QUOTE_COVERAGE_WEIGHT * sentence_share
 
         question_practice = practices.distribution(self.prototypes @ query_vector)
@@ -317,38 +345,51 @@ class LoadedIndex:
             **word_columns,  # section_word_share, practice_words, topics_missing, title_word_share
             "bm25_raw": bm25_raw,
             "practice_prototype": self.section_practice[sections] @ question_practice,
-            "is_first_section": (self.section_position[sections] == 0).astype(np.float32),
-            "relative_position": self.relative_position[sections],
-            "log_sentences": np.log1p(self.sentence_count[sections]),
+            "is_first_section": is_first_section,
+            "relative_position": relative_position,
+            "log_sentences": log_sentences,
             "adapted_cosine": adapted,
         }
         return Candidates(sections, assemble(columns), quote_scores)
 
     def _word_signals(self, question: str, weights: list[tuple[float, set[str]]], sentence_rows: np.ndarray,
-                      sections: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+                      sections: np.ndarray, runs: Runs, words_of_parts: np.ndarray,
+                      ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """The scored sentences' share of the question's words, and the scored sections' word signals.
         Only those rows are looked at, all in one pass (`UnitWords`): at 100 documents a few hundred
         sentences and sections of 10,000. A question of more than MAX_GROUPS word groups takes the
-        every-unit path; both give the same numbers (tests/test_retrieval_scale.py)."""
-        named_practices, topics = practice_categories(question), topic_groups(question)
-        groups = [accepted for _, accepted in weights] + named_practices + topics
+        every-unit path; both give the same numbers (tests/test_retrieval_scale.py). The question's practice
+        categories and topics are read from the sections' precomputed bits (`section_group_bits`)."""
+        groups = [accepted for _, accepted in weights]
         if len(groups) > MAX_GROUPS:
+            named_practices, topics = practice_categories(question), topic_groups(question)
             return self.sentence_terms.coverage(weights)[sentence_rows], {
                 "section_word_share": self.section_terms.coverage(weights)[sections],
                 "practice_words": self.section_terms.share_of_groups(named_practices)[sections],
                 "topics_missing": self.section_terms.groups_missing(topics)[sections],
                 "title_word_share": self.title_terms.coverage(weights)[sections],
             }
-        n_sentences, n_sections, scored = len(self.sentences), len(self.section_ids), len(sentence_rows)
-        rows = np.concatenate([sentence_rows, n_sentences + sections, n_sentences + n_sections + sections])
-        matches = self.unit_words.matches(rows, self.unit_words.lookup(groups))
+        n_sentences, n_sections = len(self.sentences), len(self.section_ids)
+        scored, k = len(sentence_rows), len(sections)
+        # The sentences' and titles' matches; a section's are the OR of its sentences' and its title's
+        # (`Scope.words_of_parts`), read from its own word list only for the few sections where they differ.
+        own = (~words_of_parts).nonzero()[0]
+        rows = np.concatenate([sentence_rows, n_sentences + n_sections + sections, n_sentences + sections[own]])
+        found = self.unit_words.matches(rows, self.unit_words.lookup(groups))
+        in_titles = found[scored:scored + k]
+        in_sections = in_titles.copy()
+        if len(runs.starts):
+            in_sections[runs.run_section] |= np.bitwise_or.reduceat(found[:scored], runs.starts)
+        in_sections[own] = found[scored + k:]
+        matches = np.concatenate([found[:scored], in_sections, in_titles])
+        del in_sections  # (the name is the sections' group bits below)
         shares = coverage_of(matches, weights)  # of the sentences, the sections and their titles
-        in_sections = matches[scored:scored + len(sections)]
-        practices_at, topics_at = len(weights), len(weights) + len(named_practices)
+        in_sections = self.section_group_bits[sections]
+        practice_bits, practice_count, topic_bits, topic_count = fixed_group_bits(question)
         return shares[:scored], {
             "section_word_share": shares[scored:scored + len(sections)],
-            "practice_words": share_of(in_sections, practices_at, len(named_practices)),
-            "topics_missing": missing_of(in_sections, topics_at, len(topics)),
+            "practice_words": share_of_bits(in_sections, practice_bits, practice_count),
+            "topics_missing": missing_of_bits(in_sections, topic_bits, topic_count),
             "title_word_share": shares[scored + len(sections):],
         }
 
@@ -367,7 +408,7 @@ class LoadedIndex:
         lengths = [len(rows) for rows in parts]
         rows = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
         values = found.sentence_scores[rows]
-        ranked = np.lexsort((-values, np.repeat(np.arange(len(parts)), lengths)))
+        ranked = np.lexsort((-values, np.arange(len(parts)).repeat(lengths)))
         ranked_rows, ranked_values = rows[ranked].tolist(), values[ranked].tolist()
         hits, start = [], 0
         for i, section, length in zip(order, sections, lengths):
@@ -473,16 +514,16 @@ def shortlist(signals: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray | None:
     if signals.shape[1] <= max(sizes):
         return None
     kept = np.zeros(signals.shape[1], dtype=bool)  # a mask, not np.unique: sorted positions, faster
-    for row, size in zip(signals, sizes):
-        kept[np.argpartition(-row, size - 1)[:size]] = True
-    return np.flatnonzero(kept)
+    for row, size in zip(-signals, sizes):  # negated once for all rows: the same values, one operation
+        kept[row.argpartition(size - 1)[:size]] = True
+    return kept.nonzero()[0]
 
 
 def top_order(scores: np.ndarray, limit: int | None) -> np.ndarray:
     """Indexes of the `limit` highest scores, best first (ties in index order): a partial sort."""
     if limit is None or limit >= len(scores):
-        return np.argsort(-scores, kind="stable")
-    top = np.argpartition(-scores, limit - 1)[:limit]
+        return (-scores).argsort(kind="stable")
+    top = (-scores).argpartition(limit - 1)[:limit]
     return top[np.lexsort((top, -scores[top]))]
 
 

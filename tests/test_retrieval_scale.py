@@ -114,6 +114,27 @@ def test_word_signals_of_a_few_units_equal_the_every_unit_ones_bit_for_bit():
         unit_words.lookup([{"w1"}] * (MAX_GROUPS + 1))  # more than a lookup holds: the caller takes the full path
 
 
+def test_practice_and_topic_bits_give_the_same_signals_as_their_word_groups():
+    from bot.lexical import (FIXED_GROUPS, TermIndex, UnitWords, fixed_group_bits, missing_of_bits, practice_categories,
+                             share_of_bits, tokenize, topic_groups)
+
+    questions = [g["question"] for g in yaml.safe_load((KNOWLEDGE / "golden.yaml").read_text())]
+    text = (KNOWLEDGE / "privacy-policy.md").read_text()
+    units = [set(tokenize(p)) for p in text.split("\n\n")] + [set()]
+    index, unit_words = TermIndex(units), UnitWords(units)
+    rows = np.arange(len(units))
+    unit_bits = unit_words.matches(rows, unit_words.lookup(FIXED_GROUPS))
+    named_any = 0
+    for question in questions:
+        practices, topics = practice_categories(question), topic_groups(question)
+        practice_bits, practice_count, topic_bits, topic_count = fixed_group_bits(question)
+        assert (practice_count, topic_count) == (len(practices), len(topics))
+        assert np.array_equal(share_of_bits(unit_bits, practice_bits, practice_count), index.share_of_groups(practices))
+        assert np.array_equal(missing_of_bits(unit_bits, topic_bits, topic_count), index.groups_missing(topics))
+        named_any += bool(practices) and bool(topics)
+    assert named_any > 10  # the comparison covers questions that name categories and topics
+
+
 def test_the_first_pass_gives_each_sections_best_rough_cosines_and_bm25():
     rng = np.random.default_rng(5)
     owners = np.sort(np.r_[np.arange(30), rng.choice(30, size=25)])  # every section has rows, some several
@@ -148,11 +169,19 @@ def test_candidates_are_the_same_numbers_on_the_fast_and_the_plain_path(shipped_
                 for q, v in zip(questions, vectors) for audience in ("employee", "customer") for every in (False, True)]
 
     fast = {"full": signals(full), "short": signals(short)}
+    # Nearly every section's words are its sentences' and its title's: their matches are used for it.
+    assert all(scope.words_of_parts.mean() > 0.8 for index in indexes for scope in index.scopes.values())
+    with pytest.MonkeyPatch.context() as patch:
+        for index in indexes:  # every section's own word list read instead: the same numbers
+            for scope in index.scopes.values():
+                patch.setattr(scope, "words_of_parts", np.zeros_like(scope.words_of_parts))
+        fast["own word lists"] = signals(full) + signals(short)
     with pytest.MonkeyPatch.context() as patch:
         _plain_paths(patch)
         plain = {"full": signals(full), "short": signals(short)}
+    plain["own word lists"] = plain["full"] + plain["short"]
     for kind in fast:
-        for a, b in zip(fast[kind], plain[kind]):
+        for a, b in zip(fast[kind], plain[kind], strict=True):
             assert np.array_equal(a.sections, b.sections)
             assert np.array_equal(a.features, b.features)  # bit for bit, not approximately
             assert np.array_equal(a.sentence_scores, b.sentence_scores)

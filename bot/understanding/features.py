@@ -28,6 +28,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from bot.prefilter import Prefiltered
+
 CODE_VERSION = "router-4"  # router-2: hashed word n-grams beside the embedding and signals; router-3: n-gram
 # blocks (character 3-5-grams, request sentences), each normalised on its own; router-4: the "procedure" and
 # "asks_to_know" signals, clause-start grams
@@ -90,8 +92,10 @@ SIGNAL_NAMES: tuple[str, ...] = tuple(SIGNALS)
 
 
 # Searched on every ask: in the lower-cased message without re.I (every pattern is lower case;
-# tests/understanding/test_process_offer.py checks they agree), at about half the cost.
-_SIGNALS_LOWER = {name: re.compile(pattern.pattern, pattern.flags & ~re.I) for name, pattern in SIGNALS.items()}
+# tests/understanding/test_process_offer.py checks they agree), at about half the cost; a pattern none of
+# whose literals is in the message is not run (bot/prefilter.py).
+_SIGNALS_LOWER = {name: Prefiltered(re.compile(pattern.pattern, pattern.flags & ~re.I))
+                  for name, pattern in SIGNALS.items()}
 
 
 def signals(text: str, names: tuple[str, ...] = SIGNAL_NAMES) -> np.ndarray:
@@ -127,8 +131,15 @@ def request_sentences(text: str) -> list[str]:
     return [s for s in sentences if any(SIGNALS[name].search(s) for name in REQUEST_SIGNALS)]
 
 
-def ngrams(text: str, kinds: tuple[str, ...]) -> set[str]:
-    words = _WORD.findall(text.replace("’", "'").lower())
+def message_words(text: str) -> list[str]:
+    """The words the n-grams are made of."""
+    return _WORD.findall(text.replace("’", "'").lower())
+
+
+def ngrams(text: str, kinds: tuple[str, ...], words: list[str] | None = None) -> set[str]:
+    """`words`: message_words(text), when the caller has them already."""
+    if words is None and ("words" in kinds or "bigrams" in kinds or "chars" in kinds):
+        words = message_words(text)
     out: set[str] = set()
     if "words" in kinds:
         out.update("w " + w for w in words)
@@ -175,26 +186,32 @@ def clause_starts(text: str) -> list[str]:
     return out
 
 
-def ngram_ids(text: str, kinds: tuple[str, ...], buckets: int) -> np.ndarray:
+def ngram_ids(text: str, kinds: tuple[str, ...], buckets: int, words: list[str] | None = None) -> np.ndarray:
     """The distinct hashed columns of a message's n-grams, sorted (each valued 1/sqrt(count)).
 
     The same as hashing every n-gram of `ngrams(text, kinds)`; the columns of one word (its own and its
-    character n-grams) are remembered per word, as messages reuse their words (about 0.1 ms an ask)."""
+    character n-grams) are remembered per word, as messages reuse their words (about 0.1 ms an ask).
+    `words`: message_words(text), computed once for the router's several blocks."""
     if not kinds or not buckets:
         return np.zeros(0, dtype=np.int64)
-    words = _WORD.findall(text.replace("’", "'").lower())
+    if words is None:
+        words = message_words(text)
     ids: set[int] = set()
-    for word in set(words):
-        ids.update(_word_ids(word, kinds, buckets))
+    if any(k in _WORD_KINDS for k in kinds):  # a block of sentence kinds only has no per-word columns
+        for word in set(words):
+            ids.update(_word_ids(word, kinds, buckets))
     if "bigrams" in kinds:
         ids.update(zlib.crc32(f"b {a} {b}".encode()) % buckets for a, b in zip(words, words[1:]))
     sentence_kinds = tuple(k for k in kinds if k in _SENTENCE_KINDS)  # depend on the sentence, not the word
     if sentence_kinds:
-        ids.update(zlib.crc32(g.encode()) % buckets for g in ngrams(text, sentence_kinds))
-    return np.array(sorted(ids), dtype=np.int64)
+        ids.update(zlib.crc32(g.encode()) % buckets for g in ngrams(text, sentence_kinds, words))
+    found = np.fromiter(ids, dtype=np.int64, count=len(ids))
+    found.sort()  # ascending, as sorted() gave them (the order the router sums their weights in)
+    return found
 
 
 _SENTENCE_KINDS = ("request_words", "request_bigrams", "starts")
+_WORD_KINDS = ("words", "chars")  # the kinds `_word_ids` hashes per word
 
 
 @lru_cache(maxsize=8192)

@@ -86,9 +86,10 @@ class Route:
 def decide_index(p: np.ndarray, point: OperatingPoint) -> tuple[str, int]:
     """(action, index into LABELS) for one probability row: the request label escalated or offered, or
     process_question's index when the offer is for a process question (the caller names its hand-off)."""
-    request = int(_REQUEST_INDEX[np.argmax(p[_REQUEST_INDEX])])
-    mass = float(p[_REQUEST_INDEX].sum())
-    top = LABELS[int(np.argmax(p))]
+    requests = p[_REQUEST_INDEX]
+    request = int(_REQUEST_INDEX[requests.argmax()])
+    mass = float(requests.sum())
+    top = LABELS[int(p.argmax())]
     if mass >= point.escalate_at:
         return "escalate", request
     if top in DECLINE_LABELS:

@@ -23,8 +23,8 @@ import numpy as np
 from bot.errors import RouterMismatch
 from bot.understanding import artifact
 from bot.understanding.corpus import LABELS, REQUEST_LABELS, TEAM_FILE, corpus_hash
-from bot.understanding.features import (CODE_VERSION, SIGNAL_NAMES, feature_matrix, feature_vector, ngram_ids,
-                                        request_sentences)
+from bot.understanding.features import (CODE_VERSION, SIGNAL_NAMES, feature_matrix, feature_vector, message_words,
+                                        ngram_ids, request_sentences)
 from bot.understanding.policy import ACTIONS, OperatingPoint, Route, decide_all, decide_index
 
 log = logging.getLogger(__name__)
@@ -59,15 +59,15 @@ class Router:
         """`features`: dense rows (embedding + signals); `texts`: the messages, for the n-gram columns."""
         logits = features @ self._w.T + self._b
         if self.ngram_buckets and texts is not None:
-            logits = np.atleast_2d(logits)
+            logits = logits.reshape(-1, logits.shape[-1])  # np.atleast_2d, without its Python wrapper
             for row, text in enumerate(texts):
-                offset = 0
+                offset, words = 0, message_words(text)  # split once for every block
                 for kinds, buckets in self.ngram_blocks:  # each block normalised on its own, as in training
-                    ids = ngram_ids(text, kinds, buckets)
+                    ids = ngram_ids(text, kinds, buckets, words)
                     if len(ids):
                         logits[row] += self._w_ngrams[offset + ids].sum(axis=0) / np.sqrt(len(ids))
                     offset += buckets
-            logits = logits.reshape(np.shape(features)[:-1] + (logits.shape[-1],))
+            logits = logits.reshape(features.shape[:-1] + (logits.shape[-1],))
         logits -= logits.max(axis=-1, keepdims=True)
         e = np.exp(logits)
         return e / e.sum(axis=-1, keepdims=True)
@@ -102,7 +102,7 @@ class Router:
         return fine, labels
 
     def _route(self, fine: np.ndarray, labels: np.ndarray, action: str, index: int) -> Route:
-        top = int(np.argmax(labels))
+        top = int(labels.argmax())
         if action == "offer" and LABELS[index] == "process_question":
             # A process question offers the hand-off it is about: its own most probable kind.
             mine = np.flatnonzero(self._label_of == index)

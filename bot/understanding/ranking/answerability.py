@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from bot.lexical import GENERIC_WORDS, QUESTION_CACHE, SYNONYMS, TOPICS, question_tokens, tokenize
+from bot.prefilter import Prefiltered
 from bot.understanding.ranking.features import RANKING_FEATURES
 
 VERIFIER_VERSION = "verifier-features-7"
@@ -132,8 +133,8 @@ _CONCEPTS = [
 _CONCEPT_PATTERNS = [(re.compile(q, re.I), re.compile(t, re.I)) for q, t in _CONCEPTS]
 # The question side is searched on every ask: in the lower-cased question without re.I, which finds the
 # same concepts (the patterns are lower case; tests/test_retrieval_scale.py) at half the cost of 25
-# case-insensitive scans.
-_CONCEPT_ASKS = [re.compile(q) for q, _ in _CONCEPTS]
+# case-insensitive scans; a pattern none of whose literals is in the question is not run (bot/prefilter.py).
+_CONCEPT_ASKS = [Prefiltered(re.compile(q)) for q, _ in _CONCEPTS]
 
 VERIFIER_FEATURES = (
     "ranker_score",  # the ranker's log-odds for the top section
@@ -166,8 +167,8 @@ _OBJECT = re.compile(r"\b(collect|store|keep|record|log|gather|process|access|re
 
 
 # Searched on every ask: in the lower-cased question without re.I (the patterns are lower case), as the
-# concept patterns below.
-_ASKS_LOWER = {kind: re.compile(pattern.pattern) for kind, pattern in _ASKS.items()}
+# concept patterns below, and prefiltered (bot/prefilter.py).
+_ASKS_LOWER = {kind: Prefiltered(re.compile(pattern.pattern)) for kind, pattern in _ASKS.items()}
 
 
 def asked_facts(question: str) -> dict[str, bool]:
@@ -238,11 +239,26 @@ def _concepts_asked(lowered: str) -> tuple[int, ...]:
     return tuple(i for i, ask in enumerate(_CONCEPT_ASKS) if ask.search(lowered))
 
 
+# The ranker's signals the verifier reads as they are, and the order `features` writes a row in (checked
+# against VERIFIER_FEATURES below): a list in a fixed order, not a dict of names, as it is built several
+# times per ask.
+_RANKER_SIGNALS = ("chunk_cosine", "sentence_cosine", "sentence_with_words", "sentence_word_share",
+                   "section_word_share", "bm25", "practice_words", "practice_prototype", "topics_missing",
+                   "no_shared_words", "title_word_share")
+_RANKER_COLUMNS = [RANKING_FEATURES.index(name) for name in _RANKER_SIGNALS]
+_ROW_ORDER = ("ranker_score", "ranker_margin", *_RANKER_SIGNALS, "own_words_exact_share", "own_words_missing",
+              "asks_yes_no", *(f"asks_{k}" for k in FACT_KINDS), *(f"{k}_missing" for k in FACT_KINDS),
+              "asks_name", "name_missing", "own_words_missing_in_document", "own_words_missing_in_document_share",
+              "question_length", "practices_named", "practices_missing_in_section", "practices_missing_in_document",
+              "object_missing_in_section", "object_missing_in_document")
+if _ROW_ORDER != VERIFIER_FEATURES:
+    raise AssertionError("answerability.features writes its row in another order than VERIFIER_FEATURES")
+
+
 def features(question: str, top, second, section: TextFacts, section_tokens: set[str], idf,
              document: TextFacts) -> np.ndarray:
     """One row of VERIFIER_FEATURES. `top`/`second`: SectionHit (second may be None); `idf(term)`;
     `section`/`document`: text_facts of the best section and of its whole document."""
-    ranked = dict(zip(RANKING_FEATURES, top.features.tolist()))
     facts = question_facts(question)
     asks = facts.asks
     has = section.contains
@@ -256,42 +272,45 @@ def features(question: str, top, second, section: TextFacts, section_tokens: set
     # A word the whole document never uses (nor a synonym of it): "IP address", "bug bounty", "appeal"…
     # Words the vocabulary marks ambiguous ("store", "keep", "use": in a group but naming no topic on their
     # own) do not count: "what do you store about me?" asks what is collected, in other words.
-    absent = [not ({t} | SYNONYMS.get(t, set())) & document.tokens and not (t in SYNONYMS and t not in TOPICS)
-              for t in specific]
+    absent = [not _uses(document.tokens, t) and not (t in SYNONYMS and t not in TOPICS) for t in specific]
     absent_share = sum(w for w, a in zip(weights, absent) if a) / total if total else 0.0
-    row = {
-        "ranker_score": top.score,
-        "ranker_margin": top.score - second.score if second is not None else 5.0,
-        **{name: ranked[name] for name in ("chunk_cosine", "sentence_cosine", "sentence_with_words",
-                                           "sentence_word_share", "section_word_share", "bm25", "practice_words",
-                                           "practice_prototype", "topics_missing", "no_shared_words",
-                                           "title_word_share")},
-        "own_words_exact_share": exact,
-        "own_words_missing": float(missing),
-        "asks_yes_no": float(asks["yes_no"]),
-        **{f"asks_{k}": float(asks[k]) for k in FACT_KINDS},
-        **{f"{k}_missing": float(asks[k] and not has[k]) for k in FACT_KINDS},
-        "question_length": facts.length,
-        "own_words_missing_in_document": float(sum(absent)),
-        "own_words_missing_in_document_share": absent_share,
-    }
-    row["asks_name"] = float(asks["name"])
-    row["name_missing"] = float(asks["name"] and not (section.names - document.lead_names))
-    row["object_missing_in_section"] = _unused_share(facts.objects, section_tokens, idf)
-    row["object_missing_in_document"] = _unused_share(facts.objects, document.tokens, idf)
     named = facts.practices
-    row["practices_named"] = float(len(named))
-    row["practices_missing_in_section"] = float(sum(1 for i in named if not section.practices[i]))
-    row["practices_missing_in_document"] = float(sum(1 for i in named if not document.practices[i]))
-    return np.array([row[name] for name in VERIFIER_FEATURES], dtype=np.float32)
+    return np.array([
+        top.score,
+        top.score - second.score if second is not None else 5.0,
+        *top.features[_RANKER_COLUMNS].tolist(),
+        exact,
+        float(missing),
+        float(asks["yes_no"]),
+        *[float(asks[k]) for k in FACT_KINDS],
+        *[float(asks[k] and not has[k]) for k in FACT_KINDS],
+        float(asks["name"]),
+        float(asks["name"] and not (section.names - document.lead_names)),
+        float(sum(absent)),
+        absent_share,
+        facts.length,
+        float(len(named)),
+        float(sum(1 for i in named if not section.practices[i])),
+        float(sum(1 for i in named if not document.practices[i])),
+        _unused_share(facts.objects, section_tokens, idf),
+        _unused_share(facts.objects, document.tokens, idf),
+    ], dtype=np.float32)
 
 
 def _unused_share(words: tuple[str, ...], tokens, idf) -> float:
     """The idf-weighted share of `words` that `tokens` never uses, nor a synonym of them."""
     weights = [idf(t) for t in words]
     total = sum(weights)
-    unused = sum(w for t, w in zip(words, weights) if not ({t} | SYNONYMS.get(t, set())) & tokens)
+    unused = sum(w for t, w in zip(words, weights) if not _uses(tokens, t))
     return unused / total if total else 0.0
+
+
+def _uses(tokens, word: str) -> bool:
+    """`tokens` has `word` or a synonym of it (without building the set of both, as this runs per word per row)."""
+    return word in tokens or not SYNONYMS.get(word, _NO_WORDS).isdisjoint(tokens)
+
+
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 def _median(values: list[float]) -> float:

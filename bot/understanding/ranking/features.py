@@ -39,7 +39,7 @@ RANKING_FEATURES = (
 
 def reciprocal_rank(values: np.ndarray) -> np.ndarray:
     ranks = np.empty(len(values), dtype=np.float32)
-    ranks[np.argsort(-values, kind="stable")] = np.arange(len(values), dtype=np.float32)
+    ranks[(-values).argsort(kind="stable")] = np.arange(len(values), dtype=np.float32)
     return 1.0 / (1.0 + ranks)
 
 
