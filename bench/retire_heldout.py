@@ -1,6 +1,8 @@
 """Turn a retired held-out set (tests/heldout/<set>/) into training files of one more author.
 
-    .venv/bin/python bench/retire_heldout.py SET_DIR AUTHOR
+    .venv/bin/python bench/retire_heldout.py SET_DIR AUTHOR [REPLACED_BY]
+
+REPLACED_BY names the fresh blind sets written to replace it (default "v5 and v6", the first retirement).
 
 A held-out set measures only while nobody has trained on it. Once it has been reported and a fresh
 blind set has been written to replace it, its lines are worth more as training data from one more
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -27,11 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 METADATA = "Privacy Policy"
 
 
-def header(set_dir: Path, author: str, what: str) -> str:
+def header(set_dir: Path, author: str, what: str, replaced_by: str) -> str:
     where = f"tests/heldout/{set_dir.name}/" if set_dir.name.startswith("v") else "tests/heldout/ (v1)"
     return (f"# {what} by {author}: the retired held-out set in {where}, written blind in its own pass\n"
-            f"# (its README is in git history before 2026-11-28), turned into training data unchanged by\n"
-            f"# bench/retire_heldout.py on 2026-11-28, after it had been reported and replaced by the blind sets v5 and v6.\n")
+            f"# (its README is in git history, before the commit that retired it), turned into training data unchanged by\n"
+            f"# bench/retire_heldout.py on {date.today().isoformat()}, after it had been reported and replaced by the blind sets {replaced_by}.\n")
 
 
 def router(set_dir: Path, author: str) -> list[dict]:
@@ -58,21 +61,21 @@ def kimss(set_dir: Path) -> dict:
     return {"answerable": answerable, "not_covered": not_covered}
 
 
-def main(set_dir: Path, author: str) -> None:
+def main(set_dir: Path, author: str, replaced_by: str = "v5 and v6") -> None:
     rows = router(set_dir, author)
     out = ROOT / "bot/understanding/data/authors" / f"{author}.jsonl"
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     data = kimss(set_dir)
     out = ROOT / "bot/understanding/ranking/data" / f"kimss_train_{author}.yaml"
-    out.write_text(header(set_dir, author, "Kimss training questions") + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000),
+    out.write_text(header(set_dir, author, "Kimss training questions", replaced_by) + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000),
                    encoding="utf-8")
     conversations = yaml.safe_load((set_dir / "conversations.yaml").read_text(encoding="utf-8"))
     out = ROOT / "bot/data" / f"followup_{author}.yaml"
-    out.write_text(header(set_dir, author, "Conversations") + yaml.safe_dump(conversations, allow_unicode=True, sort_keys=False, width=1000),
+    out.write_text(header(set_dir, author, "Conversations", replaced_by) + yaml.safe_dump(conversations, allow_unicode=True, sort_keys=False, width=1000),
                    encoding="utf-8")
     print(f"{author}: {len(rows)} router lines, {len(data['answerable'])} answerable + {len(data['not_covered'])} "
           f"not covered, {len(conversations)} conversations")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), sys.argv[2])
+    main(Path(sys.argv[1]), *sys.argv[2:4])
