@@ -1,6 +1,7 @@
 """Paired A/B of the ask's own CPU time at 100 documents: two source trees, one worker process each.
 
-    .venv/bin/python bench/ask_cpu_ab.py TREE_A TREE_B --workdir DIR [--rounds 6] [--policyqa dev.json]
+    .venv/bin/python bench/ask_cpu_ab.py TREE_A TREE_B --policyqa ../shared/datasets/policyqa/dev.json \
+        --workdir DIR [--rounds 6]
 
 DIR is a `bench_core.py --policyqa … --workdir DIR` directory (its 100-document index is reused, not
 rebuilt). Each worker loads its tree's Assistant on that index; the parent asks both the same
@@ -24,10 +25,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATASET = ROOT.parent / "shared" / "datasets" / "policyqa" / "dev.json"
-
 
 def worker(tree: str, workdir: Path, dataset: Path) -> None:
     sys.path.insert(0, tree)
@@ -61,7 +58,7 @@ def main() -> None:
     parser.add_argument("tree_a")
     parser.add_argument("tree_b")
     parser.add_argument("--workdir", type=Path, required=True, help="a bench_core --workdir with the 100-document index")
-    parser.add_argument("--policyqa", type=Path, default=DEFAULT_DATASET)
+    parser.add_argument("--policyqa", type=Path, required=True, help="PolicyQA dev.json (as for bench_core)")
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -74,7 +71,10 @@ def main() -> None:
         processes.append(subprocess.Popen([sys.executable, __file__, "x", "x", "--workdir", str(args.workdir),
                                            "--policyqa", str(args.policyqa), "--worker", tree],
                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
-        counts.add(int(processes[-1].stdout.readline()))
+        ready = processes[-1].stdout.readline()
+        if not ready:
+            raise SystemExit(f"the worker for {tree} did not start (its error is above)")
+        counts.add(int(ready))
     if len(counts) != 1:
         raise SystemExit("the two trees ask different questions")
     n = counts.pop()
