@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.followup_words import CONNECTOR, OBJECT_POINTER, SUBJECT_POINTER, TOPIC_NOUNS, VERB_LIKE, WHAT_ABOUT
+from bot.followup_words import CLAUSE_THAT, CONNECTOR, OBJECT_POINTER, SUBJECT_POINTER, TOPIC_NOUNS, VERB_LIKE, WHAT_ABOUT
 from bot.followup_swap import join_preposition, swap
 from bot.lexical import STOPWORDS, tokenize
 
@@ -118,7 +118,8 @@ def _own_phrase(fragment: str) -> str | None:
 # Bare question fragments that ask one thing about the previous topic: said in full, so retrieval and
 # the router see the purpose ("what for?" is about use) rather than the previous question with a tail.
 _FRAGMENTS = [
-    (re.compile(r"^(?:(?:and|but|so)\s+)?(?:what for|why|why so|for what(?: purpose)?|what(?:'s|s| is| are) (?:it|that|this|"
+    (re.compile(r"^(?:(?:and|but|so)\s+)?(?:what for|why|why so|for what(?: purpose| reason)?|(?:and\s+)?(?:for\s+)?"
+                r"(?:what|which)(?:'s|s| is| was)? the (?:reason|purpose)(?: (?:for|of|behind) (?:it|that|this|them|those))?|to what end|what(?:'s|s| is| are) (?:it|that|this|"
                 r"they|those|these) (?:used )?for|what do you (?:use|need) (?:it|them|that|this|those) for|"
                 r"why do you (?:need|want|collect|keep|have) (?:it|them|that|this|those))\s*[?.!]*$", re.I),
      "What do you use {topic} for?"),
@@ -162,7 +163,8 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     topic = topic_phrase(previous)
     adverb = _WH_ADVERB.match(body)
     if adverb and _YES_NO.match(previous):  # "where exactly?" after "Do you store my files?"
-        return _sentence(f"{adverb.group(1)} {previous[:1].lower()}{previous[1:].rstrip(' ?.!')}"), "wh_adverb"
+        asked = _MEANS.sub("how", adverb.group(1))
+        return _sentence(f"{asked} {previous[:1].lower()}{previous[1:].rstrip(' ?.!')}"), "wh_adverb"
     from bot.followup_frames import in_previous_frame  # builds on this module's phrase helpers
 
     framed = in_previous_frame(question, body, previous, topic, mark)
@@ -184,7 +186,15 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
             start, end = pointer.span()
             if pointer.re is SUBJECT_POINTER:  # "is it encrypted?" -> "is my data encrypted?"
                 start = end - len(pointer.group(0).split()[-1])
-            return _sentence(body[:start] + topic + body[end:], mark), "pointer"
+            filled = body[:start] + topic + body[end:]
+            if WHAT_ABOUT.match(question) and _TOPIC_DETERMINER.match(body) and len(topic.split()) <= 3:
+                # "what about the files i attached to them?" after "do you keep my support tickets?" names a
+                # thing, not a question: asked in the previous question's place ("Do you keep the files i
+                # attached to my support tickets?"); the bare noun phrase was routed as a data request.
+                swapped = swap(_TOPIC_DETERMINER.sub("", filled.rstrip(" ?.!")), previous, _runs(previous))
+                if swapped:
+                    return _sentence(swapped), "swap"
+            return _sentence(filled, mark), "pointer"
         loose = _LOOSE_POINTER.search(body)  # "what happens to them when…": the pointer, before any own noun
         if loose:
             return _sentence(body[:loose.start()] + topic + body[loose.end():], mark), "pointer"
@@ -204,7 +214,7 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     if swapped:  # "what about partners?": the new thing in the place of the previous one of its kind
         return _sentence(swapped), "swap"
     if topic:
-        loose = re.search(r"\b(?:it|them|they|that|this|those|these)\b", body, re.I)
+        loose = re.search(rf"\b(?:it|them|they|{CLAUSE_THAT}that|this|those|these)\b", body, re.I)
         if loose:
             return _sentence(body[:loose.start()] + topic + body[loose.end():], mark), "pointer"
         if asks and VERB_LIKE.search(body) and len(body.split()) >= 3 and not WHAT_ABOUT.match(question) \
@@ -223,7 +233,11 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
 
 # "where exactly?", "in what country?", "since when?": asks where/when/how of the previous yes/no question.
 _WH_ADVERB = re.compile(r"^((?:where|when|how often|how|since when|in (?:what|which) (?:country|countries|region|"
-                        r"regions|format|way)|for what purpose)(?:\s+(?:exactly|precisely|then|though))?)\s*[?.!]*$", re.I)
+                        r"regions|format|way)|for what purpose|by what(?: means)?|with what|through what)"
+                        r"(?:\s+(?:exactly|precisely|then|though))?)\s*[?.!]*$", re.I)
+# "by what exactly?" after "Is my data protected?" asks how: "How is my data protected?" ("… protected by what
+# exactly?" kept the previous words and read as the previous question, Data Collection before Security).
+_MEANS = re.compile(r"^(?:by what(?: means)?|with what|through what)\b", re.I)
 _YES_NO = re.compile(r"^\s*(?:do|does|did|is|are|was|were|can|could|will|would|has|have)\s+\w+", re.I)
 _ENDS_WITH_PREPOSITION = re.compile(r"\b(?:about|for|with|to|of|on|in|from)\s*[?.!]*$", re.I)
 _QUESTION_START = re.compile(r"^\s*(?:what|how|who|why|when|where|which|is|are|was|were|do|does|did|can|could|will|"

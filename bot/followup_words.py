@@ -16,7 +16,12 @@ WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how) about\b", re.I)
 # "it wasn't me", "it's me": no thing is pointed at.
 _DUMMY_IT = r"(?!\s*(?:wasn't|was not|isn't|is not|'s|is|was)\s+(?:me|us)\b)"
 _DEICTIC = r"(?!\s+(?:privacy\s+)?(?:policy|policies|document|page|site|website|bot|assistant|app|chat|product|service|company|tool)\b)"
-POINTER = re.compile(rf"\b(?:it{_DUMMY_IT}|them|those|these|they|their|its|that{_DEICTIC}|this{_DEICTIC}|such|there|mine|ours|yours|"
+# "can Kimss guarantee that no system is breached?": "that" opening a clause after a verb of saying or
+# assuring points at nothing.
+CLAUSE_THAT = "".join(f"(?<!{verb} )" for verb in ("guarantee", "guarantees", "ensure", "ensures", "promise", "confirm",
+                                                  "say", "says", "said", "mean", "means", "sure", "know", "think",
+                                                  "true", "claim", "claims", "state", "states", "prove", "verify"))
+POINTER = re.compile(rf"\b(?:it{_DUMMY_IT}|them|those|these|they|their|its|{CLAUSE_THAT}that{_DEICTIC}|this{_DEICTIC}|such|there|mine|ours|yours|"
                      r"the same)\b", re.I)
 # "ok, …", "well …", "because …", "… then?": a reply to what was just said.
 DISCOURSE = re.compile(r"^\s*(?:ok(?:ay)?|well|because|hmm+|alright|fine|yes|yeah|no|nope|right)\b|\bthen\s*[?.!]*\s*$"
