@@ -17,11 +17,12 @@ WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how) about\b", re.I)
 _DUMMY_IT = r"(?!\s*(?:wasn't|was not|isn't|is not|'s|is|was)\s+(?:me|us)\b)"
 _DEICTIC = r"(?!\s+(?:privacy\s+)?(?:policy|policies|document|page|site|website|bot|assistant|app|chat|product|service|company|tool)\b)"
 # "can Kimss guarantee that no system is breached?": "that" opening a clause after a verb of saying or
-# assuring points at nothing.
+# assuring points at nothing, so the rewrite leaves it (bot/followup_rewrite.py). Not in the detector's
+# POINTER: there it moved 3 detections of 1,170 (one fewer right) and no last turn, leave-one-author-out.
 CLAUSE_THAT = "".join(f"(?<!{verb} )" for verb in ("guarantee", "guarantees", "ensure", "ensures", "promise", "confirm",
                                                   "say", "says", "said", "mean", "means", "sure", "know", "think",
                                                   "true", "claim", "claims", "state", "states", "prove", "verify"))
-POINTER = re.compile(rf"\b(?:it{_DUMMY_IT}|them|those|these|they|their|its|{CLAUSE_THAT}that{_DEICTIC}|this{_DEICTIC}|such|there|mine|ours|yours|"
+POINTER = re.compile(rf"\b(?:it{_DUMMY_IT}|them|those|these|they|their|its|that{_DEICTIC}|this{_DEICTIC}|such|there|mine|ours|yours|"
                      r"the same)\b", re.I)
 # "ok, …", "well …", "because …", "… then?": a reply to what was just said.
 DISCOURSE = re.compile(r"^\s*(?:ok(?:ay)?|well|because|hmm+|alright|fine|yes|yeah|no|nope|right)\b|\bthen\s*[?.!]*\s*$"
