@@ -143,6 +143,33 @@ _SAME = re.compile(r",?\s*(?:the\s+)?same(?:\s+(?:place|thing|answer|here|way))?
                    r"(?:(?:question|thing)\s+)?(?:go(?:es)?|applies|apply|holds?)?\s*(?=for\b|to\b)", re.I)
 
 
+# "a customer asks if we collect authentication details", "customer asks what we process when …": an employee
+# relaying a question. Said directly ("Do we collect authentication details?"), the previous question has the
+# frames the rules read ("from where?" asks where of a yes/no question; "do we keep it …?" takes the thing
+# processed, not "agent uses").
+_REPORTED = re.compile(r"^\s*(?:(?:a|an|the|our|my|one)\s+)?(?:customer|prospect|client|user|someone|legal|they)\s+"
+                       r"(?:asks|asked|is asking|was asking|wants to know|wanted to know)\s+(?:me\s+)?"
+                       r"(if|whether|what|how|who|where|when|which|why)\s+(we|you|to)\s+([a-z]+)\b([^?.!]*)[?.!]*\s*$",
+                       re.I)
+
+
+def direct_question(previous: str) -> str:
+    """A relayed question ("customer asks if we delete data on request") asked directly; others unchanged."""
+    reported = _REPORTED.match(previous)
+    if not reported:
+        return previous
+    asked, subject, verb, rest = reported.groups()
+    if subject.lower() == "to":  # "where to send a DSR" -> "where do I send a DSR"
+        subject = "I"
+    elif verb.lower() in _BE_FORMS or verb.lower().endswith("ed"):  # "if we are …", "what we collected": left as said
+        return previous
+    opening = "Do" if asked.lower() in ("if", "whether") else f"{asked.capitalize()} do"
+    return f"{opening} {subject} {verb}{rest.rstrip()}?"
+
+
+_BE_FORMS = frozenset("am is are was were be been have has had do does did can could will would should may must".split())
+
+
 def rewrite(question: str, previous: str) -> str | None:
     """The follow-up `question` as a standalone question, using the `previous` (standalone) question;
     None when no rewrite says more than the message itself (a long message pointing at nothing)."""
@@ -152,6 +179,7 @@ def rewrite(question: str, previous: str) -> str | None:
 def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     """(standalone question or None, the rule that made it): the rule names let bench/eval_followup.py
     report where rewriting loses, by kind of rewrite."""
+    previous = direct_question(previous)
     stripped = _SAME.sub("", question).strip(" ,")
     if stripped and stripped != question.strip():
         question = stripped if stripped.endswith("?") else stripped + "?"
@@ -232,7 +260,7 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
 
 
 # "where exactly?", "in what country?", "since when?": asks where/when/how of the previous yes/no question.
-_WH_ADVERB = re.compile(r"^((?:where|when|how often|how|since when|in (?:what|which) (?:country|countries|region|"
+_WH_ADVERB = re.compile(r"^((?:where|from where|when|how often|how|since when|in (?:what|which) (?:country|countries|region|"
                         r"regions|format|way)|for what purpose|by what(?: means)?|with what|through what)"
                         r"(?:\s+(?:exactly|precisely|then|though))?)\s*[?.!]*$", re.I)
 # "by what exactly?" after "Is my data protected?" asks how: "How is my data protected?" ("… protected by what

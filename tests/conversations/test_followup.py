@@ -196,3 +196,13 @@ def test_that_opening_a_clause_points_at_nothing():
     assert not needs_context(message, previous), follow_up_probability(message, previous)
     # and, were it taken for one, the clause keeps its "that" (not "promise the policy nobody …")
     assert "promise that nobody" in (rewrite(message, previous) or "")
+
+
+@pytest.mark.parametrize("message,previous,standalone", [
+    # a question relayed by an employee is read as asked directly, so the frames apply to it
+    ("from where?", "a client asks if we gather identity details", "From where do we gather identity details?"),
+    ("and do we keep it afterwards?", "client asked what we store when an agent calls a tool",
+     "Do we keep the information you store when an agent calls a tool afterwards?"),
+])
+def test_a_relayed_question_is_read_as_asked_directly(message, previous, standalone):
+    assert rewrite(message, previous) == standalone
