@@ -63,6 +63,8 @@ class Assistant:
         self._contact_cache: dict[tuple[str, str, str], list[SectionHit]] = {}
         # The follow-up detector's weights: None is the shipped artifact; validation sets one per fold.
         self.followup_weights: dict[str, float] | None = None
+        # Questions about the documents themselves, beyond the patterns (bot/policy_facts.py).
+        self.policy_fact_detector = policy_facts.Detector.shipped(retriever.embeddings.model_id)
 
     @classmethod
     def from_settings(cls, settings, embeddings=None) -> "Assistant":
@@ -103,7 +105,11 @@ class Assistant:
             hits, vote_margin = self._with_own_words(hits, own, own_vector, audience)
         route = self.router.route(question, query_vector)
         loaded = self.retriever.current()
-        fact = policy_facts.kind_of(question)  # "when was the policy last updated?" asks nothing of a person
+        # "When was the policy last updated?" asks nothing of a person: answered from the metadata. Not when
+        # the router hands the message to a person: a data request that names the policy ("send me the
+        # policy date and a copy of all the data you hold on me") stays a request — a missed request costs
+        # more than a date answered from the sections.
+        fact = None if route.escalates else policy_facts.kind_of(question, query_vector, self.policy_fact_detector)
         if fact and route.label != "instruction":
             return self._policy_fact(question, audience, fact, loaded)
         if route.escalates:

@@ -4,15 +4,37 @@
 can I read all of it?" are not answered by any one section's wording but by the document: its
 front matter (title, updated, url) and its first section. Each answer cites that first section,
 so the reader sees the document, its date and where it lives.
+
+Recognising them: the patterns below first (high precision), then a learned detector over the question's
+sentence vector for the many ways people ask that no pattern lists ("whats the date of ur policy", "which
+document are you quoting from?"): bench/train_policy_facts.py, trained leave-one-author-out on the retired
+held-out writers' policy facts against every other question we hold (README, "Policy facts").
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
 
 from bot.answer import human_date
 from bot.prefilter import Prefiltered
+
+log = logging.getLogger(__name__)
+
+DATA = Path(__file__).resolve().parent / "data"
+QUESTIONS_FILE = DATA / "policy_fact_questions.yaml"  # the detector's positives (training data)
+MODEL_FILE = DATA / "policy_fact_model.json"  # bench/train_policy_facts.py writes it
+CODE_VERSION = "policy-facts-1"  # the detector's inputs: the question's sentence vector, nothing else
+KINDS = ("documents", "effective", "scope", "sections", "updated", "where")
+# What the detector may answer on its own: facts from the metadata. "What does the policy cover?" is left to
+# the patterns and the ranked sections (the introduction ranks first for it anyway); a learned "scope" would
+# also take "does the policy talk about safeguards?" away from the section that answers it.
+LEARNED_KINDS = ("documents", "sections", "updated", "where")
 
 _DOC = r"(privacy )?(policy|policies|notice|document|documents|statement)"
 _THE = r"(the |this |your |kimss'?s? |kimss ai'?s? )?"
@@ -36,6 +58,10 @@ PATTERNS = {
         rf"|entire )?{_DOC}|\b(link|url|address) (to|for|of) {_THE}(full |whole )?{_DOC}|"
         rf"\b(full|whole|complete|entire) (text of (the )?)?{_DOC}\b|\bread {_THE}(full |whole |entire )?{_DOC}\b",
         re.I),
+    "sections": re.compile(
+        rf"\b(how many|what|which) (sections|parts|chapters|headings) (does|do|are (there )?in|is (there )?in|in) "
+        rf"{_THE}{_DOC}\b|"
+        rf"\b(sections|headings|table of contents) (of|in) {_THE}{_DOC}", re.I),
     "scope": re.compile(
         rf"\bwhat (does|do) {_THE}{_DOC} (cover|apply to|explain|describe|include|deal with|talk about)|"
         rf"\bwhat (is|are) {_THE}{_DOC} (about|for)\b|\b(scope|purpose|summary) of {_THE}{_DOC}|"
@@ -49,8 +75,8 @@ _PATTERNS_LOWER = {kind: Prefiltered(re.compile(pattern.pattern, pattern.flags &
                    for kind, pattern in PATTERNS.items()}
 
 
-def kind_of(question: str) -> str | None:
-    """Which fact about the documents the question asks for, if it asks for one."""
+def pattern_kind(question: str) -> str | None:
+    """Which fact about the documents the question asks for, by the patterns alone."""
     lowered = question.lower()
     for kind, pattern in _PATTERNS_LOWER.items():
         if pattern.search(lowered):
@@ -59,11 +85,64 @@ def kind_of(question: str) -> str | None:
 
 
 @dataclass(frozen=True)
+class Detector:
+    """The learned half: P(about the documents) from the question's vector, then which fact."""
+    threshold: float
+    about_weights: np.ndarray  # (dimension,)
+    about_bias: float
+    kinds: tuple[str, ...]
+    which_weights: np.ndarray  # (kinds, dimension)
+    which_bias: np.ndarray
+
+    @classmethod
+    def shipped(cls, model_id: str, path: Path = MODEL_FILE) -> "Detector | None":
+        """The trained detector for this embedding model; None (patterns only, said in the log) when the
+        artifact is missing or was trained for another model or another version of the inputs."""
+        if not path.is_file():
+            log.warning("policy-fact detector %s missing: policy facts are recognised by the patterns only", path.name)
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        made = data["provenance"]
+        if made["model"] != model_id or made["code_version"] != CODE_VERSION:
+            log.warning("policy-fact detector trained for %s (%s), not %s (%s): patterns only; retrain with "
+                        "bench/train_policy_facts.py", made["model"], made["code_version"], model_id, CODE_VERSION)
+            return None
+        which = data["which"]
+        if len(data["kinds"]) == 2:  # scikit-learn keeps one row for two classes
+            raise ValueError(f"{path.name}: needs at least three kinds")
+        return cls(float(data["threshold"]), np.asarray(data["about"]["weights"], dtype=np.float32),
+                   float(data["about"]["bias"]), tuple(data["kinds"]),
+                   np.asarray(which["weights"], dtype=np.float32), np.asarray(which["bias"], dtype=np.float32))
+
+    def kind_of(self, vector) -> str | None:
+        vector = np.asarray(vector, dtype=np.float32)
+        if float(self.about_weights @ vector) + self.about_bias < _logit(self.threshold):
+            return None
+        kind = self.kinds[int(np.argmax(self.which_weights @ vector + self.which_bias))]
+        return kind if kind in LEARNED_KINDS else None
+
+
+def _logit(p: float) -> float:
+    return float(np.log(p / (1.0 - p)))
+
+
+def kind_of(question: str, vector=None, detector: Detector | None = None) -> str | None:
+    """Which fact about the documents the question asks for, if it asks for one: the patterns, else the
+    detector on the question's vector (when there is one)."""
+    found = pattern_kind(question)
+    if found or detector is None or vector is None:
+        return found
+    return detector.kind_of(vector)
+
+
+@dataclass(frozen=True)
 class Document:
     title: str
     updated: str | None
     url: str | None
     first_section: str  # section_id of its first section with text (the introduction)
+    audience: str = "public"
+    sections: tuple[str, ...] = ()  # its section titles, in order
 
 
 def documents(loaded, audience: str) -> list[Document]:
@@ -75,8 +154,13 @@ def documents(loaded, audience: str) -> list[Document]:
         known = first.get(meta["document"])
         if known is None or meta.get("position", 0) < known.get("position", 0):
             first[meta["document"]] = meta
+    titles: dict[str, list[tuple[int, str]]] = {}
+    for section in scope.section_rows.tolist():
+        meta = loaded.section_meta[section]
+        titles.setdefault(meta["document"], []).append((meta.get("position", 0), meta["section"]))
     out = [Document(m["title"], m.get("updated") or None, m["url"].split("#")[0] if m.get("url") else None,
-                    m["section_id"]) for m in first.values()]
+                    m["section_id"], m.get("audience") or "public",
+                    tuple(t for _, t in sorted(titles[m["document"]]))) for m in first.values()]
     return sorted(out, key=lambda d: d.title)
 
 
@@ -87,7 +171,10 @@ def statement(kind: str, docs: list[Document], support_url: str) -> str:
         return f"I answer from {'this document' if len(docs) == 1 else 'these documents'}: {listed}."
     parts = []
     for d in docs:
-        if kind in ("updated", "effective"):
+        if kind == "sections":
+            listed = "; ".join(d.sections)
+            parts.append(f"The {d.title} has {len(d.sections)} section{'s' if len(d.sections) != 1 else ''}: {listed}.")
+        elif kind in ("updated", "effective"):
             if not d.updated:
                 parts.append(f"The {d.title} does not state when it was last updated.")
             elif kind == "updated":
@@ -96,9 +183,10 @@ def statement(kind: str, docs: list[Document], support_url: str) -> str:
                 parts.append(f"The {d.title} does not state a separate effective date; it was last updated on "
                              f"{human_date(d.updated)}.")
         elif kind == "where":
-            parts.append(f"The full {d.title} is published at {d.url}." if d.url else
-                         f"The {d.title} has no published address configured; its sections are quoted in these "
-                         f"answers, and support can send the full text: {support_url}.")
+            public = " It is a public document." if d.audience == "public" else ""
+            parts.append((f"The full {d.title} is published at {d.url}." if d.url else
+                          f"The {d.title} has no published address configured; its sections are quoted in these "
+                          f"answers, and support can send the full text: {support_url}.") + public)
         else:  # scope: the introduction says it, quoted below
             parts.append(f"What the {d.title} covers, in its own words:")
     return " ".join(parts)

@@ -42,6 +42,17 @@ def wait_support_posts(standin, count: int = 1, timeout: float = 30.0):
     return support_posts(standin)
 
 
+def wait_ephemerals(standin, count: int, timeout: float = 30.0) -> tuple[list, list]:
+    """The `count` ephemeral replies to clicks on one answer, as (first hand-offs, repeats). Clicks are handled
+    concurrently, so a repeat's "already has this request" may reach Slack before the first confirmation:
+    they are told apart by their text, not by their order."""
+    standin.wait_for(lambda calls: len([c for c in calls if c.method == "chat.postEphemeral"]) >= count,
+                     timeout=timeout)
+    replies = standin.of("chat.postEphemeral")
+    repeats = [r for r in replies if "already has this request" in r.args["text"]]
+    return [r for r in replies if r not in repeats], repeats
+
+
 def buttons(call) -> dict:
     return {e["action_id"]: e for b in call.args["blocks"] if b["type"] == "actions" for e in b["elements"]}
 
