@@ -35,7 +35,7 @@ _VERBS = frozenset("do does did is are was were be been have has had can could w
                    "comply contact contacted transfer transferred "
                    "sell sold give given take taken make made delete deleted remove removed".split())
 _FILLERS = frozenset("even too also else exactly just only then really again anymore".split())
-_PHRASE_STOP = STOPWORDS - {"all", "and"} | {"about", "me", "us", "with", "to", "for", "from", "on", "in", "of", "when",
+_PHRASE_STOP = STOPWORDS - {"all", "and"} | {"about", "me", "us", "with", "to", "for", "from", "on", "in", "of", "when", "per",
                                               "u", "ur", "safe", "secure", "encrypted", "protected", "pls"}
 
 
@@ -86,8 +86,17 @@ def topic_phrase(question: str) -> str | None:
     if passive:
         named.append(f"the information {passive.group(1).rstrip()}")
     named += [run for run in _runs(question) if _has_topic(run) and run.lower() != "and"]
-    candidates = named + other
+    # "how do we protect customer data per the policy?", "what does the policy say we use data for?": the
+    # document is where the answer is, not what is asked about; it is the topic only when nothing else is
+    # named ("what does this policy cover?" -> "when was it last updated?"). Taking it for the topic made
+    # "and where is it hosted?" a question about where the policy is published.
+    documents = [c for c in named if _DOCUMENT_PHRASE.match(c)]
+    candidates = [c for c in named if c not in documents] + other + documents
     return _first_person(candidates[0], question) if candidates else None
+
+
+_DOCUMENT_PHRASE = re.compile(r"^(?:(?:the|this|that|your|our|my|its|kimss'?s?)\s+)?(?:privacy\s+)?(?:policy|policies|notice|"
+                              r"document|documents|terms)$", re.I)
 
 
 def _first_person(phrase: str, question: str) -> str:

@@ -206,3 +206,10 @@ def test_that_opening_a_clause_points_at_nothing():
 ])
 def test_a_relayed_question_is_read_as_asked_directly(message, previous, standalone):
     assert rewrite(message, previous) == standalone
+
+
+def test_the_document_is_the_topic_only_when_nothing_else_is_named():
+    # "per the policy" says where the answer is; the data is what is asked about
+    assert rewrite("and where is it stored?", "how do we secure client data per the policy?") == \
+        "Where is client data stored?"
+    assert rewrite("when was it last changed?", "what does this policy cover?") == "When was this policy last changed?"
