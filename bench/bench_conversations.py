@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
+from bot import policy_facts  # noqa: E402
 from bot.assistant import Assistant  # noqa: E402
 from bot.conversation import turn_of  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -66,9 +67,18 @@ def is_right(answer, expect: dict, kind: str = "topic_change", strict: bool = Tr
         if isinstance(sections, str):
             sections = [sections]
         first = answer.citations[0].section if answer.citations else None
-        if first not in sections:
+        if first not in sections and not answers_document(answer, sections):
             return False, f"first section {first}"
     return True, ""
+
+
+def answers_document(answer, sections) -> bool:
+    """`sections: [Privacy Policy]` names the document itself, as in bench/bench_heldout_kimss.py and
+    bench/retire_heldout.py: "when was it last updated?" is answered from the document's metadata (a policy
+    fact, bot/policy_facts.py), citing its introduction, and no section is headed with the document's title.
+    Right when the question answered asks such a fact and the answer cites that document."""
+    asked = answer.answering or answer.question
+    return bool(answer.citations) and answer.citations[0].title in sections and policy_facts.kind_of(asked) is not None
 
 
 def converse(assistant: Assistant, item: dict, with_context: bool):

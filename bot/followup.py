@@ -36,7 +36,7 @@ MAX_STANDALONE_CHARS = 1000  # a rewrite is one question, not a transcript
 FEATURES = ("bias", "connector", "what_about", "object_pointer", "subject_pointer", "any_pointer", "additive",
             "wh_only", "no_topic_noun", "few_words", "many_words", "request_pointer", "no_verb", "topic_switch",
             "full_question", "shares_previous_words", "discourse", "self_contained", "new_subject_matter",
-            "preposition_opening")
+            "preposition_opening", "own_antecedent")
 
 
 def features(question: str, previous: str | None = None) -> dict[str, float]:
@@ -79,7 +79,18 @@ def features(question: str, previous: str | None = None) -> dict[str, float]:
         # a new subject, where a follow-up brings at most one ("do you get my *password* too?").
         "new_subject_matter": float(len(set(tokens) - earlier - w.GENERIC_WORDS) >= 2),
         "preposition_opening": float(bool(w.PREPOSITION_OPENING.match(question))),
+        # "I found a vulnerability in your login page and want to report it": the pointer's thing is named
+        # earlier in the message itself ("a vulnerability", "my API key"), not in the previous turn.
+        "own_antecedent": float(_named_before_pointer(question)),
     }
+
+
+def _named_before_pointer(question: str) -> bool:
+    pointer = w.POINTER.search(question)
+    if not pointer:
+        return False
+    before = question[:pointer.start()]
+    return len(before.split()) >= 4 and bool(w.OWN_ANTECEDENT.search(before))
 
 
 @lru_cache(maxsize=1)

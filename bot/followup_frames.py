@@ -21,7 +21,7 @@ import re
 from bot.followup_rewrite import (_AUX, _LOOSE_POINTER, _SUBJECT, _TOPIC_DETERMINER, _VERBS, MAX_APPENDED_WORDS,
                                   _has_topic, _runs, _sentence, _subject)
 from bot.followup_swap import join_preposition
-from bot.followup_words import VERB_LIKE
+from bot.followup_words import VERB_LIKE, WHAT_ABOUT
 from bot.lexical import tokenize
 
 _CONDITION = re.compile(r"^\s*(?:(?:and|but|so|or|even)[,\s]+)*(?:if|unless)\b", re.I)
@@ -35,6 +35,8 @@ _WHICH = re.compile(r"^which\s+((?:[a-z'-]+\s+){0,2}?[a-z'-]+)(?:\s+(?:exactly|p
 _YES_NO_CLAUSE = re.compile(r"^\s*(do|does|did|will|would|can|could)\s+(you|u|you guys|we|they|kimss(?:\s+ai)?)\s+"
                             r"([a-z]+\b[^?.!]*)", re.I)
 _GERUND = re.compile(r"^([a-z]+ing)\b\s*([^?.!]*)[?.!]*\s*$", re.I)
+_PLAIN_VERB = re.compile(r"^([a-z]+)\b\s*([^?.!]*)[?.!]*\s*$", re.I)
+_REQUEST_VERBS = frozenset("delete remove erase export correct update change send give".split())  # "delete it" asks for it
 # Verbs a gerund may stand for beyond _VERBS (which also ends noun phrases, so "log" and "backup" stay out of it).
 _GERUND_VERBS = _VERBS | frozenset("log retain disclose analyze analyse scan sync combine rent license "
                                    "transfer export archive back".split())
@@ -49,7 +51,7 @@ def in_previous_frame(question: str, body: str, previous: str, topic: str | None
     for rule, text in (("named_first", lambda: named_first(body, mark)),
                        ("purpose", lambda: purpose_inclusion(body, previous)),
                        ("which", lambda: which_question(body, previous)),
-                       ("gerund", lambda: gerund_question(body, previous, topic))):
+                       ("gerund", lambda: gerund_question(body, previous, topic, bool(WHAT_ABOUT.match(question))))):
         made = text()
         if made:
             return made, rule
@@ -103,9 +105,14 @@ def base_verb(gerund: str) -> str | None:
     return None
 
 
-def gerund_question(body: str, previous: str, topic: str | None) -> str | None:
+def gerund_question(body: str, previous: str, topic: str | None, what_about: bool = False) -> str | None:
     match, frame = _GERUND.match(body.strip()), _YES_NO_CLAUSE.match(previous)
     verb = base_verb(match.group(1)) if match else None
+    # Only after "what about": "and delete it" is a request, not a question about deleting.
+    plain = None if match or not what_about else _PLAIN_VERB.match(body.strip())
+    if plain and plain.group(1).lower() in _GERUND_VERBS - _REQUEST_VERBS and _LOOSE_POINTER.search(plain.group(2)):
+        # "what about share it?" (the question's connector already gone): the plain verb, as "sharing it"
+        match, verb = plain, plain.group(1).lower()
     if not verb or not frame or verb in ("do", "be", "have"):
         return None
     rest = match.group(2).strip()

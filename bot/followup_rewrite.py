@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.followup_words import CONNECTOR, OBJECT_POINTER, SUBJECT_POINTER, TOPIC_NOUNS, VERB_LIKE, WHAT_ABOUT
+from bot.followup_words import CLAUSE_THAT, CONNECTOR, OBJECT_POINTER, SUBJECT_POINTER, TOPIC_NOUNS, VERB_LIKE, WHAT_ABOUT
 from bot.followup_swap import join_preposition, swap
 from bot.lexical import STOPWORDS, tokenize
 
@@ -35,7 +35,7 @@ _VERBS = frozenset("do does did is are was were be been have has had can could w
                    "comply contact contacted transfer transferred "
                    "sell sold give given take taken make made delete deleted remove removed".split())
 _FILLERS = frozenset("even too also else exactly just only then really again anymore".split())
-_PHRASE_STOP = STOPWORDS - {"all", "and"} | {"about", "me", "us", "with", "to", "for", "from", "on", "in", "of", "when",
+_PHRASE_STOP = STOPWORDS - {"all", "and"} | {"about", "me", "us", "with", "to", "for", "from", "on", "in", "of", "when", "per",
                                               "u", "ur", "safe", "secure", "encrypted", "protected", "pls"}
 
 
@@ -86,8 +86,17 @@ def topic_phrase(question: str) -> str | None:
     if passive:
         named.append(f"the information {passive.group(1).rstrip()}")
     named += [run for run in _runs(question) if _has_topic(run) and run.lower() != "and"]
-    candidates = named + other
+    # "how do we protect customer data per the policy?", "what does the policy say we use data for?": the
+    # document is where the answer is, not what is asked about; it is the topic only when nothing else is
+    # named ("what does this policy cover?" -> "when was it last updated?"). Taking it for the topic made
+    # "and where is it hosted?" a question about where the policy is published.
+    documents = [c for c in named if _DOCUMENT_PHRASE.match(c)]
+    candidates = [c for c in named if c not in documents] + other + documents
     return _first_person(candidates[0], question) if candidates else None
+
+
+_DOCUMENT_PHRASE = re.compile(r"^(?:(?:the|this|that|your|our|my|its|kimss'?s?)\s+)?(?:privacy\s+)?(?:policy|policies|notice|"
+                              r"document|documents|terms)$", re.I)
 
 
 def _first_person(phrase: str, question: str) -> str:
@@ -118,7 +127,8 @@ def _own_phrase(fragment: str) -> str | None:
 # Bare question fragments that ask one thing about the previous topic: said in full, so retrieval and
 # the router see the purpose ("what for?" is about use) rather than the previous question with a tail.
 _FRAGMENTS = [
-    (re.compile(r"^(?:(?:and|but|so)\s+)?(?:what for|why|why so|for what(?: purpose)?|what(?:'s|s| is| are) (?:it|that|this|"
+    (re.compile(r"^(?:(?:and|but|so)\s+)?(?:what for|why|why so|for what(?: purpose| reason)?|(?:and\s+)?(?:for\s+)?"
+                r"(?:what|which)(?:'s|s| is| was)? the (?:reason|purpose)(?: (?:for|of|behind) (?:it|that|this|them|those))?|to what end|what(?:'s|s| is| are) (?:it|that|this|"
                 r"they|those|these) (?:used )?for|what do you (?:use|need) (?:it|them|that|this|those) for|"
                 r"why do you (?:need|want|collect|keep|have) (?:it|them|that|this|those))\s*[?.!]*$", re.I),
      "What do you use {topic} for?"),
@@ -142,6 +152,33 @@ _SAME = re.compile(r",?\s*(?:the\s+)?same(?:\s+(?:place|thing|answer|here|way))?
                    r"(?:(?:question|thing)\s+)?(?:go(?:es)?|applies|apply|holds?)?\s*(?=for\b|to\b)", re.I)
 
 
+# "a customer asks if we collect authentication details", "customer asks what we process when …": an employee
+# relaying a question. Said directly ("Do we collect authentication details?"), the previous question has the
+# frames the rules read ("from where?" asks where of a yes/no question; "do we keep it …?" takes the thing
+# processed, not "agent uses").
+_REPORTED = re.compile(r"^\s*(?:(?:a|an|the|our|my|one)\s+)?(?:customer|prospect|client|user|someone|legal|they)\s+"
+                       r"(?:asks|asked|is asking|was asking|wants to know|wanted to know)\s+(?:me\s+)?"
+                       r"(if|whether|what|how|who|where|when|which|why)\s+(we|you|to)\s+([a-z]+)\b([^?.!]*)[?.!]*\s*$",
+                       re.I)
+
+
+def direct_question(previous: str) -> str:
+    """A relayed question ("customer asks if we delete data on request") asked directly; others unchanged."""
+    reported = _REPORTED.match(previous)
+    if not reported:
+        return previous
+    asked, subject, verb, rest = reported.groups()
+    if subject.lower() == "to":  # "where to send a DSR" -> "where do I send a DSR"
+        subject = "I"
+    elif verb.lower() in _BE_FORMS or verb.lower().endswith("ed"):  # "if we are …", "what we collected": left as said
+        return previous
+    opening = "Do" if asked.lower() in ("if", "whether") else f"{asked.capitalize()} do"
+    return f"{opening} {subject} {verb}{rest.rstrip()}?"
+
+
+_BE_FORMS = frozenset("am is are was were be been have has had do does did can could will would should may must".split())
+
+
 def rewrite(question: str, previous: str) -> str | None:
     """The follow-up `question` as a standalone question, using the `previous` (standalone) question;
     None when no rewrite says more than the message itself (a long message pointing at nothing)."""
@@ -151,6 +188,7 @@ def rewrite(question: str, previous: str) -> str | None:
 def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     """(standalone question or None, the rule that made it): the rule names let bench/eval_followup.py
     report where rewriting loses, by kind of rewrite."""
+    previous = direct_question(previous)
     stripped = _SAME.sub("", question).strip(" ,")
     if stripped and stripped != question.strip():
         question = stripped if stripped.endswith("?") else stripped + "?"
@@ -162,7 +200,8 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     topic = topic_phrase(previous)
     adverb = _WH_ADVERB.match(body)
     if adverb and _YES_NO.match(previous):  # "where exactly?" after "Do you store my files?"
-        return _sentence(f"{adverb.group(1)} {previous[:1].lower()}{previous[1:].rstrip(' ?.!')}"), "wh_adverb"
+        asked = _MEANS.sub("how", adverb.group(1))
+        return _sentence(f"{asked} {previous[:1].lower()}{previous[1:].rstrip(' ?.!')}"), "wh_adverb"
     from bot.followup_frames import in_previous_frame  # builds on this module's phrase helpers
 
     framed = in_previous_frame(question, body, previous, topic, mark)
@@ -184,7 +223,15 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
             start, end = pointer.span()
             if pointer.re is SUBJECT_POINTER:  # "is it encrypted?" -> "is my data encrypted?"
                 start = end - len(pointer.group(0).split()[-1])
-            return _sentence(body[:start] + topic + body[end:], mark), "pointer"
+            filled = body[:start] + topic + body[end:]
+            if WHAT_ABOUT.match(question) and _TOPIC_DETERMINER.match(body) and len(topic.split()) <= 3:
+                # "what about the files i attached to them?" after "do you keep my support tickets?" names a
+                # thing, not a question: asked in the previous question's place ("Do you keep the files i
+                # attached to my support tickets?"); the bare noun phrase was routed as a data request.
+                swapped = swap(_TOPIC_DETERMINER.sub("", filled.rstrip(" ?.!")), previous, _runs(previous))
+                if swapped:
+                    return _sentence(swapped), "swap"
+            return _sentence(filled, mark), "pointer"
         loose = _LOOSE_POINTER.search(body)  # "what happens to them when…": the pointer, before any own noun
         if loose:
             return _sentence(body[:loose.start()] + topic + body[loose.end():], mark), "pointer"
@@ -204,7 +251,7 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     if swapped:  # "what about partners?": the new thing in the place of the previous one of its kind
         return _sentence(swapped), "swap"
     if topic:
-        loose = re.search(r"\b(?:it|them|they|that|this|those|these)\b", body, re.I)
+        loose = re.search(rf"\b(?:it|them|they|{CLAUSE_THAT}that|this|those|these)\b", body, re.I)
         if loose:
             return _sentence(body[:loose.start()] + topic + body[loose.end():], mark), "pointer"
         if asks and VERB_LIKE.search(body) and len(body.split()) >= 3 and not WHAT_ABOUT.match(question) \
@@ -222,8 +269,12 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
 
 
 # "where exactly?", "in what country?", "since when?": asks where/when/how of the previous yes/no question.
-_WH_ADVERB = re.compile(r"^((?:where|when|how often|how|since when|in (?:what|which) (?:country|countries|region|"
-                        r"regions|format|way)|for what purpose)(?:\s+(?:exactly|precisely|then|though))?)\s*[?.!]*$", re.I)
+_WH_ADVERB = re.compile(r"^((?:where|from where|when|how often|how|since when|in (?:what|which) (?:country|countries|region|"
+                        r"regions|format|way)|for what purpose|by what(?: means)?|with what|through what)"
+                        r"(?:\s+(?:exactly|precisely|then|though))?)\s*[?.!]*$", re.I)
+# "by what exactly?" after "Is my data protected?" asks how: "How is my data protected?" ("… protected by what
+# exactly?" kept the previous words and read as the previous question, Data Collection before Security).
+_MEANS = re.compile(r"^(?:by what(?: means)?|with what|through what)\b", re.I)
 _YES_NO = re.compile(r"^\s*(?:do|does|did|is|are|was|were|can|could|will|would|has|have)\s+\w+", re.I)
 _ENDS_WITH_PREPOSITION = re.compile(r"\b(?:about|for|with|to|of|on|in|from)\s*[?.!]*$", re.I)
 _QUESTION_START = re.compile(r"^\s*(?:what|how|who|why|when|where|which|is|are|was|were|do|does|did|can|could|will|"

@@ -164,3 +164,52 @@ def test_what_points_at_nothing_is_not_rewritten():
     # A long message that names no earlier thing is asked as it is, not glued to the previous question.
     assert rewrite("well someone from another company just logged into our workspace from abroad",
                    "How do you protect accounts?") is None
+
+
+@pytest.mark.parametrize("message,previous,standalone", [
+    # "for what reason?" / "what's the purpose?" ask what the thing is used for, like "what for?" (the
+    # preposition rule glued them on: "You collect my billing information for what reason?")
+    ("for what reason?", "Do you keep my invoices?", "What do you use my invoices for?"),
+    ("and what's the purpose of that?", "Do you record my usage events?", "What do you use my usage events for?"),
+    # "by what exactly?" after a yes/no question asks how, not a question about "what"
+    ("by what means?", "Are my chat logs protected?", "How are my chat logs protected?"),
+])
+def test_reason_and_means_fragments_are_said_in_full(message, previous, standalone):
+    assert rewrite(message, previous) == standalone
+
+
+def test_what_about_a_thing_pointing_back_is_asked_in_the_previous_questions_place():
+    # a noun phrase with a pointer inside is a thing, asked as the previous question was (left as a bare
+    # phrase, it read as a request to hand over "the photos i added to my support tickets")
+    assert rewrite("what about the photos i added to them?", "do you store my support tickets?") == \
+        "Do you store my photos i added to my support tickets?"
+
+
+def test_what_about_a_plain_verb_is_another_action_and_a_request_verb_stays_a_request():
+    assert rewrite("what about share it?", "Do you sell my data?") == "Do you share my data?"
+    assert rewrite("what about delete them", "do you keep my chats?") != "Do you delete my chats?"
+
+
+def test_that_opening_a_clause_points_at_nothing():
+    previous = "does the policy say who owns uploaded data?"
+    message = "Can Kimss promise that nobody ever gets into my account?"
+    assert not needs_context(message, previous), follow_up_probability(message, previous)
+    # and, were it taken for one, the clause keeps its "that" (not "promise the policy nobody …")
+    assert "promise that nobody" in (rewrite(message, previous) or "")
+
+
+@pytest.mark.parametrize("message,previous,standalone", [
+    # a question relayed by an employee is read as asked directly, so the frames apply to it
+    ("from where?", "a client asks if we gather identity details", "From where do we gather identity details?"),
+    ("and do we keep it afterwards?", "client asked what we store when an agent calls a tool",
+     "Do we keep the information you store when an agent calls a tool afterwards?"),
+])
+def test_a_relayed_question_is_read_as_asked_directly(message, previous, standalone):
+    assert rewrite(message, previous) == standalone
+
+
+def test_the_document_is_the_topic_only_when_nothing_else_is_named():
+    # "per the policy" says where the answer is; the data is what is asked about
+    assert rewrite("and where is it stored?", "how do we secure client data per the policy?") == \
+        "Where is client data stored?"
+    assert rewrite("when was it last changed?", "what does this policy cover?") == "When was this policy last changed?"

@@ -60,3 +60,12 @@ def test_does_that_include_after_a_what_for_question_asks_about_a_purpose(shippe
     answer = converse(shipped_assistant, "What do you use my chat logs for?", "does that include troubleshooting?")
     assert answer.answering == "Do you use my chat logs for troubleshooting?"
     assert answer.covered and answer.citations[0].section == "Usage"
+
+
+def test_asking_the_date_after_asking_whether_it_is_recent_is_a_policy_fact(shipped_assistant):
+    # "is the privacy policy from 2026?" asks its date: answered from the document's metadata (its date,
+    # citing its introduction), not ranked as a question about 2026 in the sections' text
+    answer = shipped_assistant.ask("was the privacy policy from 2025?", "customer")
+    assert answer.covered and "April 30, 2026" in answer.answer, answer.answer
+    answer = converse(shipped_assistant, "is the privacy policy from 2026?", "which date exactly?")
+    assert answer.covered and "April 30, 2026" in answer.answer, (answer.answering, answer.answer)
