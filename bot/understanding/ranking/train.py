@@ -314,7 +314,7 @@ def write_artifacts(questions, report: dict, dataset: Path) -> None:
          f"keeps {KEEP_ANSWERABLE} of answerable Kimss training questions, out of fold",
          "validation": "PolicyQA by policy, Kimss leave-one-author-out",
          "model": "mean of the 5 fold models (raw feature units)",
-         "word_evidence": f"word_evidence.learn on every Kimss row (smoothing {word_evidence.SMOOTHING})"},
+         "word_evidence": f"word_evidence.learn on every Kimss row (logistic regression, C {word_evidence.REGULARISATION})"},
         {"word_evidence": dict(sorted(word_table(y, report["verifier_split"], report["verifier_missing"]).items()))})
     print(f"wrote {serving.RANKER_FILE.name} and {serving.VERIFIER_FILE.name}")
 

@@ -3,11 +3,10 @@ mean the section does not answer it.
 
 "Do you collect my IP address?" ranks Data Collection first, and that section speaks of collection in general
 words ("technical logs"): what the question names is not there. The verifier's hand-written features catch a
-period, a place or a named practice missing (answerability.py); this catches the rest from data. For each
-word, over the Kimss training questions whose best section does not use it (nor a synonym, bot/lexical.py):
-how often such a question was not covered rather than answered, smoothed towards the rate over all such
-questions, as log-odds above that rate. "Training", "rest", "cookies", "location" come out strongly
-not-covered; "files", "support", "request" — words a section answers in other words — near zero or below.
+period, a place or a named practice missing (answerability.py); this catches the rest from data. Over the
+Kimss training questions, a logistic regression of "not covered" on which of the question's specific words
+the best section does not use (nor a synonym, bot/lexical.py): "training", "rest", "cookies", "location"
+come out strongly not-covered; words a section answers in other words ("files", "support") near zero or below.
 The verifier reads the strongest evidence among the question's missing words as one feature
 ("missing_word_evidence"), and the table ships inside verifier.json with the model trained on it.
 
@@ -22,41 +21,36 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-# Pull of each word's rate towards the overall rate, in questions: a word seen once (or by one author's
-# phrasing) barely moves; one seen missing in ten not-covered questions and no answered one counts fully.
-SMOOTHING = 4.0
+# Inverse L2 strength of the word regression (scikit-learn's C): words seen in a handful of questions stay small.
+REGULARISATION = 1.0
 # Words learned from fewer questions than this are left out of the shipped table (noise, and a smaller file).
 MIN_QUESTIONS = 2
 
 
 def learn(missing: Sequence[Sequence[str]], not_covered: Sequence[bool]) -> dict[str, float]:
-    """word -> log-odds of "not covered" among questions missing it, above the rate over all questions
-    missing some word (positive ones only). `missing[i]`: the question's specific words its best section
-    does not use."""
-    negative: dict[str, float] = defaultdict(float)
-    positive: dict[str, float] = defaultdict(float)
-    n_negative = n_positive = 0
-    for words, label in zip(missing, not_covered):
-        if not words:
-            continue
-        if label:
-            n_negative += 1
-        else:
-            n_positive += 1
+    """word -> its weight in a logistic regression of "not covered" on which words the best section lacks
+    (positive weights only). Fitted jointly, so a word that only ever goes missing beside a telling one is
+    explained away: "how *fast* will you notify us of a *breach*?" teaches "breach", not "fast" — which
+    "will my data help you make the product faster?" (answered by Usage) also leaves out.
+    `missing[i]`: the question's specific words its best section does not use."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    counts: dict[str, int] = defaultdict(int)
+    for words in missing:
         for word in set(words):
-            (negative if label else positive)[word] += 1.0
-    if not n_negative or not n_positive:
+            counts[word] += 1
+    vocabulary = {word: i for i, word in enumerate(sorted(w for w, n in counts.items() if n >= MIN_QUESTIONS))}
+    rows = [i for i, words in enumerate(missing) if any(w in vocabulary for w in words)]
+    labels = np.array([bool(not_covered[i]) for i in rows])
+    if not vocabulary or len(set(labels.tolist())) < 2:
         return {}
-    rate = n_negative / (n_negative + n_positive)
-    prior = float(np.log(rate / (1 - rate)))
-    table = {}
-    for word in set(negative) | set(positive):
-        if negative[word] + positive[word] < MIN_QUESTIONS:
-            continue
-        value = float(np.log((negative[word] + SMOOTHING * rate) / (positive[word] + SMOOTHING * (1 - rate)))) - prior
-        if value > 0:  # the feature reads max(0, …): a word evidence for "answered" changes nothing, so not kept
-            table[word] = round(value, 4)
-    return table
+    cells = [(k, vocabulary[w]) for k, i in enumerate(rows) for w in set(missing[i]) if w in vocabulary]
+    matrix = csr_matrix((np.ones(len(cells)), ([r for r, _ in cells], [c for _, c in cells])),
+                        shape=(len(rows), len(vocabulary)))
+    model = LogisticRegression(C=REGULARISATION, max_iter=2000).fit(matrix, labels)
+    # The feature reads max(0, …): a word evidence for "answered" changes nothing, so it is not kept.
+    return {word: round(float(model.coef_[0][i]), 4) for word, i in vocabulary.items() if model.coef_[0][i] > 0.01}
 
 
 def strongest(words: Iterable[str], table: Mapping[str, float] | None) -> float:
