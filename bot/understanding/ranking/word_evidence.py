@@ -64,10 +64,11 @@ def column(missing: Sequence[Sequence[str]], not_covered: np.ndarray, author: np
            rows: np.ndarray) -> np.ndarray:
     """The feature for `rows`, from tables learned on `learn_from` (indices of Kimss rows): a row whose author
     is among them reads a table without that author (no row's own label counts for it)."""
-    tables: dict[str, dict[str, float]] = {}
+    tables: dict[str | None, dict[str, float]] = {}
+    teachers = set(author[learn_from].tolist())
     out = np.zeros(len(rows), dtype=np.float32)
     for k, r in enumerate(rows):
-        key = author[r]
+        key = author[r] if author[r] in teachers else None  # a row of no teaching author reads the whole table
         if key not in tables:
             source = [i for i in learn_from if author[i] != key]
             tables[key] = learn([missing[i] for i in source], [bool(not_covered[i]) for i in source])
