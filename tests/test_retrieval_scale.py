@@ -114,6 +114,24 @@ def test_word_signals_of_a_few_units_equal_the_every_unit_ones_bit_for_bit():
         unit_words.lookup([{"w1"}] * (MAX_GROUPS + 1))  # more than a lookup holds: the caller takes the full path
 
 
+@pytest.mark.parametrize("units", [1, 2, 3, 17, 400])
+@pytest.mark.parametrize("groups", [1, 2, 8, 9, 16, 24, 40])
+def test_word_coverage_of_any_number_of_units_and_groups_adds_as_the_group_loop_does(units, groups):
+    """`coverage_of` sums the groups' weights in one reduction; for every shape (a single unit, whose groups
+    numpy would otherwise sum pairwise, included) it gives the loop's float32 numbers bit for bit."""
+    from bot.lexical import coverage_of
+
+    rng = np.random.default_rng(units * 100 + groups)
+    weights = [(float(w), set()) for w in rng.dirichlet(np.ones(groups))]
+    matches = rng.integers(0, 2 ** groups, size=units, dtype=np.uint64)
+    loop = np.zeros(units, dtype=np.float32)
+    for g, (weight, _) in enumerate(weights):
+        np.add(loop, np.float32(weight), out=loop, where=(matches & np.uint64(1 << g)) != 0)
+    got = coverage_of(matches, weights)
+    assert got.dtype == np.float32 and got.view(np.uint32).tolist() == loop.view(np.uint32).tolist()
+    assert coverage_of(matches, []).tolist() == [0.0] * units
+
+
 def test_practice_and_topic_bits_give_the_same_signals_as_their_word_groups():
     from bot.lexical import (FIXED_GROUPS, TermIndex, UnitWords, fixed_group_bits, missing_of_bits, practice_categories,
                              share_of_bits, tokenize, topic_groups)
