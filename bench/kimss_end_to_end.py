@@ -68,13 +68,14 @@ class Outcome:
     ranker_top_right: bool  # the ranker's own top section is acceptable (answerable only)
 
 
-def linear(params: dict, names, threshold: float = 0.0, adapter=None) -> ranking_model.LinearModel:
+def linear(params: dict, names, threshold: float = 0.0, adapter=None, word_evidence=None) -> ranking_model.LinearModel:
     return ranking_model.LinearModel(
         names=tuple(names), mean=np.asarray(params["mean"], dtype=np.float32),
         scale=np.asarray(params["scale"], dtype=np.float32), weights=np.asarray(params["weights"], dtype=np.float32),
         bias=float(params["bias"]), threshold=threshold, provenance={"bench": "leave-one-author-out"},
         adapter=None if adapter is None else (np.ascontiguousarray(adapter[0], dtype=np.float32),
-                                              np.ascontiguousarray(adapter[1], dtype=np.float32)))
+                                              np.ascontiguousarray(adapter[1], dtype=np.float32)),
+        word_evidence=word_evidence)
 
 
 def fit_models(questions, authors: list[str], log) -> dict:
@@ -90,18 +91,14 @@ def fit_models(questions, authors: list[str], log) -> dict:
         keep = [q for q in questions if training.fold_group(q) != f"kimss:{author}"]
         adapter, ranker = ranking_train.fit(keep, ranking_train.RANKER_KIND, ranking_train.ADAPTER_RANK)
         rows = split != f"kimss:{author}"
-        xs, ys, ws, gs = x[rows], y[rows], w[rows], groups[rows]
-        out_of_fold = np.zeros(len(ys))
-        fold_models = []
-        for test in ranking_train.verifier_folds(split[rows]):
-            train = np.setdiff1d(np.arange(len(ys)), test)
-            params = training.fit_verifier(xs[train], ys[train], ws[train])
-            out_of_fold[test] = 1 / (1 + np.exp(-training.score(params, xs[test])))
-            fold_models.append(params)
+        xs, ys, ws, gs = x[rows].copy(), y[rows], w[rows], groups[rows]
+        missing = [m for m, r in zip(report["verifier_missing"], rows) if r]
+        out_of_fold, fold_models = ranking_train.verifier_out_of_fold(xs, ys, ws, split[rows], missing)
         level = ranking_train.verifier_threshold(ys, gs, out_of_fold)
         verifier = ranking_train.averaged(fold_models)
         models[author] = (linear(ranker, RANKING_FEATURES, adapter=adapter),
-                          linear(verifier, VERIFIER_FEATURES, float(np.log(level / (1 - level)))))
+                          linear(verifier, VERIFIER_FEATURES, float(np.log(level / (1 - level))),
+                                 word_evidence=ranking_train.word_table(ys, split[rows], missing)))
         log(f"  models without {author}: {time.perf_counter() - started:.0f} s")
     return models
 
@@ -111,7 +108,7 @@ def data_key(policyqa_cache: Path) -> str:
     digest.update(policyqa_cache.read_bytes()[:1 << 20])
     for path in ("bot/understanding/ranking/training.py", "bot/understanding/ranking/train.py",
                  "bot/understanding/ranking/features.py", "bot/understanding/ranking/answerability.py",
-                 "bot/retrieval.py"):
+                 "bot/understanding/ranking/word_evidence.py", "bot/retrieval.py"):
         digest.update((ROOT / path).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -184,8 +181,8 @@ def ask_and_classify(assistant: Assistant, author: str, question: str, sections:
     elif path[0] == "_escalation" and answer.escalation is None and answer.citations:
         stage = "process-question path (answered from Contact)"
     elif not answer.covered:
-        row = loaded.answerability_features(question, hits, "employee")
         verifier = ranking_model.verifier(loaded.info.model)
+        row = loaded.answerability_features(question, hits, "employee", verifier.word_evidence)
         passed = float(verifier.score(row[None, :])[0]) >= verifier.threshold
         ruled = coverage.ruled_out(row[None, :])[0]
         stage = ("coverage rule: fact missing" if coverage.lacks_facts(row[None, :])[0] else

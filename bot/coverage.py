@@ -45,7 +45,7 @@ def judge(loaded, question: str, hits: list[SectionHit], audience: str, margin: 
     if not hits:
         return NOTHING
     verifier = ranking_model.verifier(loaded.info.model)
-    row = loaded.answerability_features(question, hits, audience)
+    row = loaded.answerability_features(question, hits, audience, verifier.word_evidence)
     if margin is not None:
         row[_MARGIN] = margin
     log_odds = float(verifier.score(row[None, :])[0])
@@ -87,7 +87,7 @@ def supporting(loaded, question: str, hits: list[SectionHit], audience: str, lim
     for i, hit in enumerate(hits[1:limit], start=1):
         if hit.score < hits[0].score - EXTRA_CITATION_MARGIN:
             break
-        row = loaded.answerability_features(question, hits[i:], audience)
+        row = loaded.answerability_features(question, hits[i:], audience, verifier.word_evidence)
         if float(verifier.score(row[None, :])[0]) >= verifier.threshold:
             cited.append(hit)
     return cited

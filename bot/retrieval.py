@@ -423,13 +423,15 @@ class LoadedIndex:
                limit: int | None = RETURNED_HITS) -> list[SectionHit]:
         return self.rank(query_vector, question, audience, limit)
 
-    def answerability_features(self, question: str, hits: list[SectionHit], audience: str) -> np.ndarray:
-        """The verifier's row for (question, best section): see bot/understanding/ranking/answerability.py."""
+    def answerability_features(self, question: str, hits: list[SectionHit], audience: str,
+                               evidence=None) -> np.ndarray:
+        """The verifier's row for (question, best section): see bot/understanding/ranking/answerability.py.
+        `evidence`: the verifier's learned word table (LinearModel.word_evidence)."""
         section = self.section_index[hits[0].section_id]
         return answerability.features(question, hits[0], hits[1] if len(hits) > 1 else None,
                                       self.section_facts[section], self.section_tokens[section],
                                       self.scopes[audience].bm25.idf,
-                                      self.document_facts[self.section_meta[section]["document"]])
+                                      self.document_facts[self.section_meta[section]["document"]], evidence)
 
 
 class Retriever:

@@ -10,6 +10,7 @@ question's own specific words the section uses (without synonyms).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,9 +18,10 @@ import numpy as np
 
 from bot.lexical import GENERIC_WORDS, QUESTION_CACHE, SYNONYMS, TOPICS, question_tokens, tokenize
 from bot.prefilter import Prefiltered
+from bot.understanding.ranking import word_evidence
 from bot.understanding.ranking.features import RANKING_FEATURES
 
-VERIFIER_VERSION = "verifier-features-7"
+VERIFIER_VERSION = "verifier-features-8"
 
 _ASKS = {
     "period": re.compile(r"\bhow long\b|\bretention (period|time)\b|\bhow many (days|weeks|months|years)\b|"
@@ -160,6 +162,9 @@ VERIFIER_FEATURES = (
     # "Do you collect my IP address?": the idf share of the object's words (what is collected, read, kept…)
     # that the best section, or its whole document, never uses (nor a synonym)
     "object_missing_in_section", "object_missing_in_document",
+    # The strongest learned evidence among the question's specific words the best section does not use
+    # (word_evidence.py: "IP", "rest", "cookies", "training" are usually what the policy does not say)
+    "missing_word_evidence",
 )
 # The object of an action on data: "collect | read | keep … (my|our|the)? <object>".
 _OBJECT = re.compile(r"\b(collect|store|keep|record|log|gather|process|access|read|scan|save|see|view|track)\w*\s+"
@@ -250,15 +255,21 @@ _ROW_ORDER = ("ranker_score", "ranker_margin", *_RANKER_SIGNALS, "own_words_exac
               "asks_yes_no", *(f"asks_{k}" for k in FACT_KINDS), *(f"{k}_missing" for k in FACT_KINDS),
               "asks_name", "name_missing", "own_words_missing_in_document", "own_words_missing_in_document_share",
               "question_length", "practices_named", "practices_missing_in_section", "practices_missing_in_document",
-              "object_missing_in_section", "object_missing_in_document")
+              "object_missing_in_section", "object_missing_in_document", "missing_word_evidence")
 if _ROW_ORDER != VERIFIER_FEATURES:
     raise AssertionError("answerability.features writes its row in another order than VERIFIER_FEATURES")
 
 
+def missing_words(question: str, section_tokens) -> tuple[str, ...]:
+    """The question's specific words (generic ones left out) that the section does not use, nor a synonym."""
+    return tuple(t for t in question_facts(question).specific if not _uses(section_tokens, t))
+
+
 def features(question: str, top, second, section: TextFacts, section_tokens: set[str], idf,
-             document: TextFacts) -> np.ndarray:
+             document: TextFacts, evidence: Mapping[str, float] | None = None) -> np.ndarray:
     """One row of VERIFIER_FEATURES. `top`/`second`: SectionHit (second may be None); `idf(term)`;
-    `section`/`document`: text_facts of the best section and of its whole document."""
+    `section`/`document`: text_facts of the best section and of its whole document; `evidence`: the
+    verifier's learned word table (word_evidence.py; None: the feature is 0, as training writes it first)."""
     facts = question_facts(question)
     asks = facts.asks
     has = section.contains
@@ -294,6 +305,7 @@ def features(question: str, top, second, section: TextFacts, section_tokens: set
         float(sum(1 for i in named if not document.practices[i])),
         _unused_share(facts.objects, section_tokens, idf),
         _unused_share(facts.objects, document.tokens, idf),
+        word_evidence.strongest(missing_words(question, section_tokens), evidence) if evidence else 0.0,
     ], dtype=np.float32)
 
 

@@ -40,6 +40,8 @@ class LinearModel:
     threshold: float  # the decision level (verifier); 0 for the ranker
     provenance: dict
     adapter: tuple[np.ndarray, np.ndarray] | None = None  # ranker only: the query adapter's (U, V), or None
+    # verifier only: the learned table of word_evidence.py its "missing_word_evidence" feature reads
+    word_evidence: dict[str, float] | None = None
 
     def score(self, features: np.ndarray) -> np.ndarray:
         """Log-odds, one per row."""
@@ -86,6 +88,7 @@ def load(path: Path, expected_names: tuple[str, ...], expected_version: str, mod
         scale=np.asarray(data["scale"], dtype=np.float32), weights=np.asarray(data["weights"], dtype=np.float32),
         bias=float(data["bias"]), threshold=float(data.get("threshold", 0.0)), provenance=provenance,
         adapter=None if adapter is None else _decode_adapter(adapter),
+        word_evidence=data.get("word_evidence"),
     )
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.understanding.ranking import model as serving
+from bot.understanding.ranking import word_evidence
 from bot.understanding.ranking.answerability import VERIFIER_FEATURES, VERIFIER_VERSION
 from bot.understanding.ranking.features import FEATURE_VERSION, RANKING_FEATURES
 from bot.understanding.ranking.training import (FOLDS, fold_group, GOLDEN, KIMSS_TRAIN, KIMSS_WEIGHT, code_version, data_hash,
@@ -138,10 +139,10 @@ def cross_validate(questions, kind: str = RANKER_KIND, rank: int = ADAPTER_RANK)
             elif q.group == "kimss" and q.related is not None:
                 related_checks.append(_related_check(q, params))
         for q in tested:
-            for x, y in verifier_rows(q, params):
+            for x, y, missing in verifier_rows(q, params):
                 weight = (VERIFIER_KIMSS_WEIGHT if q.group == "kimss" else 1.0 if y == 1
                           else POLICYQA_NEGATIVE_WEIGHT)
-                verifier_data.append((x, y, weight, q.group, fold_group(q), q.text))
+                verifier_data.append((x, y, weight, q.group, fold_group(q), q.text, missing))
     for author, ranks in sorted(kimss_ranks.items()):
         per_fold[f"Kimss, author {author} (out of fold)"] = [metrics(ranks)]
     x = np.vstack([v[0] for v in verifier_data])
@@ -149,16 +150,39 @@ def cross_validate(questions, kind: str = RANKER_KIND, rank: int = ADAPTER_RANK)
     w = np.array([v[2] for v in verifier_data])
     groups = np.array([v[3] for v in verifier_data])
     split = np.array([v[4] for v in verifier_data])
+    missing = [v[6] for v in verifier_data]
+    out_of_fold, fold_models = verifier_out_of_fold(x, y, w, split, missing)
+    return {"ranking": per_fold, "verifier": (x, y, w, groups, out_of_fold), "verifier_folds": fold_models,
+            "related": related_checks, "verifier_missing": missing,
+            "verifier_split": split, "verifier_text": [v[5] for v in verifier_data]}
+
+
+_EVIDENCE = VERIFIER_FEATURES.index("missing_word_evidence")
+
+
+def verifier_out_of_fold(x, y, w, split, missing) -> tuple[np.ndarray, list[dict]]:
+    """The verifier's out-of-fold probabilities and fold models (verifier_folds). Each fold learns its word
+    table (word_evidence.py) from its own training authors only; `x`'s evidence column is filled in place
+    with the out-of-fold values (what each row would read at serve time from a table without it)."""
+    kimss = np.array([g.startswith("kimss:") for g in split])
     out_of_fold = np.zeros(len(y))
     fold_models = []
     for test in verifier_folds(split):
         train = np.setdiff1d(np.arange(len(y)), test)
-        params = fit_verifier(x[train], y[train], w[train])
+        learn_from = train[kimss[train]]
+        x_train = x[train].copy()
+        x_train[:, _EVIDENCE] = word_evidence.column(missing, y == 0, split, learn_from, train)
+        x[test, _EVIDENCE] = word_evidence.column(missing, y == 0, split, learn_from, test)
+        params = fit_verifier(x_train, y[train], w[train])
         out_of_fold[test] = 1 / (1 + np.exp(-score(params, x[test])))
         fold_models.append(params)
-    return {"ranking": per_fold, "verifier": (x, y, w, groups, out_of_fold), "verifier_folds": fold_models,
-            "related": related_checks,
-            "verifier_split": split, "verifier_text": [v[5] for v in verifier_data]}
+    return out_of_fold, fold_models
+
+
+def word_table(y, split, missing) -> dict[str, float]:
+    """The word table shipped with a verifier: learned on every Kimss row given."""
+    rows = [i for i, g in enumerate(split) if g.startswith("kimss:")]
+    return word_evidence.learn([missing[i] for i in rows], [bool(y[i] == 0) for i in rows])
 
 
 def _related_check(q, params) -> tuple[bool, bool, bool]:
@@ -289,7 +313,9 @@ def write_artifacts(questions, report: dict, dataset: Path) -> None:
         {**provenance, "feature_version": VERIFIER_VERSION, "threshold_rule":
          f"keeps {KEEP_ANSWERABLE} of answerable Kimss training questions, out of fold",
          "validation": "PolicyQA by policy, Kimss leave-one-author-out",
-         "model": "mean of the 5 fold models (raw feature units)"})
+         "model": "mean of the 5 fold models (raw feature units)",
+         "word_evidence": f"word_evidence.learn on every Kimss row (logistic regression, C {word_evidence.REGULARISATION})"},
+        {"word_evidence": dict(sorted(word_table(y, report["verifier_split"], report["verifier_missing"]).items()))})
     print(f"wrote {serving.RANKER_FILE.name} and {serving.VERIFIER_FILE.name}")
 
 

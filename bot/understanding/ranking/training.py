@@ -355,17 +355,23 @@ def fold_group(q: Question) -> str:
     return f"kimss:{q.author}" if q.group == "kimss" else q.group
 
 
-def verifier_rows(q: Question, params: dict) -> list[tuple[np.ndarray, int]]:
-    """(features, label) for the verifier: the question against its whole policy (answerable when it is
-    answerable) and, for PolicyQA, against its policy without the gold paragraphs (not answerable)."""
+def verifier_rows(q: Question, params: dict) -> list[tuple[np.ndarray, int, tuple[str, ...]]]:
+    """(features, label, missing words) for the verifier: the question against its whole policy (answerable
+    when it is answerable) and, for PolicyQA, against its policy without the gold paragraphs (not answerable).
+    The missing words (answerability.missing_words of the best section) feed the learned word table
+    (word_evidence.py), whose feature is written 0 here and filled fold by fold (train.verifier_out_of_fold)."""
     scores = score(params, q.features)
     order = np.argsort(-scores, kind="stable")
-    rows = [(_verifier_features(q, order, scores), int(q.answerable))]
+    rows = [(_verifier_features(q, order, scores), int(q.answerable), _missing(q, order))]
     if q.group != "kimss" and q.gold.any():
         rest = order[~q.gold[order]]
         if len(rest) >= 1:
-            rows.append((_verifier_features(q, rest, scores), 0))
+            rows.append((_verifier_features(q, rest, scores), 0, _missing(q, rest)))
     return rows
+
+
+def _missing(q: Question, order: np.ndarray) -> tuple[str, ...]:
+    return answerability.missing_words(q.text, q.policy.section_tokens[order[0]])
 
 
 class _Hit:
