@@ -57,8 +57,11 @@ def test_which_ones_asks_for_names_the_policy_does_not_give(shipped_assistant):
 
 
 def test_does_that_include_after_a_what_for_question_asks_about_a_purpose(shipped_assistant):
-    answer = converse(shipped_assistant, "What do you use my chat logs for?", "does that include troubleshooting?")
-    assert answer.answering == "Do you use my chat logs for troubleshooting?"
+    # Usage events, which the policy names: whether "chat logs" (a word it never uses) fall under the
+    # information it uses for troubleshooting is the verifier's call, and since the missing-word evidence
+    # (word_evidence.py) it says the policy does not say.
+    answer = converse(shipped_assistant, "What do you use my usage events for?", "does that include troubleshooting?")
+    assert answer.answering == "Do you use my usage events for troubleshooting?"
     assert answer.covered and answer.citations[0].section == "Usage"
 
 
