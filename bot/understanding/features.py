@@ -30,7 +30,7 @@ import numpy as np
 
 from bot.prefilter import Prefiltered
 
-CODE_VERSION = "router-4"  # router-2: hashed word n-grams beside the embedding and signals; router-3: n-gram
+CODE_VERSION = "router-6"  # router-6: the "event", "in_general" and "relayed" signals; router-2: hashed word n-grams beside the embedding and signals; router-3: n-gram
 # blocks (character 3-5-grams, request sentences), each normalised on its own; router-4: the "procedure" and
 # "asks_to_know" signals, clause-start grams
 
@@ -86,6 +86,35 @@ SIGNALS: dict[str, re.Pattern] = {
         r"whether|how|what|who|why|when)|(?:tell|show) (?:me|us) (?:about|whether|if|how|why|when|who)|"
         r"(?:can|could|would) you (?:please )?(?:tell|explain|clarify|confirm whether)|explain|clarify|"
         r"(?:quick )?question (?:about|on|regarding)|what(?:'s| is) your (?:stance|position|approach) on)\b", _FLAGS),
+    # Router-6: three signals for "asks about X" against "asks to do X / tells that X happened", the two ways
+    # plain questions were still escalated out of fold (questions that name a request or an incident).
+    # Something that happened, told as an event: "i got an email…", "someone logged in…", "my account was…",
+    # "this morning". A worry about the same subject ("can anyone hack my account?", "were you ever
+    # breached?") has no event in it.
+    "event": re.compile(
+        r"\b(?:i|we) (?:just )?(?:got|received|clicked|noticed|saw|found|opened|entered|typed|lost|pasted|uploaded|"
+        r"gave|replied)\b|\bsomeone (?:just )?(?:logged|got|used|accessed|changed|reset|signed|sent|emailed|called|"
+        r"has|is)\b|\bmy (?:account|password|email|laptop|phone|api key|token|credentials?|card) (?:was|were|got|"
+        r"has been|is being|just)\b|\b(?:yesterday|this morning|last night|an hour ago|earlier today|just now)\b",
+        _FLAGS),
+    # The rule or the possibility in general, not this case now: "ever", "at all", "is that a right",
+    # "if I asked…", "would you be obliged…", "can my data be moved…", "do you honour…".
+    "in_general": re.compile(
+        r"\b(?:ever|at all|any ?time|in general|generally|normally|usually|typically|in principle)\b|"
+        r"\bis (?:that|it|this|there) (?:a thing|a right|possible|allowed|covered|normal|an option)\b|"
+        r"\bif (?:i|we|a user|someone|my|our|a customer) (?:asked|ask|close|closed|delete|deleted|object|objected|"
+        r"leave|left|withdraw|withdrew|cancel|cancelled|stop|stopped|request|requested|quit)\b|"
+        r"\bwould (?:you|kimss|it|they) (?:ever|be (?:obliged|required|able|allowed))\b|"
+        r"\b(?:can|could|may) (?:my|our|the|a|one's) (?:data|info|information|account|processing|consent|records?)\b|"
+        r"\bcan (?:processing|consent|data|users|customers|one)\b|"
+        r"\bdo (?:you|u|they) (?:honou?r|support|offer|allow|let|accept)\b|\bwhat(?:'s| is) normal\b", _FLAGS),
+    # A question passed on for someone else (an employee relaying a customer's): "customer asking whether…",
+    # "legal needs to review", "someone asked in #sales", "same questionnaire".
+    "relayed": re.compile(
+        r"\b(?:customers?|clients?|prospects?|partners?|legal|sales|procurement|auditors?|users?|they|he|she|"
+        r"someone|teacher|admin|accountant|security) (?:is |are |was |were |just |keeps? )?(?:asking|asked|asks|"
+        r"wants to know|wondering|needs to know|needs to review)\b|\basked in #|\b(?:questionnaire|tender|"
+        r"due diligence|rfp|security review)\b", _FLAGS),
     "question_mark": re.compile(r"\?\s*$|\?\s*(?:thx|thanks|pls|ty|:\)|!+)?\s*$", _FLAGS),
 }
 SIGNAL_NAMES: tuple[str, ...] = tuple(SIGNALS)

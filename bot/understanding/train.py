@@ -137,6 +137,11 @@ class Config:
 # balance halfway between fine classes and labels (label_balance 0.5): mean cost 0.418 → 0.355, process questions
 # offered 0.869 → 0.917, questions escalated 0.076 → 0.059, no author's request recall lower. Tried and not kept:
 # clause starts ×20 (more recall for author-f, many more questions escalated), label_balance 1.0 and 0.75.
+# Router-6 (nineteen authors, same Config): the "event", "in_general" and "relayed" signals (features.py). Same
+# script, same data, leave one author out, router + language guard: questions escalated 0.046 ± 0.030 → 0.038 ± 0.028
+# (12 authors better, 1 worse), process questions offered 0.933 ± 0.033 → 0.939 ± 0.032 (9 better, 2 worse), data /
+# security / person requests 0.997 / 0.997 / 0.991 → 0.997 / 0.994 / 0.990, every data and security floor kept; the
+# point moved to escalate ≥ 0.275. Tried and not kept: label_balance 0.75 on top (0.038 / 0.939, mean cost higher).
 CONFIG = Config(C=0.3, ngram_kinds=("words", "bigrams"), ngram_buckets=4096, ngram_weight=20.0,
                 char_buckets=8192, char_weight=10.0, start_buckets=2048, start_weight=10.0, label_balance=0.5,
                 point_criterion="worst_author")

@@ -173,3 +173,24 @@ def test_signals_and_policy_facts_find_the_same_in_the_lowered_text_as_with_re_i
         assert signals(text).tolist() == [1.0 if SIGNALS[n].search(plain) else 0.0 for n in SIGNALS]
         expected = next((k for k, p in policy_facts.PATTERNS.items() if re.compile(p.pattern, re.I).search(text)), None)
         assert policy_facts.kind_of(text) == expected
+
+
+def test_the_router6_signals_tell_asking_about_a_thing_from_telling_that_it_happened():
+    names = ("event", "in_general", "relayed")
+    fires = lambda text: {n for n, v in zip(names, signals(text, names)) if v}  # noqa: E731
+    # Incidents told as events, against worries about the same subject.
+    assert "event" in fires("I got an email asking for my password, is that you?")
+    assert "event" in fires("someone logged into my account last night and it wasn't me")
+    assert "event" not in fires("can anyone hack my account")
+    assert "event" not in fires("have u ever been hacked")
+    # The rule or the possibility in general, against the request itself.
+    for text in ["Would you be obliged to delete my data if I asked?", "can processing of my data be paused?",
+                 "can we restrict processing is that a right", "do you honor do not sell requests",
+                 "were you ever breached?"]:
+        assert "in_general" in fires(text), text
+    for text in ["Delete my data.", "please restrict processing of my data", "I object to marketing"]:
+        assert "in_general" not in fires(text), text
+    # A question passed on for someone else.
+    assert "relayed" in fires("customer asking whether their usage feeds ad personalization anywhere")
+    assert "relayed" in fires("GA or segment on the marketing site? someone asked in #sales")
+    assert fires("delete my account") == set()
