@@ -15,7 +15,12 @@ from tests.team.conftest import (OTHER_USER, POLICY, TEAM_USER, TEAM_USER_2, cli
 
 pytestmark = pytest.mark.slow
 
-NEW_SENTENCE = "Backups are encrypted at rest with AES-256 and kept in a second region."
+# Added after the introduction's sentence: a change to the document the golden questions do not hinge on.
+# (Added to Security Measures, "Backups are encrypted at rest with AES-256 and kept in a second region." now
+# tips a borderline golden question to not covered; the gate refusing such a change is what
+# test_a_refresh_that_breaks_a_golden_question_is_refused_in_slack checks.)
+NEW_SENTENCE = "It applies to every Kimss AI workspace."
+ANCHOR = "the safeguards applied to protect it."
 
 
 def _active(service) -> str:
@@ -31,7 +36,7 @@ def _responses(standin):
 def test_only_the_privacy_team_may_reindex_and_the_change_summary_is_posted(team_service, standin, team_env):
     service = team_service()
     before = _active(service)
-    edit(Path(team_env["KNOWLEDGE_DIR"]) / POLICY, "No system can be guaranteed", NEW_SENTENCE + " No system can be guaranteed")
+    edit(Path(team_env["KNOWLEDGE_DIR"]) / POLICY, ANCHOR, ANCHOR + " " + NEW_SENTENCE)
 
     refused = command(service, "reindex", standin.response_url("other"), OTHER_USER)
     assert refused.status_code == 200
