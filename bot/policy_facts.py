@@ -148,19 +148,16 @@ class Document:
 def documents(loaded, audience: str) -> list[Document]:
     """The documents the audience may read, in title order, from the loaded index."""
     scope = loaded.scopes[audience]
-    first: dict[str, dict] = {}
+    sections: dict[str, list[dict]] = {}  # document -> its sections' metadata
     for section in scope.section_rows.tolist():
         meta = loaded.section_meta[section]
-        known = first.get(meta["document"])
-        if known is None or meta.get("position", 0) < known.get("position", 0):
-            first[meta["document"]] = meta
-    titles: dict[str, list[tuple[int, str]]] = {}
-    for section in scope.section_rows.tolist():
-        meta = loaded.section_meta[section]
-        titles.setdefault(meta["document"], []).append((meta.get("position", 0), meta["section"]))
-    out = [Document(m["title"], m.get("updated") or None, m["url"].split("#")[0] if m.get("url") else None,
-                    m["section_id"], m.get("audience") or "public",
-                    tuple(t for _, t in sorted(titles[m["document"]]))) for m in first.values()]
+        sections.setdefault(meta["document"], []).append(meta)
+    out = []
+    for metas in sections.values():
+        metas.sort(key=lambda m: m.get("position", 0))
+        m = metas[0]  # the first section: the document's metadata and its introduction
+        out.append(Document(m["title"], m.get("updated") or None, m["url"].split("#")[0] if m.get("url") else None,
+                            m["section_id"], m.get("audience") or "public", tuple(x["section"] for x in metas)))
     return sorted(out, key=lambda d: d.title)
 
 
