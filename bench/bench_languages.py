@@ -126,6 +126,21 @@ def main() -> None:
         if be[k][1]:
             print(f"    {k:34s} {be[k][0]:5d} → {ae[k][0]:5d} of {be[k][1]}")
 
+    # The share of the message the gloss must understand (gloss.GLOSS_MIN_SHARE): a stricter share hands the
+    # glossed lines below it to a person. Mean cost (policy.COSTS) on the lines in another language.
+    v = designs["after"]
+    print("\nThe gloss share a message needs (lines in another language; below it: a person):")
+    rows = foreign & (authors != "")
+    truth = [l for l, r in zip(labels, rows) if r]
+    share = np.array([r.known_share if r is not None else 0.0 for r in readings])
+    for needed in (0.6, 0.7, 0.8, 0.9, 1.01):
+        forced = v.guarded | (new_foreign & (share < needed))
+        actions = np.array(ACTIONS)[decide_all(v.probs, v.point, forced)[0]][rows]
+        t = tally(truth, actions)
+        cost = training.total_cost(v.probs[rows], truth, v.point, decided=decide_all(v.probs[rows], v.point, forced[rows]))
+        print(f"  share ≥ {needed:.2f}: mean cost {cost:.3f}; " + "; ".join(
+            f"{k.strip()} {t[k][0]}/{t[k][1]}" for k in ("requests escalated", "questions escalated", "process offered")))
+
     print("\nEvery author's lines (leave one author out, mean ± sd over authors; wins/losses of after vs before):")
     reports = {name: training.report(examples, v) for name, v in designs.items()}
     for key in ("data_request.escalated", "security.escalated", "user_request.escalated", "question.escalated",

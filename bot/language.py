@@ -23,21 +23,21 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for 
     "es": """el la los las del al un una unos unas y o pero que qué por para con sin sobre entre hasta desde
         mis tus sus nuestro nuestra nuestros mí yo usted ustedes ellos ella es son está están fue ser muy
         también ya cuando donde dónde cómo porque todos todas este esta estos estas eso esa quiero necesito
-        quisiera puede pueden podrían""",
+        quisiera puede pueden podrían se si""",
     "pt": """os das dos da na nas nos no ao aos pelo pela pelos pelas uma umas meus minhas meu minha seu sua
         você vocês eu ele ela são está estão foi ser muito também já quando onde porque todos todas este
-        esta isso essa gostaria preciso não que por para com sem sobre entre até desde podem poderiam""",
+        esta isso essa gostaria preciso não que por para com sem sobre entre até desde podem poderiam se""",
     "de": """der die das den dem des ein eine einen einem einer und oder aber dass nicht mit ohne für über
         zwischen bis von vom zum zur ich mich mir mein meine meinen meiner sie ihr ihre ihren wir uns unser
         ist sind war wird werden bitte alle auch schon wenn wo wie warum diese dieser dieses möchte möchten
         können könnten""",
     "fr": """le les un une des du de au aux et ou mais que qui pas avec sans pour sur entre jusqu depuis je moi
         mes ma mon vous nous ils elles est sont était être très aussi déjà quand où comment pourquoi tous
-        toutes cette ces merci votre vos voudrais pouvez pourriez""",
+        toutes cette ces merci votre vos voudrais pouvez pourriez se si""",
     "it": """il lo gli le un una uno dei degli delle della dello del al alla alle ai e o ma che non con senza
         per su tra fino io mio mia miei mie voi noi loro è sono era essere molto anche già quando dove
         perché tutti tutte questo questa questi queste grazie vostro vostra vostri quanto quale quali chi
-        cosa vorrei potete potreste posso""",
+        cosa vorrei potete potreste posso se si""",
     # Dutch: "die", "is", "was", "over", "me", "we", "in", "of", "had" are English too and left out.
     "nl": """de het een van voor met zonder naar bij uit op aan tot ik mij mijn jij jou jouw u uw jullie wij ons
         onze zij ze hun niet geen ook wanneer waar hoe waarom wat wie welke graag alstublieft alsjeblieft
