@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot import coverage  # noqa: E402
 from bot.assistant import OFF_TOPIC_TEXT, Assistant  # noqa: E402
-from bot.language import looks_foreign  # noqa: E402
+from bot.gloss import english_reading, understood  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.understanding.ranking import model as ranking_model  # noqa: E402
 from bot.understanding.ranking import train as ranking_train  # noqa: E402
@@ -166,7 +166,9 @@ def ask_and_classify(assistant: Assistant, author: str, question: str, sections:
     vector = assistant.retriever.embeddings.encode_query(question)
     hits = assistant.retriever.search(question, "employee", query_vector=vector)
     top_right = bool(hits) and hits[0].meta["section"] in sections
-    route = assistant.router.route(question, vector)
+    routed = english_reading(question)
+    route = (assistant.router.route(routed.text_en, assistant.retriever.embeddings.encode_query(routed.text_en), glossed=True)
+             if understood(routed) else assistant.router.route(question, vector))
     path = paths[0] if paths else ("_answer", True)
     if right:
         stage = "right"
@@ -176,7 +178,8 @@ def ask_and_classify(assistant: Assistant, author: str, question: str, sections:
     elif path[0] == "_policy_fact":
         stage = "policy-fact path"
     elif path[0] == "_escalation" and path[1]:
-        stage = "language guard escalated" if looks_foreign(question) and not route.escalates else \
+        reading = english_reading(question)
+        stage = "language guard escalated" if reading is not None and not understood(reading) and not route.escalates else \
             f"router escalated ({route.reason})"
     elif path[0] == "_escalation" and answer.escalation is None and answer.citations:
         stage = "process-question path (answered from Contact)"
