@@ -126,8 +126,7 @@ class Assistant:
         if own:
             hits, vote_margin = self._with_own_words(hits, own, own_vector, audience)
         # A glossed message has its own, lower escalation point (bot/understanding/router.py).
-        route = (self.router.route(question, query_vector, glossed=True) if understood(reading)
-                 else self.router.route(question, query_vector))
+        route = self.router.route(question, query_vector, glossed=understood(reading))
         loaded = self.retriever.current()
         # "When was the policy last updated?" asks nothing of a person: answered from the metadata. Not when
         # the router hands the message to a person: a data request that names the policy ("send me the
