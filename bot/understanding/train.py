@@ -10,7 +10,7 @@
    over the author folds by source group): out-of-fold probabilities for every line, figures per
    held-out author for the spread. With a single author, five folds grouped by family instead.
 4. Calibration: one temperature on the logits minimising the out-of-fold log loss.
-5. Operating point: the (escalate_at, offer_at, offer_process_at) triple minimising the cost matrix
+5. Operating point: the (escalate_at, offer_at, offer_process_at, process_ratio) point minimising the cost matrix
    (policy.py) on the calibrated out-of-fold probabilities, among the triples where every held-out
    author's requests meet policy.RECALL_FLOORS (`point_criterion = "worst_author"`; when no triple
    does, those with the best worst margin), and among those the ones keeping questions escalated under
@@ -312,7 +312,7 @@ def report(examples: list[Example], v: Validated) -> dict:
         out = validation.fold_figures(v.probs, top, v.folds, v.point, forced=v.guarded)
     out.update({"split": v.folds.kind, "mean_cost": round(v.mean_cost, 4), "temperature": v.temperature,
                 "escalate_at": v.point.escalate_at, "offer_at": v.point.offer_at,
-                "offer_process_at": v.point.offer_process_at})
+                "offer_process_at": v.point.offer_process_at, "process_ratio": v.point.process_ratio})
     return out
 
 
@@ -350,4 +350,5 @@ def train(examples: list[Example], embeddings, *, knowledge_dir: Path | None,
     }
     return artifact.RouterWeights(classes, final.model.coef_, final.model.intercept_, final.mean, final.scale,
                                   validated.temperature, validated.point.escalate_at, validated.point.offer_at, meta,
-                                  offer_process_at=validated.point.offer_process_at)
+                                  offer_process_at=validated.point.offer_process_at,
+                                  process_ratio=validated.point.process_ratio)

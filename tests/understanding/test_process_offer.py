@@ -194,3 +194,29 @@ def test_the_router6_signals_tell_asking_about_a_thing_from_telling_that_it_happ
     assert "relayed" in fires("customer asking whether their usage feeds ad personalization anywhere")
     assert "relayed" in fires("GA or segment on the marketing site? someone asked in #sales")
     assert fires("delete my account") == set()
+
+
+def test_the_router7_signals_tell_asking_how_or_whom_and_suspecting_from_asking_to_act():
+    names = ("asks_the_way", "contact_point", "hedged_claim")
+    fires = lambda text: {n for n, v in zip(names, signals(text, names)) if v}  # noqa: E731
+    # Wondering about, or asking to be guided to, the way of doing it; a procedure's name alone as the question.
+    for text in ["I wonder what the proper way is to ask you to stop emailing me",
+                 "Kindly guide me how to close my account", "please tell me the procedure to get my data",
+                 "could you walk me through an erasure request", "opt-out process?"]:
+        assert "asks_the_way" in fires(text), text
+    # The request itself, and "process" the verb, do not fire.
+    for text in ["Kindly delete my account", "please stop process my data until you check my complaint",
+                 "Please close my account today.", "we went through the whole process twice, get me a person"]:
+        assert "asks_the_way" not in fires(text), text
+    # Who or where to contact, against asking to be put through to someone.
+    for text in ["whos the contact for privacy questions", "where do I send an access request?",
+                 "who should we email about a breach on our side?"]:
+        assert "contact_point" in fires(text), text
+    for text in ["get me a human", "I want to talk to a real person now"]:
+        assert "contact_point" not in fires(text), text
+    # A suspicion about what the company does, against a hedged incident and a request.
+    for text in ["i guess you sell my data like everyone else", "pretty sure ur sharing my stuff with facebook",
+                 "I suppose you pass everything on to the cloud provider anyway"]:
+        assert "hedged_claim" in fires(text), text
+    for text in ["pretty sure my account got hacked", "you must not sell my data", "stop selling my data"]:
+        assert "hedged_claim" not in fires(text), text
