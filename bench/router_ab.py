@@ -36,12 +36,9 @@ ROUTER6_SIGNALS = tuple(n for n in SIGNAL_NAMES if n in (
     "legal_reference", "imperative", "i_want", "how_to", "incident", "person", "injection", "procedure",
     "asks_to_know", "event", "in_general", "relayed", "question_mark"))
 SHIPPED = training.CONFIG
-ROUTER7_PROCESS = ROUTER6_SIGNALS + ("asks_the_way", "contact_point")
 VARIANTS = {
     "router-6": training.Config(**{**training.asdict(SHIPPED), "signals": ROUTER6_SIGNALS}),
-    "router-7-process": training.Config(**{**training.asdict(SHIPPED), "signals": ROUTER7_PROCESS}),
-    "router-7": training.Config(**{**training.asdict(SHIPPED), "signals": ROUTER7_PROCESS + ("hedged_claim",)}),
-    "shipped": SHIPPED,
+    "router-7": SHIPPED,  # router-6's signals + "asks_the_way" and "contact_point"
 }
 
 

@@ -30,7 +30,7 @@ import numpy as np
 
 from bot.prefilter import Prefiltered
 
-CODE_VERSION = "router-7"  # router-7: the "asks_the_way", "contact_point" and "hedged_claim" signals; router-6: the "event", "in_general" and "relayed" signals; router-2: hashed word n-grams beside the embedding and signals; router-3: n-gram
+CODE_VERSION = "router-7"  # router-7: the "asks_the_way" and "contact_point" signals; router-6: the "event", "in_general" and "relayed" signals; router-2: hashed word n-grams beside the embedding and signals; router-3: n-gram
 # blocks (character 3-5-grams, request sentences), each normalised on its own; router-4: the "procedure" and
 # "asks_to_know" signals, clause-start grams
 
@@ -115,7 +115,7 @@ SIGNALS: dict[str, re.Pattern] = {
         r"someone|teacher|admin|accountant|security) (?:is |are |was |were |just |keeps? )?(?:asking|asked|asks|"
         r"wants to know|wondering|needs to know|needs to review)\b|\basked in #|\b(?:questionnaire|tender|"
         r"due diligence|rfp|security review)\b", _FLAGS),
-    # Router-7: the phrasings fresh writers used for process questions and suspicions that the router escalated.
+    # Router-7: the phrasings fresh writers used for process questions that the router escalated or answered bare.
     # Asking to be guided to the way of doing something, wondering or politely asking about it ("I wonder what the
     # proper way is to…", "kindly guide me how to…", "please tell me the procedure to…"), or a procedure's name alone
     # as the question ("consent withdrawal process?"). "Please … process my data" (the verb) does not fire: the
@@ -134,15 +134,6 @@ SIGNALS: dict[str, re.Pattern] = {
         r"\bwhere (?:to|do i|can i|should i|would i|do we|can we|should we) (?:send|write|go|ask|contact|reach|email|"
         r"direct|turn)\b|\bwho (?:to|do i|can i|should i|would i|do we|should we) (?:contact|ask|email|write|talk|"
         r"reach|turn|send)\b", _FLAGS),
-    # A hedged claim about what the company does ("i guess you sell my data", "pretty sure ur sharing my stuff
-    # with facebook", "bet you keep everything"): a suspicion voiced as a statement, asking whether it is so.
-    # Incidents are hedged too ("pretty sure my account got hacked", "I think you had a breach"): the subject
-    # here is the company, and the learned weight sits beside the "incident" and "event" signals.
-    "hedged_claim": re.compile(
-        r"\b(?:i (?:guess|bet|suppose|assume|suspect|reckon|imagine|figure|take it)|pretty sure|bet|presumably|"
-        r"no doubt|i'?m sure)\b,? (?:that )?(?:you|u|ur|you'?re|you guys|y'?all|kimss|your (?:company|team|staff|"
-        r"employees|ai|agents?|bot|engineers|models?))\b|\b(?:you|u|kimss|you guys) (?:probably|prob|likely|"
-        r"obviously|surely) \w+", _FLAGS),
     "question_mark": re.compile(r"\?\s*$|\?\s*(?:thx|thanks|pls|ty|:\)|!+)?\s*$", _FLAGS),
 }
 SIGNAL_NAMES: tuple[str, ...] = tuple(SIGNALS)

@@ -197,8 +197,8 @@ def test_the_router6_signals_tell_asking_about_a_thing_from_telling_that_it_happ
     assert fires("delete my account") == set()
 
 
-def test_the_router7_signals_tell_asking_how_or_whom_and_suspecting_from_asking_to_act():
-    names = ("asks_the_way", "contact_point", "hedged_claim")
+def test_the_router7_signals_tell_asking_how_or_whom_from_asking_to_act():
+    names = ("asks_the_way", "contact_point")
     fires = lambda text: {n for n, v in zip(names, signals(text, names)) if v}  # noqa: E731
     # Wondering about, or asking to be guided to, the way of doing it; a procedure's name alone as the question.
     for text in ["I wonder what the proper way is to ask you to stop emailing me",
@@ -215,12 +215,7 @@ def test_the_router7_signals_tell_asking_how_or_whom_and_suspecting_from_asking_
         assert "contact_point" in fires(text), text
     for text in ["get me a human", "I want to talk to a real person now"]:
         assert "contact_point" not in fires(text), text
-    # A suspicion about what the company does, against a hedged incident and a request.
-    for text in ["i guess you sell my data like everyone else", "pretty sure ur sharing my stuff with facebook",
-                 "I suppose you pass everything on to the cloud provider anyway"]:
-        assert "hedged_claim" in fires(text), text
-    for text in ["pretty sure my account got hacked", "you must not sell my data", "stop selling my data"]:
-        assert "hedged_claim" not in fires(text), text
+
 
 
 # "Kindly guide me how to withdraw consent": read as a process question, but it names a request (mass 0.3).
