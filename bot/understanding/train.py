@@ -142,6 +142,10 @@ class Config:
 # (12 authors better, 1 worse), process questions offered 0.933 ± 0.033 → 0.939 ± 0.032 (9 better, 2 worse), data /
 # security / person requests 0.997 / 0.997 / 0.991 → 0.997 / 0.994 / 0.990, every data and security floor kept; the
 # point moved to escalate ≥ 0.275. Tried and not kept: label_balance 0.75 on top (0.038 / 0.939, mean cost higher).
+# Router-7 (twenty-one authors, same Config): the "asks_the_way" and "contact_point" signals and the fourth threshold
+# (policy.process_ratio). bench/router_ab.py, leave one author out, router + guard: questions escalated 0.046 ± 0.028 →
+# 0.042 ± 0.029 (10 authors better, 0 worse), process questions offered 0.929 ± 0.038 → 0.940 ± 0.030 (12 better, 1
+# worse), every floor kept. Tried and not kept: a "hedged_claim" signal (one author writes such questions; cost higher).
 CONFIG = Config(C=0.3, ngram_kinds=("words", "bigrams"), ngram_buckets=4096, ngram_weight=20.0,
                 char_buckets=8192, char_weight=10.0, start_buckets=2048, start_weight=10.0, label_balance=0.5,
                 point_criterion="worst_author")
