@@ -64,4 +64,5 @@ def test_a_missing_artifact_says_how_to_make_it(tmp_path):
 
 
 def test_the_artifacts_are_small():
-    assert model.RANKER_FILE.stat().st_size < 400_000 and model.VERIFIER_FILE.stat().st_size < 20_000
+    # The verifier carries its word table: ~400 words and ~1,000 section corrections (word_evidence.py), ~70 kB.
+    assert model.RANKER_FILE.stat().st_size < 400_000 and model.VERIFIER_FILE.stat().st_size < 100_000

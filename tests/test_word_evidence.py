@@ -56,3 +56,33 @@ def test_the_verifier_row_reads_the_table_for_words_the_best_section_does_not_us
     assert features(question, _Hit(), None, named, set(named.tokens), lambda t: 1.0, named, table)[column] == 0.0
     # Without a table (training writes the rows first) the feature is 0.
     assert features(question, _Hit(), None, facts, set(facts.tokens), lambda t: 1.0, facts)[column] == 0.0
+
+
+def test_a_word_missing_from_one_section_can_be_answered_there_and_unanswered_elsewhere():
+    # "delete" missing from Contact Information: "how do I get my data deleted?" (the channel answers it);
+    # missing from Data Collection: "when do you delete my chats?" (a retention period it never states).
+    contact = [word_evidence.qualified(("delet",), "p#contact") for _ in range(4)]
+    collection = [word_evidence.qualified(("delet",), "p#collection") for _ in range(6)]
+    others = [("file",)] * 6 + [("cooki",)] * 2  # answered and unanswered questions without the word
+    table = word_evidence.learn(contact + collection + others, [False] * 4 + [True] * 6 + [False] * 6 + [True] * 2)
+    assert table["delet"] > 0 and table["p#contact|delet"] < 0 < table["p#collection|delet"]
+    at_collection = word_evidence.strongest(word_evidence.qualified(("delet",), "p#collection"), table)
+    at_contact = word_evidence.strongest(word_evidence.qualified(("delet",), "p#contact"), table)
+    assert at_collection > table["delet"] > at_contact
+    # A section the table never saw (renamed, or a new document) reads the word's own weight.
+    assert word_evidence.strongest(word_evidence.qualified(("delet",), "new#section"), table) == table["delet"]
+    assert word_evidence.strongest(("delet",), table) == table["delet"]
+
+
+def test_the_verifier_row_reads_the_correction_of_the_best_section():
+    section = "Kimss AI collects account identifiers, billing records and technical logs."
+    facts = text_facts(section)
+    question = "Do you collect my IP address?"
+    gone = missing_words(question, facts.tokens)
+    hit = _Hit()
+    hit.section_id = "policy#collection"
+    table = {**{word: 1.5 for word in gone}, **{f"policy#collection|{word}": -1.0 for word in gone}}
+    column = VERIFIER_FEATURES.index("missing_word_evidence")
+    assert features(question, hit, None, facts, set(facts.tokens), lambda t: 1.0, facts, table)[column] == 0.5
+    hit.section_id = "policy#usage"
+    assert features(question, hit, None, facts, set(facts.tokens), lambda t: 1.0, facts, table)[column] == 1.5

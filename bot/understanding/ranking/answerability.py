@@ -21,7 +21,7 @@ from bot.prefilter import Prefiltered
 from bot.understanding.ranking import word_evidence
 from bot.understanding.ranking.features import RANKING_FEATURES
 
-VERIFIER_VERSION = "verifier-features-8"
+VERIFIER_VERSION = "verifier-features-9"
 
 _ASKS = {
     "period": re.compile(r"\bhow long\b|\bretention (period|time)\b|\bhow many (days|weeks|months|years)\b|"
@@ -305,7 +305,8 @@ def features(question: str, top, second, section: TextFacts, section_tokens: set
         float(sum(1 for i in named if not document.practices[i])),
         _unused_share(facts.objects, section_tokens, idf),
         _unused_share(facts.objects, document.tokens, idf),
-        word_evidence.strongest(missing_words(question, section_tokens), evidence) if evidence else 0.0,
+        word_evidence.strongest(word_evidence.qualified(missing_words(question, section_tokens), getattr(top, "section_id", None)),
+                                evidence) if evidence else 0.0,
     ], dtype=np.float32)
 
 

@@ -25,7 +25,7 @@ import yaml
 
 from bot.lexical import BM25, STOPWORDS
 from bot.settings import Settings
-from bot.understanding.ranking import answerability
+from bot.understanding.ranking import answerability, word_evidence
 from bot.understanding.ranking.features import RANKING_FEATURES
 from bot.understanding.ranking.policyqa import load_policies, paragraph_of, write_policy
 
@@ -371,7 +371,9 @@ def verifier_rows(q: Question, params: dict) -> list[tuple[np.ndarray, int, tupl
 
 
 def _missing(q: Question, order: np.ndarray) -> tuple[str, ...]:
-    return answerability.missing_words(q.text, q.policy.section_tokens[order[0]])
+    best = order[0]
+    return word_evidence.qualified(answerability.missing_words(q.text, q.policy.section_tokens[best]),
+                                   q.policy.section_ids[best])
 
 
 class _Hit:

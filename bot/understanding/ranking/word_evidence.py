@@ -10,6 +10,15 @@ come out strongly not-covered; words a section answers in other words ("files", 
 The verifier reads the strongest evidence among the question's missing words as one feature
 ("missing_word_evidence"), and the table ships inside verifier.json with the model trained on it.
 
+A word's evidence depends on the section it is missing from: "delete" missing from Data Collection is a
+retention question the policy does not answer ("when do you delete my chats?"), missing from Contact
+Information it names the request whose channel is asked ("how can I get my account deleted?" — the section
+answers it: data requests go to support). So each missing word also comes as a section-qualified token
+("<section id>|delete"), fitted jointly with the plain words: its weight is a correction the data must support
+(L2-shrunk to 0 otherwise), added to the word's own weight. A section the table never saw (a renamed one, a new
+document) reads the plain weights alone. With 23 authors the plain table alone turned away 14 of ~310 answerable
+"where do I send a deletion request" questions the training authors wrote.
+
 Cross-validation builds the table from the training folds only, and a training row's own value from a table
 without its author, so the verifier never learns how much to trust a word from the row that taught it.
 """
@@ -25,6 +34,15 @@ import numpy as np
 REGULARISATION = 1.0
 # Words learned from fewer questions than this are left out of the shipped table (noise, and a smaller file).
 MIN_QUESTIONS = 2
+
+
+SECTION_MARK = "|"  # "<section id>|<word>": a word's correction for one section (section ids have no "|")
+
+
+def qualified(words: Sequence[str], section_id: str | None) -> tuple[str, ...]:
+    """The tokens of a section's missing words: the words, and each word qualified by the section."""
+    words = tuple(words)
+    return words + tuple(f"{section_id}{SECTION_MARK}{w}" for w in words) if section_id else words
 
 
 def learn(missing: Sequence[Sequence[str]], not_covered: Sequence[bool]) -> dict[str, float]:
@@ -49,15 +67,22 @@ def learn(missing: Sequence[Sequence[str]], not_covered: Sequence[bool]) -> dict
     matrix = csr_matrix((np.ones(len(cells)), ([r for r, _ in cells], [c for _, c in cells])),
                         shape=(len(rows), len(vocabulary)))
     model = LogisticRegression(C=REGULARISATION, max_iter=2000).fit(matrix, labels)
-    # The feature reads max(0, …): a word evidence for "answered" changes nothing, so it is not kept.
-    return {word: round(float(model.coef_[0][i]), 4) for word, i in vocabulary.items() if model.coef_[0][i] > 0.01}
+    # The feature reads max(0, …): a plain word's evidence for "answered" changes nothing, so it is not kept;
+    # a section's correction is kept either way (it is added to the plain word's weight).
+    return {word: round(float(model.coef_[0][i]), 4) for word, i in vocabulary.items()
+            if model.coef_[0][i] > 0.01 or (SECTION_MARK in word and abs(model.coef_[0][i]) > 0.01)}
 
 
 def strongest(words: Iterable[str], table: Mapping[str, float] | None) -> float:
     """The feature: the strongest not-covered evidence among a question's missing words (0 when none)."""
     if not table:
         return 0.0
-    return max(0.0, max((table.get(word, 0.0) for word in words), default=0.0))
+    corrections = {}
+    for token in words:
+        if SECTION_MARK in token:
+            corrections[token.rsplit(SECTION_MARK, 1)[1]] = table.get(token, 0.0)
+    return max(0.0, max((table.get(word, 0.0) + corrections.get(word, 0.0)
+                         for word in words if SECTION_MARK not in word), default=0.0))
 
 
 def column(missing: Sequence[Sequence[str]], not_covered: np.ndarray, author: np.ndarray, learn_from: np.ndarray,
