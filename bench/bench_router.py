@@ -35,7 +35,7 @@ from baseline_rules import escalation_intent, looks_off_topic  # noqa: E402
 from bot.understanding import artifact, train as training, validation  # noqa: E402
 from bot.understanding.corpus import LABELS, REQUEST_LABELS, load_corpus  # noqa: E402
 from bot.understanding.features import SIGNAL_NAMES  # noqa: E402
-from bot.language import looks_foreign  # noqa: E402
+from bot.gloss import english_reading, understood  # noqa: E402
 from bot.understanding.policy import ACTIONS, OperatingPoint, decide_all, routed_right  # noqa: E402
 from bot.understanding.router import Router  # noqa: E402
 from indexer.embedding import load_embeddings  # noqa: E402
@@ -208,9 +208,17 @@ def main() -> None:
     print("Decisions (router at the shipped operating point | old rules):")
     for name in router_figures:
         print(f"  {name:40s} {router_figures[name]:.3f} | {rule_figures[name]:.3f}")
-    # Assistant.ask escalates a message clearly in another language that the router would not (bot/language.py).
-    guarded = ["escalate" if a != "escalate" and looks_foreign(t) else a for t, a in zip(texts, actions)]
-    print(f"With the language guard of Assistant.ask ({sum(g != a for g, a in zip(guarded, actions))} lines changed):")
+    # Assistant.ask reads a message in another language through its English gloss (bot/gloss.py), at the glossed
+    # lines' own escalation point, and hands one the gloss understands too little of to a person.
+    readings = [english_reading(t) for t in texts]
+    guarded = list(actions)
+    for i, reading in enumerate(readings):
+        if understood(reading):
+            guarded[i] = router.route(reading.text_en, embeddings.encode_query(reading.text_en), glossed=True).action
+        elif reading is not None and guarded[i] != "escalate":
+            guarded[i] = "escalate"
+    print(f"As Assistant.ask reads other languages (gloss, language guard; {sum(g != a for g, a in zip(guarded, actions))} "
+          "lines changed):")
     for name, value in decision_figures(truth, guarded).items():
         print(f"  {name:40s} {value:.3f}")
     kinds = [(r["kind"], route.kind) for r, route in zip(heldout, routes)

@@ -21,6 +21,7 @@ Right = bench/bench_conversations.py's `is_right` (strict). tests/heldout/ is ne
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -79,7 +80,13 @@ def share(values: list[bool]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="list each wrong resolution")
+    parser.add_argument("--only", default="", help="comma-separated authors to test (each still left out of "
+                        "its detector's training; the others are not tested): a quicker look at a few authors")
+    parser.add_argument("--dump", type=Path, help="write one JSON line per last turn (right with/without context, "
+                        "the rule, the question answered, why not right) to compare two trees item by item")
     args = parser.parse_args()
+    only = {a.strip() for a in args.only.split(",") if a.strip()}
+    rows_out = []
     examples, _ = load_all()
     examples = with_oracles(examples)
     golden, _ = golden_questions()
@@ -93,6 +100,8 @@ def main() -> int:
         rules: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
         both_wrong: dict[str, list[str]] = defaultdict(list)
         for fold, test in folds(examples):
+            if only and examples[test[0]].author not in only:
+                continue
             w = dict(zip(FEATURES, weights_without(examples, golden, test)))
             for i in test:
                 e = examples[i]
@@ -101,6 +110,10 @@ def main() -> int:
                 ok = is_right(answer, e.expect, e.kind)[0]
                 alone = is_right(assistant.ask(e.message, e.audience), e.expect, e.kind)[0]
                 row["with"].append(ok)
+                rows_out.append({"author": e.author, "id": e.id, "kind": e.kind, "with": ok, "without": alone,
+                                 "rule": rule, "message": e.message, "answering": standalone,
+                                 "why": is_right(answer, e.expect, e.kind)[1],
+                                 "first": answer.citations[0].section if answer.citations else None})
                 row["without"].append(alone)
                 if alone and not ok:
                     notes.append(f"{e.author}/{e.id}: context made it wrong ({e.kind}) | {e.message!r} -> {standalone!r}")
@@ -151,8 +164,9 @@ def main() -> int:
         f"{k} {share(sum((r['with_' + k] for r in table.values()), []))} | "
         f"{share(sum((r['without_' + k] for r in table.values()), []))}" for k in kinds))
     if len(table) > 1:
-        print("across authors (mean [min-max]): " + "  ".join(
-            f"{k} {statistics.mean(v):.3f} [{min(v):.3f}-{max(v):.3f}]" for k, v in summary.items()))
+        print("across authors (mean ± sd [min-max]): " + "  ".join(
+            f"{k} {statistics.mean(v):.3f} ± {statistics.pstdev(v):.3f} [{min(v):.3f}-{max(v):.3f}]"
+            for k, v in summary.items()))
     print("by rule, last turns that need context (rewritten | oracle, same items):")
     for rule, row in sorted(rules.items(), key=lambda r: -len(r[1]["oracle"])):
         print(f"  {rule:13s} {share(row['rewritten']):>16s} | {share(row['oracle'])}")
@@ -161,6 +175,8 @@ def main() -> int:
         print(f"  {kind}: {len(items)}" + ("\n    " + "\n    ".join(items) if args.verbose else ""))
     if args.verbose:
         print("\n".join(notes))
+    if args.dump:
+        args.dump.write_text("".join(json.dumps(r) + "\n" for r in rows_out), encoding="utf-8")
     return 0
 
 

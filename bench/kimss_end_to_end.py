@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot import coverage  # noqa: E402
 from bot.assistant import OFF_TOPIC_TEXT, Assistant  # noqa: E402
-from bot.language import looks_foreign  # noqa: E402
+from bot.gloss import english_reading, understood  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.understanding.ranking import model as ranking_model  # noqa: E402
 from bot.understanding.ranking import train as ranking_train  # noqa: E402
@@ -166,7 +166,9 @@ def ask_and_classify(assistant: Assistant, author: str, question: str, sections:
     vector = assistant.retriever.embeddings.encode_query(question)
     hits = assistant.retriever.search(question, "employee", query_vector=vector)
     top_right = bool(hits) and hits[0].meta["section"] in sections
-    route = assistant.router.route(question, vector)
+    routed = english_reading(question)
+    route = (assistant.router.route(routed.text_en, assistant.retriever.embeddings.encode_query(routed.text_en), glossed=True)
+             if understood(routed) else assistant.router.route(question, vector))
     path = paths[0] if paths else ("_answer", True)
     if right:
         stage = "right"
@@ -176,7 +178,8 @@ def ask_and_classify(assistant: Assistant, author: str, question: str, sections:
     elif path[0] == "_policy_fact":
         stage = "policy-fact path"
     elif path[0] == "_escalation" and path[1]:
-        stage = "language guard escalated" if looks_foreign(question) and not route.escalates else \
+        reading = english_reading(question)
+        stage = "language guard escalated" if reading is not None and not understood(reading) and not route.escalates else \
             f"router escalated ({route.reason})"
     elif path[0] == "_escalation" and answer.escalation is None and answer.citations:
         stage = "process-question path (answered from Contact)"
@@ -238,6 +241,11 @@ def table(name: str, outcomes: list[Outcome], authors: list[str]) -> dict:
     print("| **mean ± sd (min)** | | " + " | ".join(
         f"{summary[k][0]:.3f} ± {summary[k][1]:.3f} ({summary[k][2]:.3f})" + (" |" if k == "answerable kept" else "")
         for k in summary) + " |")
+    newest = [a for a in authors if a in NEWEST]
+    if newest and len(newest) < len(authors):
+        values = {k: np.mean([per[a][k] for a in newest]) for k in summary}
+        print(f"| newest ({', '.join(newest)}): mean | | " + " | ".join(
+            f"{values[k]:.3f}" + (" |" if k == "answerable kept" else "") for k in summary) + " |")
     pooled = figures(outcomes)
     print("| pooled | | " + " | ".join(f"{pooled[k]:.3f}" + (" |" if k == "answerable kept" else "")
                                       for k in pooled) + " |")
@@ -252,6 +260,35 @@ def breakdown(name: str, outcomes: list[Outcome]) -> None:
         print(f"| {stage} | {lost[stage]} | {wrong[stage]} |")
     print(f"| **total** | {sum(lost.values())} of {sum(o.answerable for o in outcomes)} | "
           f"{sum(wrong.values())} of {sum(not o.answerable for o in outcomes)} |")
+
+
+# The stages of `ask_and_classify`, grouped by the part that owns them, for the per-author table.
+STAGE_GROUPS = (("router", ("router escalated", "declined")), ("policy facts", ("policy-fact path",)),
+                ("ranker", ("ranker:", "first citation differs")), ("verifier", ("verifier:",)),
+                ("coverage rules", ("coverage rule",)), ("process path", ("process-question path",)),
+                ("language guard", ("language guard",)))
+NEWEST = ("writer-v7", "writer-v8", "author-n", "author-o")  # the most recent writers: fresh writers fall short most
+
+
+def stage_group(stage: str) -> str:
+    return next((name for name, prefixes in STAGE_GROUPS if stage.startswith(prefixes)), stage)
+
+
+def by_author(outcomes: list[Outcome], authors: list[str]) -> None:
+    """Every miss per author by the part that lost it (answerable lost | not covered answered covered), the
+    newest writers last and apart: the stage a fresh writer loses answers at is where to look next."""
+    names = [name for name, _ in STAGE_GROUPS]
+    print("\n#### misses by stage and author (answerable lost / not covered answered covered)\n\n| author | "
+          + " | ".join(names) + " |\n|---|" + "---|" * len(names))
+    ordered = [a for a in authors if a not in NEWEST] + [a for a in authors if a in NEWEST]
+    for group, members in (("", [a for a in ordered if a not in NEWEST]), ("newest: ", [a for a in ordered if a in NEWEST]),
+                           ("all", None)):
+        for author in members if members is not None else [None]:
+            mine = [o for o in outcomes if not o.right and (author is None or o.author == author)]
+            lost = Counter(stage_group(o.stage) for o in mine if o.answerable)
+            wrong = Counter(stage_group(o.stage) for o in mine if not o.answerable)
+            label = f"**{group}**" if author is None else f"{group}{author}"
+            print(f"| {label} | " + " | ".join(f"{lost[n]} / {wrong[n]}" for n in names) + " |")
 
 
 def main() -> None:
@@ -287,6 +324,7 @@ def main() -> None:
           f"{sum(i[0].strip().lower() in corpus for i in items)} of them are router corpus lines verbatim")
     summary = table("leave-one-author-out ranker and verifier (the honest figure)", held, authors)
     breakdown("leave-one-author-out", held)
+    by_author(held, authors)
     if shipped:
         table("baseline: shipped ranker and verifier (trained on every author: in sample)", shipped, authors)
         breakdown("shipped", shipped)

@@ -20,7 +20,7 @@ from bot.conversation import Turn
 from bot.errors import InputRejected
 from bot.followup import FollowUp, resolve
 from bot.intents import mentions_privacy
-from bot.language import looks_foreign
+from bot.gloss import LANGUAGE_NAMES, Gloss, english_reading, understood
 from bot.retrieval import RETURNED_HITS, Retriever, SectionHit
 from bot.settings import MAX_QUESTION_CHARS
 from bot.understanding.router import RouterHandle
@@ -81,14 +81,36 @@ class Assistant:
         question = validate_question(question)
         if audience not in AUDIENCES:
             raise InputRejected(f"audience must be one of {', '.join(AUDIENCES)}", code="audience")
-        followup = resolve(question, context, self.followup_weights)  # a follow-up, rewritten (bot/followup.py)
+        # Written in another language: read as its English gloss (bot/gloss.py) when the lexicon understands
+        # enough of it; the router, follow-ups and retrieval then read English, as they were trained to.
+        reading = english_reading(question)
+        glossed = reading if understood(reading) else None
+        asked = glossed.text_en if glossed else question
+        followup = resolve(asked, context, self.followup_weights)  # a follow-up, rewritten (bot/followup.py)
         if followup:
-            answer = self._answer(followup.standalone, audience, followup)
-            return replace(answer, question=question, answering=followup.standalone)
-        return self._answer(question, audience)
+            answer = self._answer(followup.standalone, audience, followup, reading=reading)
+            answer = replace(answer, question=question, answering=followup.standalone)
+        else:
+            answer = self._answer(asked, audience, reading=reading)
+            if glossed:
+                answer = replace(answer, question=question, answering=asked)
+        return self._in_english(answer, glossed) if glossed else answer
 
-    def _answer(self, question: str, audience: str, followup: FollowUp | None = None) -> Answer:
-        """`question` answered; `followup`: how it was resolved, when it is a rewritten follow-up."""
+    def _in_english(self, answer: Answer, reading: Gloss) -> Answer:
+        """An answer to a message read through its gloss says so, and offers a person who can answer in the
+        asker's language. A hand-off (data request, security, a person asked for) is left as it is: a person
+        reads the message as written."""
+        if answer.escalates or answer.answer == OFF_TOPIC_TEXT:
+            return answer
+        language = LANGUAGE_NAMES[reading.lang]
+        # What was understood is `answering` (shown as "Answering: …" by Slack, the web chat and the API).
+        lead = f"I answer in English (your message is in {language}; a person can reply in {language} if you prefer)."
+        return replace(answer, answer=f"{lead}\n{answer.answer}", offer=answer.offer or "user_request")
+
+    def _answer(self, question: str, audience: str, followup: FollowUp | None = None,
+                reading: Gloss | None = None) -> Answer:
+        """`question` answered; `followup`: how it was resolved, when it is a rewritten follow-up; `reading`:
+        the gloss of a message in another language (`question` is the gloss when it is understood)."""
         # Encoded once: retrieval and the request router (bot/understanding/) read the same vector. A
         # follow-up's own question is encoded in the same forward pass (see _with_own_words).
         own = followup.own_question if followup else None
@@ -103,7 +125,9 @@ class Assistant:
         vote_margin = None  # the verifier's ranker_margin when the own-words vote chose the first section
         if own:
             hits, vote_margin = self._with_own_words(hits, own, own_vector, audience)
-        route = self.router.route(question, query_vector)
+        # A glossed message has its own, lower escalation point (bot/understanding/router.py).
+        route = (self.router.route(question, query_vector, glossed=True) if understood(reading)
+                 else self.router.route(question, query_vector))
         loaded = self.retriever.current()
         # "When was the policy last updated?" asks nothing of a person: answered from the metadata. Not when
         # the router hands the message to a person: a data request that names the policy ("send me the
@@ -115,10 +139,11 @@ class Assistant:
         if route.escalates:
             return self._escalation(question, audience, route.reason, hits, kind=route.kind,
                                     verdict=coverage.judge(loaded, question, hits, audience, margin=vote_margin))
-        if looks_foreign(question):
-            # Written in another language: the router and retrieval read English only, and would decline a
-            # Portuguese erasure request as noise. A person, who can answer in the asker's language, takes it
-            # (bot/language.py); the request the router half-saw, if any, names the hand-off.
+        if reading is not None and not understood(reading):
+            # Written in another language the gloss understands too little of (bot/gloss.py): the router and
+            # retrieval read English only, and would decline a Portuguese erasure request as noise. A person,
+            # who can answer in the asker's language, takes it; the request the router half-saw, if any,
+            # names the hand-off.
             reason = route.reason or "user_request"
             return self._escalation(question, audience, reason, hits, kind=route.kind if route.reason else "human")
         verdict = coverage.judge(loaded, question, hits, audience, margin=vote_margin)

@@ -64,10 +64,40 @@ def _replace(previous: str, run: str, new: str) -> str:
     return previous[:last.start()] + new + previous[last.end():]
 
 
+# "what do you use my data for?": the frame of a question about purposes.
+_WHAT_FOR = re.compile(r"^\s*what\s+(do|does|did|will|would|can|could)\s+(you|u|you guys|we|kimss(?:\s+ai)?)\s+"
+                       r"([a-z]+)\s+([^?.!]*?)\s+for\s*[?.!]*\s*$", re.I)
+# Words that end a phrase naming data ("my kids' information", "support communications"); after a what-for
+# question any other thing ("billing", "ads", "training ai models") is a purpose.
+_DATA_HEADS = frozenset(tokenize("data information info details records record logs log files file prompts prompt "
+                                 "messages message conversations chats chat communications events telemetry metadata "
+                                 "responses content history address email password credentials configuration "
+                                 "config cookies location tickets"))
+
+
+def purpose_swap(own: str, previous: str) -> str | None:
+    """ "billing too?", "and ads?" after "What do you use my data for?" ask whether that is one of the purposes:
+    "Do you use my data for billing?"; "what about my kids' information?" asks the purposes of other data:
+    "What do you use kids' information for?". Put in the object's place, a purpose made "Do you use billing my
+    data for?" (the generic-object swap below), which read as neither."""
+    frame = _WHAT_FOR.match(previous)
+    if not frame:
+        return None
+    aux, subject, verb, thing = frame.groups()
+    subject = "you" if subject.lower() in ("you", "u", "you guys") else subject
+    words = tokenize(own)
+    if words and words[-1] in _DATA_HEADS:
+        return f"What {aux.lower()} {subject} {verb} {own} for?"
+    return f"{aux.capitalize()} {subject} {verb} {thing} for {own}?"
+
+
 def swap(own: str, previous: str, runs: list[str]) -> str | None:
     """The previous question asked about `own` instead (None when it has no place for it).
 
     `runs`: the previous question's content-word runs ("my usage data", "connected tools"), in order."""
+    purpose = purpose_swap(own, previous)
+    if purpose:
+        return purpose
     kind = kind_of(own)
     same = [run for run in runs if kind and kind_of(run) == kind]
     generic = _WH_GENERIC_OBJECT.match(previous)

@@ -143,3 +143,18 @@ def test_a_question_asking_where_to_go_is_answered_by_a_section_saying_where():
     routed, not_routed = ruled_out(rows)
     assert not routed, "where to send the request is what the section says"
     assert not_routed, "the document never speaks of deleting"
+
+
+def test_only_a_yes_no_question_about_an_absent_practice_is_ruled_out_whatever_the_verifier_says():
+    """'Are you GDPR certified?' asks about a practice the document never names: not covered. 'Under
+    Article 13 GDPR, what categories of data do you collect?' names the law as its frame and asks what is
+    collected: the verifier decides, the rule does not turn it away."""
+    section = "Kimss AI collects account identifiers, prompts, files and technical logs."
+    facts = text_facts(section)
+    rows = np.vstack([features(q, _Hit(), None, facts, set(facts.tokens), lambda t: 1.0, facts)
+                      for q in ("Is Kimss GDPR certified?",
+                                "Under Article 13 GDPR, what categories of personal data do you collect?")])
+    assert (rows[:, VERIFIER_FEATURES.index("practices_missing_in_document")] >= 1).all()
+    asked_yes_no, framed = ruled_out(rows)
+    assert asked_yes_no, "a yes/no about a practice the document never speaks of"
+    assert not framed, "the law is the asker's frame; what is collected is what the section says"

@@ -1,5 +1,6 @@
-"""Messages in another language go to a person: the router and retrieval read English only, and a
-Portuguese or German data request must not be declined as noise (bot/language.py, bot/assistant.py)."""
+"""Messages in another language: read through their English gloss when it is understood (answered in English,
+with a person offered), a request still reaches a person, and a message the gloss barely understands goes to a
+person (bot/language.py, bot/gloss.py, bot/assistant.py)."""
 
 from __future__ import annotations
 
@@ -38,13 +39,40 @@ def test_english_with_foreign_words_or_names_stays_english(text):
 
 @pytest.mark.parametrize("text", ["Olá, quero que apaguem todos os meus dados pessoais, por favor.",
                                   "Bitte schicken Sie mir eine Kopie meiner Daten.",
-                                  "¿Qué datos recogen sobre mí cuando uso los agentes?"])
-def test_through_ask_a_message_in_another_language_is_handed_to_a_person(shipped_assistant, text):
+                                  "Bitte löschen Sie mein Konto und alle meine Daten."])
+def test_through_ask_a_request_in_another_language_still_reaches_a_person(shipped_assistant, text):
     answer = shipped_assistant.ask(text, audience="customer")
-    assert answer.escalates and answer.escalation.reason in ("data_request", "user_request", "security")
+    assert answer.escalates and answer.escalation.reason == "data_request"
+    assert answer.question == text and answer.answering  # the original kept; what was understood, in English
     assert "I answer questions about Kimss AI" not in answer.answer  # never the off-topic brush-off
+
+
+def test_through_ask_a_german_deletion_request_is_a_deletion(shipped_assistant):
+    answer = shipped_assistant.ask("Löschen Sie bitte sofort alle meine Daten und mein Konto.", audience="customer")
+    assert answer.escalates and (answer.escalation.reason, answer.escalation.kind) == ("data_request", "deletion")
+
+
+@pytest.mark.parametrize("text, language, section", [
+    ("¿Qué datos recopilan cuando uso los agentes?", "Spanish", "Data Collection"),
+    ("Comment protégez-vous mes données ?", "French", "Security Measures"),
+    ("Welke gegevens verzamelen jullie over mij?", "Dutch", "Data Collection"),
+])
+def test_through_ask_a_question_in_another_language_is_answered_in_english_with_the_offer(
+        shipped_assistant, text, language, section):
+    answer = shipped_assistant.ask(text, audience="customer")
+    assert not answer.escalates and answer.covered and answer.citations
+    assert answer.citations[0].section == section
+    assert answer.answer.startswith(f"I answer in English (your message is in {language}")
+    assert answer.offer is not None  # a person can reply in the asker's language
+    assert answer.question == text and answer.answering and answer.answering != text
+
+
+def test_through_ask_a_message_the_gloss_barely_understands_goes_to_a_person(shipped_assistant):
+    answer = shipped_assistant.ask("Oye tío, la peña flipa con los curros chungos del finde", audience="customer")
+    assert answer.escalates and answer.escalation.reason in ("data_request", "user_request", "security")
 
 
 def test_through_ask_an_english_question_is_still_answered_with_a_citation(shipped_assistant):
     answer = shipped_assistant.ask("What data do you collect when I use the agents?", audience="customer")
     assert answer.covered and answer.escalation is None and answer.citations
+    assert not answer.answer.startswith("I answer in English") and answer.answering is None

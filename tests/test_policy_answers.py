@@ -145,3 +145,14 @@ def test_answerable_questions_with_words_of_other_practices_stay_answered(shippe
     what is collected and where to send a request, which it does say."""
     answer = shipped_assistant.ask(question)
     assert answer.covered and answer.citations[0].section == section, answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Under Article 13 GDPR, please list the categories of personal data Kimss collects.",
+    "For our DPIA: what kinds of data does Kimss process when we use the agents?",
+])
+def test_a_law_named_as_the_askers_frame_does_not_turn_the_question_away(shipped_assistant, question):
+    """The policy never names GDPR or a DPIA, but the question asks what data is collected, which it says:
+    the law is the frame, not the practice asked about (bot/coverage.ruled_out)."""
+    answer = shipped_assistant.ask(question)
+    assert answer.covered and answer.citations[0].section == "Data Collection", answer.answer

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +51,11 @@ class Router:
         self._summed = np.zeros((len(self.classes), len(LABELS)), dtype=np.float32)  # fine -> label
         self._summed[np.arange(len(self.classes)), self._label_of] = 1.0
         self.point = weights.point
+        # A message read through its English gloss (bot/gloss.py) escalates at a lower request probability:
+        # the gloss is rough English, and a missed request costs more than an extra hand-off. Chosen on the
+        # training authors' glossed lines (train.choose_foreign_escalate); artifacts before it: the same point.
+        foreign_at = weights.meta.get("foreign_escalate_at")
+        self.foreign_point = self.point if foreign_at is None else replace(self.point, escalate_at=float(foreign_at))
         self.signal_names = tuple(weights.meta.get("signals") or SIGNAL_NAMES)
         # Also route each request sentence of a longer message alone, keeping the most request-like reading.
         self.sentence_max = bool((weights.meta.get("config") or {}).get("sentence_max"))
@@ -72,10 +78,11 @@ class Router:
         e = np.exp(logits)
         return e / e.sum(axis=-1, keepdims=True)
 
-    def route(self, text: str, query_vector: np.ndarray) -> Route:
+    def route(self, text: str, query_vector: np.ndarray, glossed: bool = False) -> Route:
+        """`glossed`: `text` is the English gloss of a message in another language (its own operating point)."""
         fine = self.fine_probabilities(feature_vector(text, query_vector, self.signal_names), [text])
         fine, labels = self._most_request_like(text, query_vector, fine, fine @ self._summed)
-        action, request = decide_index(labels, self.point)
+        action, request = decide_index(labels, self.foreign_point if glossed else self.point)
         return self._route(fine, labels, action, request)
 
     def route_many(self, texts: list[str], vectors: np.ndarray) -> list[Route]:
@@ -171,8 +178,8 @@ class RouterHandle:
                     log.warning("request router not reloaded: %s", error)
         return self._router
 
-    def route(self, text: str, query_vector: np.ndarray) -> Route:
-        return self.current().route(text, query_vector)
+    def route(self, text: str, query_vector: np.ndarray, glossed: bool = False) -> Route:
+        return self.current().route(text, query_vector, glossed)
 
 
 def _mtime(path: Path) -> float | None:

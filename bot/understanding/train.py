@@ -28,17 +28,17 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
-from bot.language import looks_foreign
+from bot.gloss import english_reading, understood
 from bot.understanding import artifact, validation
 from bot.understanding.corpus import LABELS, REQUEST_LABELS, Example, corpus_hash
 from bot.understanding.features import CODE_VERSION, SIGNAL_NAMES, feature_matrix, ngram_matrix
-from bot.understanding.policy import OperatingPoint, choose_operating_point, total_cost
+from bot.understanding.policy import ESCALATE_GRID, OperatingPoint, choose_operating_point, total_cost
 
 log = logging.getLogger(__name__)
 
@@ -271,20 +271,26 @@ class Validated:
     probs: np.ndarray  # (lines × LABELS), calibrated
     point: OperatingPoint
     mean_cost: float
-    guarded: np.ndarray  # the lines the language guard hands to a person (`guarded`)
+    # The lines escalated whatever the main point says: the language guard's (`guarded`), and the glossed
+    # lines whose request mass reaches `foreign_escalate_at`.
+    guarded: np.ndarray
+    foreign_escalate_at: float | None = None
 
 
 def validate(examples: list[Example], x: Design, folds: validation.Folds, config: Config = CONFIG,
-             weight: np.ndarray | None = None, point: OperatingPoint | None = None) -> Validated:
+             weight: np.ndarray | None = None, point: OperatingPoint | None = None,
+             forced: np.ndarray | None = None, glossed: np.ndarray | None = None) -> Validated:
     """Cross-validate on `folds`; calibrate and choose the operating point on its out-of-fold
-    predictions (or evaluate at a given `point`)."""
+    predictions (or evaluate at a given `point`). `forced` / `glossed`: the language guard's lines and the
+    glossed lines, when not the assistant's own (`guarded`, `glossed_rows`; bench/bench_languages.py
+    compares designs)."""
     fine = [e.fine for e in examples]
     top = [e.label for e in examples]
     oof = validation.cross_validate(x, fine, folds, lambda a, b, w: fit(a, b, w, config), logits, weight)
     classes = sorted(set(fine))
     temperature = fit_temperature(oof, classes, fine)
     probs = label_probabilities(softmax(oof, temperature), classes)
-    foreign = guarded(examples)
+    foreign = guarded(examples) if forced is None else forced
     if point is None:
         groups = None
         if config.point_criterion == "worst_author" and folds.kind == "author":
@@ -292,14 +298,51 @@ def validate(examples: list[Example], x: Design, folds: validation.Folds, config
         point, mean_cost = choose_operating_point(probs, top, groups, forced=foreign)
     else:
         mean_cost = total_cost(probs, top, point)
-    return Validated(folds, oof, classes, temperature, probs, point, mean_cost, foreign)
+    glossed = glossed_rows(examples) if glossed is None else glossed
+    foreign_at = choose_foreign_escalate(probs, top, point, glossed)
+    escalated = foreign | (glossed & (probs[:, _REQUEST_COLUMNS].sum(axis=1) >= foreign_at))
+    return Validated(folds, oof, classes, temperature, probs, point, mean_cost, escalated, foreign_at)
+
+
+_REQUEST_COLUMNS = [LABELS.index(r) for r in REQUEST_LABELS]
 
 
 def guarded(examples: list[Example]) -> np.ndarray:
-    """The lines the assistant hands to a person whatever the router says: written in another language
-    (bot/language.py; Assistant.ask). The operating point is chosen, and the CV figures are reported, on
-    what the assistant does with a message, the router and this guard together."""
-    return np.array([looks_foreign(e.text) for e in examples], dtype=bool)
+    """The lines the assistant hands to a person whatever the router says: written in another language the
+    gloss understands too little of (bot/gloss.py; Assistant.ask). The operating point is chosen, and the
+    CV figures are reported, on what the assistant does with a message, the router and this guard together."""
+    readings = [english_reading(e.text) for e in examples]
+    return np.array([r is not None and not understood(r) for r in readings], dtype=bool)
+
+
+def glossed_rows(examples: list[Example]) -> np.ndarray:
+    """The lines the assistant routes on their English gloss (another language, understood)."""
+    return np.array([understood(english_reading(e.text)) for e in examples], dtype=bool)
+
+
+def routed_texts(examples: list[Example]) -> list[str]:
+    """What the router reads of each line, as Assistant.ask does: the English gloss of a message in another
+    language the gloss understands (bot/gloss.py), else the message as written."""
+    out = []
+    for e in examples:
+        reading = english_reading(e.text)
+        out.append(reading.text_en if understood(reading) else e.text)
+    return out
+
+
+def choose_foreign_escalate(probs: np.ndarray, top: list[str], point: OperatingPoint, glossed: np.ndarray) -> float:
+    """The escalation point for glossed lines: the grid value at or below the main point with the lowest mean
+    cost (policy.COSTS) on the glossed lines' out-of-fold probabilities, ties to the higher value (fewer
+    hand-offs). A gloss is rough English and a missed request costs ten needless hand-offs, so the point
+    may sit lower than the English one; the lines are few (a few hundred), so it is one value for all
+    six languages, not one per language."""
+    if not glossed.any():
+        return point.escalate_at
+    rows = np.flatnonzero(glossed)
+    labels = [top[i] for i in rows]
+    grid = [float(e) for e in ESCALATE_GRID if e <= point.escalate_at + 1e-9]
+    costs = [(round(total_cost(probs[rows], labels, replace(point, escalate_at=e)), 6), -e) for e in grid]
+    return -min(costs)[1]
 
 
 def report(examples: list[Example], v: Validated) -> dict:
@@ -316,7 +359,8 @@ def report(examples: list[Example], v: Validated) -> dict:
         out = validation.fold_figures(v.probs, top, v.folds, v.point, forced=v.guarded)
     out.update({"split": v.folds.kind, "mean_cost": round(v.mean_cost, 4), "temperature": v.temperature,
                 "escalate_at": v.point.escalate_at, "offer_at": v.point.offer_at,
-                "offer_process_at": v.point.offer_process_at, "process_ratio": v.point.process_ratio})
+                "offer_process_at": v.point.offer_process_at, "process_ratio": v.point.process_ratio,
+                "foreign_escalate_at": v.foreign_escalate_at})
     return out
 
 
@@ -331,7 +375,7 @@ def serving_meta(config: Config) -> dict:
 def train(examples: list[Example], embeddings, *, knowledge_dir: Path | None,
           cache_dir: Path | None = None, config: Config = CONFIG) -> artifact.RouterWeights:
     started = time.perf_counter()
-    texts = [e.text for e in examples]
+    texts = routed_texts(examples)
     fine = [e.fine for e in examples]
     x = design(texts, embed(texts, embeddings, cache_dir), config)
     weight = np.array([TEAM_WEIGHT if e.register == "team" else 1.0 for e in examples])
@@ -350,6 +394,7 @@ def train(examples: list[Example], embeddings, *, knowledge_dir: Path | None,
         "team_examples": int((weight != 1.0).sum()),
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "cv": report(examples, validated),
+        "foreign_escalate_at": validated.foreign_escalate_at, "glossed_lines": int(glossed_rows(examples).sum()),
         "seconds": round(time.perf_counter() - started, 1),
     }
     return artifact.RouterWeights(classes, final.model.coef_, final.model.intercept_, final.mean, final.scale,

@@ -51,6 +51,11 @@ def test_a_fragment_with_its_own_topic_takes_the_previous_topics_place():
      "Do you collect files when I use connected tools?"),
     ("what about operational telemetry?", "What data do you gather from connected tools?",
      "Do you gather operational telemetry from connected tools?"),
+    # after "what do you use X for?": a thing that is no kind of data is a purpose asked about, other data
+    # is asked the same question (put in the object's place, "billing" read "Do you use billing my data for?")
+    ("billing too?", "what do you use my data for", "Do you use my data for billing?"),
+    ("and ads?", "What does Kimss use my chat logs for?", "Does Kimss use my chat logs for ads?"),
+    ("what about my kids' information?", "what do you use my information for", "What do you use kids' information for?"),
     # a previous object outside the topic words is still the object
     ("what about audit logs?", "Does Kimss use access controls?", "Does Kimss use audit logs?"),
     ("and identity?", "Who should configure workspace permissions?", "Who should configure identity?"),
