@@ -45,8 +45,7 @@ VARIANTS = {
 def run(name: str, config: training.Config, examples, vectors) -> dict:
     """Out-of-fold label probabilities of `config` over the author folds, calibrated as training does."""
     started = time.perf_counter()
-    texts = [e.text for e in examples]
-    x = training.design(texts, vectors, config)
+    x = training.design(training.routed_texts(examples), vectors, config)
     weight = np.array([training.TEAM_WEIGHT if e.register == "team" else 1.0 for e in examples])
     folds = validation.author_folds(examples)
     v = training.validate(examples, x, folds, config, weight)
@@ -95,7 +94,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="read the variants' probabilities saved in --dump")
     args = parser.parse_args()
     examples = load_corpus()
-    vectors = training.embed([e.text for e in examples], load_embeddings(None), args.cache)
+    # What the router reads, as training does: the English gloss of a line in another language it understands.
+    vectors = training.embed(training.routed_texts(examples), load_embeddings(None), args.cache)
     probs = {}
     for name in args.variants.split(","):
         saved = args.dump / f"{name}.npz" if args.dump else None
