@@ -156,7 +156,7 @@ def main() -> None:
     point = weights.point
     print(f"Shipped router: {weights.meta['examples']} examples, corpus {weights.meta['corpus_sha256'][:12]}, "
           f"model {weights.meta['embedding_model']}, code {weights.meta['code_version']}; operating point "
-          f"escalate ≥ {point.escalate_at}, offer ≥ {point.offer_at} (process ≥ {point.offer_process_at}), temperature {weights.temperature}")
+          f"escalate ≥ {point.escalate_at}, offer ≥ {point.offer_at} (process ≥ {point.offer_process_at}, process ratio {point.process_ratio}), temperature {weights.temperature}")
 
     examples = load_corpus()
     if not args.skip_cv:

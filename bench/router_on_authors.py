@@ -50,7 +50,7 @@ def main() -> None:
         probs = np.array([[r.probabilities[label] for label in LABELS] for r in routes])
         point = weights.point
         print(f"\n{path}: {weights.meta['examples']} examples, code {weights.meta['code_version']}, escalate ≥ "
-              f"{point.escalate_at}, offer ≥ {point.offer_at} (process ≥ {point.offer_process_at}); trained on {', '.join(sorted(trained_on))}")
+              f"{point.escalate_at}, offer ≥ {point.offer_at} (process ≥ {point.offer_process_at}, process ratio {point.process_ratio}); trained on {', '.join(sorted(trained_on))}")
         print(f"  {'':28s} " + "  ".join(f"{a + (' (trained)' if a in trained_on else ''):>22s}" for a in authors))
         mine = {a: np.array([e.cv_author == a for e in examples]) for a in authors}
         found = {a: validation.figures(probs[mine[a]], [e.label for e, m in zip(examples, mine[a]) if m], point)

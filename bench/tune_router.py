@@ -179,7 +179,7 @@ def report(name, probs, sprobs, top, authors, groups, sources, variants, folds, 
         nested[a] = validation.figures(probs[authors == a], mine, p)
         nested_cost.append(total_cost(probs[authors == a], mine, p))
     print(f"  {name}: mean cost {mean_cost:.4f} (nested, per author {np.mean(nested_cost):.4f}); escalate ≥ "
-          f"{point.escalate_at}, offer ≥ {point.offer_at} (process ≥ {point.offer_process_at})")
+          f"{point.escalate_at}, offer ≥ {point.offer_at} (process ≥ {point.offer_process_at}, process ratio {point.process_ratio})")
     print(f"  {'':27s} {'mean':>6s} {'worst':>6s} {'nested':>14s}   " + " ".join(f"{a[-8:]:>8s}" for a in folds.names))
     row = {"name": name, "cost": mean_cost, "nested_cost": float(np.mean(nested_cost))}
     for key in SHOWN:

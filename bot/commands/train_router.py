@@ -38,6 +38,7 @@ def run(args, settings) -> int:
           f"model {meta['embedding_model']}, code {meta['code_version']}) in {meta['seconds']} s -> {path}")
     print(f"Operating point from out-of-fold costs: escalate at request probability ≥ {weights.escalate_at:.3f}, "
           f"offer at ≥ {weights.offer_at:.3f} or at process-question probability ≥ {weights.offer_process_at:.3f}; "
+          f"a process question at ≥ {weights.process_ratio:.1f} × the request probability is offered, not escalated; "
           f"temperature {weights.temperature:.2f}")
     split = ("leave-one-author-out CV (" + ", ".join(cv["folds"]) + ")" if cv["split"] == "author"
              else f"{len(cv['folds'])}-fold CV grouped by family")

@@ -30,7 +30,7 @@ import numpy as np
 
 from bot.prefilter import Prefiltered
 
-CODE_VERSION = "router-7"  # router-7: lines in another language read as their English gloss (bot/gloss.py); router-6: the "event", "in_general" and "relayed" signals; router-2: hashed word n-grams beside the embedding and signals; router-3: n-gram
+CODE_VERSION = "router-7"  # router-7: lines in another language read as their English gloss (bot/gloss.py), and the "asks_the_way" and "contact_point" signals (an artifact names the signals it was trained on, so one trained before them still reads right); router-6: the "event", "in_general" and "relayed" signals; router-2: hashed word n-grams beside the embedding and signals; router-3: n-gram
 # blocks (character 3-5-grams, request sentences), each normalised on its own; router-4: the "procedure" and
 # "asks_to_know" signals, clause-start grams
 
@@ -115,6 +115,25 @@ SIGNALS: dict[str, re.Pattern] = {
         r"someone|teacher|admin|accountant|security) (?:is |are |was |were |just |keeps? )?(?:asking|asked|asks|"
         r"wants to know|wondering|needs to know|needs to review)\b|\basked in #|\b(?:questionnaire|tender|"
         r"due diligence|rfp|security review)\b", _FLAGS),
+    # Router-7: the phrasings fresh writers used for process questions that the router escalated or answered bare.
+    # Asking to be guided to the way of doing something, wondering or politely asking about it ("I wonder what the
+    # proper way is to…", "kindly guide me how to…", "please tell me the procedure to…"), or a procedure's name alone
+    # as the question ("consent withdrawal process?"). "Please … process my data" (the verb) does not fire: the
+    # noun needs an article or "what/which" before it.
+    "asks_the_way": re.compile(
+        r"\b(?:i wonder|wondering|curious|not sure|unsure|no idea|kindly|please|pls|could you|can you|would you)\b"
+        r"[^.?!]{0,40}\b(?:how (?:a|an|one|i|we|to|they|my|our|someone|requests?)|(?:the|a|your|what|which) (?:\w+ )?"
+        r"(?:way|procedure|process|steps))\b|\b(?:guide|walk|talk|take|point|direct) (?:me|us) (?:through|how|to the|"
+        r"on how|towards)\b|\b(?:tell|show|explain to|advise) (?:me|us) (?:on )?(?:the )?(?:procedure|process|steps|way)\b|"
+        r"\b(?:process|procedure|steps|form)\s*\?\s*$", _FLAGS),
+    # Who or where to contact: a contact-point question is a process question (answered from the Contact section
+    # with the offer), not a request for a person ("whos the contact for privacy questions", "where do I write to").
+    "contact_point": re.compile(
+        r"\bwho(?:'?s| is| are)? (?:the |your |ur )?(?:contact|person|people|team|dpo|point of contact|right person)"
+        r"\b|\b(?:contact|email|address|person|team|channel) (?:for|to (?:contact|reach|ask|email|write))\b|"
+        r"\bwhere (?:to|do i|can i|should i|would i|do we|can we|should we) (?:send|write|go|ask|contact|reach|email|"
+        r"direct|turn)\b|\bwho (?:to|do i|can i|should i|would i|do we|should we) (?:contact|ask|email|write|talk|"
+        r"reach|turn|send)\b", _FLAGS),
     "question_mark": re.compile(r"\?\s*$|\?\s*(?:thx|thanks|pls|ty|:\)|!+)?\s*$", _FLAGS),
 }
 SIGNAL_NAMES: tuple[str, ...] = tuple(SIGNALS)

@@ -7,7 +7,8 @@ matrix below is explicit and the three thresholds are chosen to minimise its tot
 out-of-fold cross-validation predictions over the training corpus (bot/understanding/train.py).
 The held-out set (tests/heldout/) is never used to choose them: it is only reported.
 
-    request mass ≥ escalate_at            → escalate to the most probable request label
+    request mass ≥ escalate_at            → escalate to the most probable request label, unless the top
+                                            label is process_question at ≥ process_ratio × request mass
     else top label off_topic/instruction  → decline
     else answer; offer the hand-off when the top label is process_question, or
          P(process_question) ≥ offer_process_at (the hand-off the process question is about), or
@@ -17,6 +18,13 @@ Why the third threshold: a process question answered without the offer costs 3, 
 a needless offer costs 1, so a message that is probably a question but quite possibly a process question
 ("can I withdraw consent later?") is cheaper offered. Where that line lies is read off the out-of-fold
 costs like the other two (`choose_operating_point`), not set by hand.
+
+Why the fourth (router-7): a process question names the request it is about ("kindly guide me how to
+withdraw consent"), so it carries request mass; above escalate_at it was handed to a person even when the
+router read it as a process question at two or three times the request mass (a fresh writer's process
+questions were escalated 10–15 % of the time). When the router's reading is a process question that
+clearly outweighs every request reading, the answer carries the offer instead: the person gets the answer
+and the one-click hand-off. The ratio is chosen on the same grid, under the same recall floors.
 """
 
 from __future__ import annotations
@@ -58,6 +66,9 @@ class OperatingPoint:
     # Offer when P(process_question) reaches this even if it is not the top label (1.0: only as top label;
     # what artifacts trained before the third threshold mean).
     offer_process_at: float = 1.0
+    # Not escalated (offered as a process question) when the top label is process_question with at least this
+    # many times the request mass (inf: never; what artifacts trained before the fourth threshold mean).
+    process_ratio: float = float("inf")
 
 
 @dataclass(frozen=True)
@@ -90,7 +101,7 @@ def decide_index(p: np.ndarray, point: OperatingPoint) -> tuple[str, int]:
     request = int(_REQUEST_INDEX[requests.argmax()])
     mass = float(requests.sum())
     top = LABELS[int(p.argmax())]
-    if mass >= point.escalate_at:
+    if mass >= point.escalate_at and not (top == "process_question" and p[_PROCESS] >= point.process_ratio * mass):
         return "escalate", request
     if top in DECLINE_LABELS:
         return "decline", request
@@ -127,7 +138,7 @@ def decide_all(probs: np.ndarray, point: OperatingPoint,
     top = np.argmax(probs, axis=1)
     decline = np.isin(top, [_LABEL_INDEX[d] for d in DECLINE_LABELS])
     process = (top == _PROCESS) | (probs[:, _PROCESS] >= point.offer_process_at)
-    escalate = mass >= point.escalate_at
+    escalate = (mass >= point.escalate_at) & ~((top == _PROCESS) & (probs[:, _PROCESS] >= point.process_ratio * mass))
     if forced is not None:
         escalate = escalate | forced
     action = np.where(escalate, 2, np.where(decline, 3, np.where(process | (mass >= point.offer_at), 1, 0)))
@@ -160,6 +171,8 @@ QUESTION_ESCALATION_CEILING = 0.05
 ESCALATE_GRID = np.round(np.arange(0.20, 0.96, 0.025), 3)
 # 1.0 keeps the two-threshold rule (a process question is offered only as the top label).
 OFFER_PROCESS_GRID = tuple(float(x) for x in np.round(np.arange(0.10, 0.51, 0.05), 3)) + (1.0,)
+# inf keeps the three-threshold rule (a request mass over escalate_at is always escalated).
+PROCESS_RATIO_GRID = (1.5, 2.0, 2.5, 3.0, 4.0, float("inf"))
 
 
 def _offer_grid(escalate_at: float) -> np.ndarray:
@@ -203,10 +216,12 @@ def choose_operating_point(probs: np.ndarray, labels: list[str], groups: np.ndar
     process_at = np.array(OFFER_PROCESS_GRID)
     scored = []
     always = np.zeros(len(truth), dtype=bool) if forced is None else forced
-    for escalate_at in ESCALATE_GRID:
+    process_top = top == _PROCESS
+    for escalate_at, process_ratio in ((e, r) for e in ESCALATE_GRID for r in PROCESS_RATIO_GRID):
         # decide_all over the whole (offer_at × offer_process_at) grid at once: what is escalated or
-        # declined, hence the recall margin, depends on escalate_at alone; the rest are answered or offered.
-        escalate = (mass >= escalate_at) | always
+        # declined, hence the recall margin, depends on escalate_at and process_ratio alone; the rest are
+        # answered or offered.
+        escalate = ((mass >= escalate_at) & ~(process_top & (probs[:, _PROCESS] >= process_ratio * mass))) | always
         margin = min(0.0, round(_worst_margin(escalate, masks), 6)) if masks else 0.0
         questions_escalated = float(np.mean([escalate[rows].mean() for rows in question_masks])) if question_masks else 0.0
         over = round(max(0.0, questions_escalated - QUESTION_ESCALATION_CEILING), 6)
@@ -220,8 +235,9 @@ def choose_operating_point(probs: np.ndarray, labels: list[str], groups: np.ndar
         costs = (fixed + np.tensordot(extra, offered, axes=1)) / len(truth)
         for i, o in enumerate(offer_at):
             for j, po in enumerate(process_at):
-                point = OperatingPoint(float(escalate_at), float(o), float(po))
-                scored.append(((-margin, over, round(float(costs[i, j]), 6), -float(escalate_at) - float(o) - float(po)),
-                               point))
+                point = OperatingPoint(float(escalate_at), float(o), float(po), float(process_ratio))
+                # Ties: fewer hand-offs and offers, then the rule that escalates more (a higher ratio).
+                scored.append(((-margin, over, round(float(costs[i, j]), 6), -float(escalate_at) - float(o) - float(po),
+                                -float(process_ratio)), point))
     key, point = min(scored, key=lambda item: item[0])
     return point, key[2]

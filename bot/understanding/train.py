@@ -10,7 +10,7 @@
    over the author folds by source group): out-of-fold probabilities for every line, figures per
    held-out author for the spread. With a single author, five folds grouped by family instead.
 4. Calibration: one temperature on the logits minimising the out-of-fold log loss.
-5. Operating point: the (escalate_at, offer_at, offer_process_at) triple minimising the cost matrix
+5. Operating point: the (escalate_at, offer_at, offer_process_at, process_ratio) point minimising the cost matrix
    (policy.py) on the calibrated out-of-fold probabilities, among the triples where every held-out
    author's requests meet policy.RECALL_FLOORS (`point_criterion = "worst_author"`; when no triple
    does, those with the best worst margin), and among those the ones keeping questions escalated under
@@ -142,6 +142,10 @@ class Config:
 # (12 authors better, 1 worse), process questions offered 0.933 ± 0.033 → 0.939 ± 0.032 (9 better, 2 worse), data /
 # security / person requests 0.997 / 0.997 / 0.991 → 0.997 / 0.994 / 0.990, every data and security floor kept; the
 # point moved to escalate ≥ 0.275. Tried and not kept: label_balance 0.75 on top (0.038 / 0.939, mean cost higher).
+# Router-7 (twenty-one authors, same Config): the "asks_the_way" and "contact_point" signals and the fourth threshold
+# (policy.process_ratio). bench/router_ab.py, leave one author out, router + guard: questions escalated 0.046 ± 0.028 →
+# 0.042 ± 0.029 (10 authors better, 0 worse), process questions offered 0.929 ± 0.038 → 0.940 ± 0.030 (12 better, 1
+# worse), every floor kept. Tried and not kept: a "hedged_claim" signal (one author writes such questions; cost higher).
 CONFIG = Config(C=0.3, ngram_kinds=("words", "bigrams"), ngram_buckets=4096, ngram_weight=20.0,
                 char_buckets=8192, char_weight=10.0, start_buckets=2048, start_weight=10.0, label_balance=0.5,
                 point_criterion="worst_author")
@@ -355,7 +359,8 @@ def report(examples: list[Example], v: Validated) -> dict:
         out = validation.fold_figures(v.probs, top, v.folds, v.point, forced=v.guarded)
     out.update({"split": v.folds.kind, "mean_cost": round(v.mean_cost, 4), "temperature": v.temperature,
                 "escalate_at": v.point.escalate_at, "offer_at": v.point.offer_at,
-                "offer_process_at": v.point.offer_process_at, "foreign_escalate_at": v.foreign_escalate_at})
+                "offer_process_at": v.point.offer_process_at, "process_ratio": v.point.process_ratio,
+                "foreign_escalate_at": v.foreign_escalate_at})
     return out
 
 
@@ -394,4 +399,5 @@ def train(examples: list[Example], embeddings, *, knowledge_dir: Path | None,
     }
     return artifact.RouterWeights(classes, final.model.coef_, final.model.intercept_, final.mean, final.scale,
                                   validated.temperature, validated.point.escalate_at, validated.point.offer_at, meta,
-                                  offer_process_at=validated.point.offer_process_at)
+                                  offer_process_at=validated.point.offer_process_at,
+                                  process_ratio=validated.point.process_ratio)

@@ -44,7 +44,8 @@ def test_the_process_threshold_never_overrides_an_escalation_or_a_decline():
 def test_decide_all_agrees_with_decide_index_row_by_row():
     rng = np.random.default_rng(1)
     probs = rng.dirichlet(np.full(len(LABELS), 0.4), size=500)
-    for point in (OperatingPoint(0.3, 0.06, 0.3), OperatingPoint(0.5, 0.2), OperatingPoint(0.25, 0.1, 0.1)):
+    for point in (OperatingPoint(0.3, 0.06, 0.3), OperatingPoint(0.5, 0.2), OperatingPoint(0.25, 0.1, 0.1),
+                  OperatingPoint(0.2, 0.1, 0.3, process_ratio=1.5), OperatingPoint(0.3, 0.1, 1.0, process_ratio=2.0)):
         actions, indices = decide_all(probs, point)
         for p, a, i in zip(probs, actions, indices):
             action, index = decide_index(p, point)
@@ -194,3 +195,80 @@ def test_the_router6_signals_tell_asking_about_a_thing_from_telling_that_it_happ
     assert "relayed" in fires("customer asking whether their usage feeds ad personalization anywhere")
     assert "relayed" in fires("GA or segment on the marketing site? someone asked in #sales")
     assert fires("delete my account") == set()
+
+
+def test_the_router7_signals_tell_asking_how_or_whom_from_asking_to_act():
+    names = ("asks_the_way", "contact_point")
+    fires = lambda text: {n for n, v in zip(names, signals(text, names)) if v}  # noqa: E731
+    # Wondering about, or asking to be guided to, the way of doing it; a procedure's name alone as the question.
+    for text in ["I wonder what the proper way is to ask you to stop emailing me",
+                 "Kindly guide me how to close my account", "please tell me the procedure to get my data",
+                 "could you walk me through an erasure request", "opt-out process?"]:
+        assert "asks_the_way" in fires(text), text
+    # The request itself, and "process" the verb, do not fire.
+    for text in ["Kindly delete my account", "please stop process my data until you check my complaint",
+                 "Please close my account today.", "we went through the whole process twice, get me a person"]:
+        assert "asks_the_way" not in fires(text), text
+    # Who or where to contact, against asking to be put through to someone.
+    for text in ["whos the contact for privacy questions", "where do I send an access request?",
+                 "who should we email about a breach on our side?"]:
+        assert "contact_point" in fires(text), text
+    for text in ["get me a human", "I want to talk to a real person now"]:
+        assert "contact_point" not in fires(text), text
+
+
+
+# "Kindly guide me how to withdraw consent": read as a process question, but it names a request (mass 0.3).
+GUIDE_ME = row(process_question=0.65, data_request=0.3, question=0.05)
+
+
+def test_a_process_question_outweighing_the_request_mass_is_offered_not_escalated():
+    # The three-threshold rule (inf, what older artifacts mean) hands it to a person; the fourth offers it.
+    assert decide_index(GUIDE_ME, OperatingPoint(0.25, 0.1, 0.2))[0] == "escalate"
+    action, index = decide_index(GUIDE_ME, OperatingPoint(0.25, 0.1, 0.2, process_ratio=2.0))
+    assert (action, LABELS[index]) == ("offer", "process_question")
+    # A request the router half-reads as a process question is still escalated: the ratio is not reached,
+    # or the process question is not the top label.
+    assert decide_index(row(process_question=0.5, data_request=0.45, question=0.05),
+                        OperatingPoint(0.25, 0.1, 0.2, process_ratio=2.0))[0] == "escalate"
+    assert decide_index(row(question=0.5, process_question=0.3, data_request=0.2),
+                        OperatingPoint(0.15, 0.1, 0.2, process_ratio=1.0))[0] == "escalate"
+
+
+def test_the_process_ratio_is_chosen_only_where_every_authors_requests_keep_their_floor():
+    # Two authors. Process questions the router reads as such at twice the request mass; data requests that look
+    # the same to it in author "b" only.
+    def corpus(process_like_requests: int):
+        # Requests the router half-sees (0.32) keep escalate_at low enough to reach the process questions' 0.3.
+        probs = [GUIDE_ME] * 40 + [row(data_request=0.9, question=0.1)] * 90 + [row(question=0.68, data_request=0.32)] * 10
+        probs += [row(question=0.95, data_request=0.05)] * 40
+        labels = ["process_question"] * 40 + ["data_request"] * 100 + ["question"] * 40
+        probs += [GUIDE_ME] * process_like_requests
+        labels += ["data_request"] * process_like_requests
+        return probs, labels
+    pa, la = corpus(0)
+    pb, lb = corpus(1)  # 1 of 101 requests: 100/101 > 0.97, the ratio is worth it
+    probs, labels = np.array(pa + pb), la + lb
+    groups = np.array(["a"] * len(la) + ["b"] * len(lb))
+    point, _ = choose_operating_point(probs, labels, groups)
+    assert point.process_ratio <= 2.0
+    assert (decide_all(probs, point)[0][np.array(labels) == "process_question"] == 1).all()  # all offered
+    pb, lb = corpus(10)  # 10 of 110: 100/110 < 0.97, the floor forbids it
+    probs, labels = np.array(pa + pb), la + lb
+    groups = np.array(["a"] * len(la) + ["b"] * len(lb))
+    point, _ = choose_operating_point(probs, labels, groups)
+    assert point.process_ratio > 2.0
+    assert (decide_all(probs, point)[0][np.array(labels) == "data_request"] == 2).all()
+
+
+def test_the_process_ratio_is_saved_with_the_artifact_and_older_artifacts_never_use_it(tmp_path):
+    weights = artifact.RouterWeights(["question", "process_question"], np.zeros((2, 3)), np.zeros(2), np.zeros(3),
+                                     np.ones(3), 1.0, 0.3, 0.1, {"code_version": CODE_VERSION}, offer_process_at=0.2,
+                                     process_ratio=2.5)
+    artifact.save(weights, tmp_path / "r.npz")
+    assert artifact.load(tmp_path / "r.npz").point.process_ratio == 2.5
+    with np.load(tmp_path / "r.npz") as data:
+        saved = dict(data)
+    saved["numbers"] = saved["numbers"][:4]  # an artifact from before the fourth threshold
+    np.savez(tmp_path / "old.npz", **saved)
+    assert artifact.load(tmp_path / "old.npz").point.process_ratio == float("inf")
