@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from bench.bench_conversations import is_right  # noqa: E402
 from bench.followup_data import golden_questions, load_all, with_oracles  # noqa: E402
 from bench.train_followup import FEATURES, folds, weights_without  # noqa: E402
+from bench.train_followup_coverage import fit as fit_adjuster, trainable  # noqa: E402
 from bot.assistant import Assistant  # noqa: E402
 from bot.conversation import turn_of  # noqa: E402
 from bot.followup import needs_context  # noqa: E402
@@ -82,6 +83,9 @@ def main() -> int:
     parser.add_argument("--verbose", action="store_true", help="list each wrong resolution")
     parser.add_argument("--only", default="", help="comma-separated authors to test (each still left out of "
                         "its detector's training; the others are not tested): a quicker look at a few authors")
+    parser.add_argument("--coverage-replay", type=Path, help="a replay written by bench/train_followup_coverage.py: "
+                        "each author's follow-up coverage adjuster is fitted on the other authors' rows (without it "
+                        "the adjuster is switched off: the shipped one was trained on every author tested here)")
     parser.add_argument("--dump", type=Path, help="write one JSON line per last turn (right with/without context, "
                         "the rule, the question answered, why not right) to compare two trees item by item")
     args = parser.parse_args()
@@ -95,6 +99,11 @@ def main() -> int:
         settings = Settings.from_mapping({"DATA_DIR": data, "KNOWLEDGE_DIR": str(ROOT / "knowledge")})
         build_index(settings, embeddings=embeddings)
         assistant = Assistant.from_settings(settings, embeddings=embeddings)
+        replayed = ([json.loads(line) for line in args.coverage_replay.read_text(encoding="utf-8").splitlines()]
+                    if args.coverage_replay else None)
+        assistant.adjust_followup_coverage = replayed is not None
+        print("follow-up coverage adjuster: " + ("fitted per fold on " + str(args.coverage_replay) if replayed
+                                                 else "off (pass --coverage-replay to evaluate it per fold)"))
         table: dict[str, dict[str, list[bool]]] = {}
         notes: list[str] = []
         rules: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
@@ -103,6 +112,10 @@ def main() -> int:
             if only and examples[test[0]].author not in only:
                 continue
             w = dict(zip(FEATURES, weights_without(examples, golden, test)))
+            if replayed is not None:
+                left_out = examples[test[0]].author
+                assistant.followup_coverage_weights = fit_adjuster(
+                    [r for r in replayed if r["author"] != left_out and trainable(r)])
             for i in test:
                 e = examples[i]
                 row = table.setdefault(e.author, defaultdict(list))

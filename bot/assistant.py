@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from bot import compose, coverage, gaps, policy_facts
+from bot import compose, coverage, followup_coverage, gaps, policy_facts
 from bot.answer import AUDIENCES, Answer, Escalation
 from bot.conversation import Turn
 from bot.errors import InputRejected
@@ -63,6 +63,10 @@ class Assistant:
         self._contact_cache: dict[tuple[str, str, str], list[SectionHit]] = {}
         # The follow-up detector's weights: None is the shipped artifact; validation sets one per fold.
         self.followup_weights: dict[str, float] | None = None
+        # A rewritten follow-up's "covered" decided again with the conversation (bot/followup_coverage.py):
+        # None is the shipped adjuster; validation sets one per fold, or switches it off to record its inputs.
+        self.followup_coverage_weights: dict[str, float] | None = None
+        self.adjust_followup_coverage = True
         # Questions about the documents themselves, beyond the patterns (bot/policy_facts.py).
         self.policy_fact_detector = policy_facts.Detector.shipped(retriever.embeddings.model_id)
 
@@ -146,6 +150,8 @@ class Assistant:
             reason = route.reason or "user_request"
             return self._escalation(question, audience, reason, hits, kind=route.kind if route.reason else "human")
         verdict = coverage.judge(loaded, question, hits, audience, margin=vote_margin)
+        if followup and hits and self.adjust_followup_coverage:
+            verdict = self._followup_verdict(verdict, followup, hits, loaded)
         # "Off-topic" is trusted only where the documents have nothing on it: a question they cover (an
         # internal runbook's "which laptop profile…?") is answered; a wrong brush-off costs more than a
         # cited answer. Instructions to the bot are always declined.
@@ -192,6 +198,17 @@ class Assistant:
         citations = compose.citations(loaded, cited)
         return Answer(question, compose.answer_text(citations), True, verdict.confidence, audience, citations,
                       offer=route.offer)
+
+    def _followup_verdict(self, verdict: coverage.Verdict, followup: FollowUp, hits: list[SectionHit],
+                          loaded) -> coverage.Verdict:
+        """The verifier's verdict on a rewritten follow-up, decided again with the conversation: the rewrite
+        carries the previous, answered question's words, and the verifier called "since when?" or "is there
+        an email too?" answered where the policy is silent on the detail asked (bot/followup_coverage.py)."""
+        section = loaded.section_index[hits[0].section_id]
+        return followup_coverage.adjust(verdict, followup.message, followup.previous, hits[0].meta["section"],
+                                        loaded.section_tokens[section],
+                                        related=hits[0].feature("no_shared_words") == 0.0,
+                                        weights=self.followup_coverage_weights)
 
     def _with_own_words(self, hits: list[SectionHit], own: str, own_vector,
                         audience: str) -> tuple[list[SectionHit], float | None]:

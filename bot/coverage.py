@@ -31,6 +31,11 @@ class Verdict:
     # The question asks for a specific fact (a period, a place, a contact detail, how often) that the best
     # section does not state: no section answers it, not even the Contact one ("what phone number…?").
     lacks_fact: bool = False
+    # The verifier's log-odds minus its threshold, before the rules below; and whether a rule decided "not
+    # covered" whatever the verifier said. A follow-up's covered is decided again from these
+    # (bot/followup_coverage.py), never where a rule decided.
+    margin: float = 0.0
+    ruled_out: bool = False
 
 
 NOTHING = Verdict(False, 0.0, False)
@@ -49,6 +54,7 @@ def judge(loaded, question: str, hits: list[SectionHit], audience: str, margin: 
     if margin is not None:
         row[_MARGIN] = margin
     log_odds = float(verifier.score(row[None, :])[0])
+    margin_over_threshold = log_odds - verifier.threshold
     # A yes/no question about a specific practice (children, sale, cookies, transfers…) that no part of the
     # best section's document speaks of is not answered by it, however close the rest looks; nor is one
     # asking for a specific fact — a period, a place, a contact detail, how often — that the best section
@@ -63,7 +69,8 @@ def judge(loaded, question: str, hits: list[SectionHit], audience: str, margin: 
     if missing:
         log_odds = min(log_odds, verifier.threshold - 1e-3)
     confidence = ranking_model.sigmoid(log_odds - verifier.threshold)
-    return Verdict(covered, confidence, not covered and hits[0].feature("no_shared_words") == 0.0, lacks_fact)
+    return Verdict(covered, confidence, not covered and hits[0].feature("no_shared_words") == 0.0, lacks_fact,
+                   margin_over_threshold, missing)
 
 
 def lacks_facts(rows: np.ndarray) -> np.ndarray:
