@@ -87,9 +87,11 @@ def replay(assistant, examples, detectors) -> list[dict]:
                 acted_before = len(recorded)
                 answer = assistant.ask(e.message, e.audience, context=context)
                 last = recorded[-1] if len(recorded) > acted_before else None
-                rows.append({"author": e.author, "id": e.id, "kind": e.kind, "expect": e.expect,
-                             "right": is_right(answer, e.expect, e.kind)[0], "acted": bool(recorded),
-                             "values": last})
+                right, why = is_right(answer, e.expect, e.kind)
+                rows.append({"author": e.author, "id": e.id, "kind": e.kind, "expect": e.expect, "right": right,
+                             "acted": bool(recorded), "values": last, "why": why, "turns": list(e.turns),
+                             "answering": answer.answering,
+                             "first": answer.citations[0].section if answer.citations else None})
     finally:
         followup_coverage.adjust = original
     return rows
