@@ -126,6 +126,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report only; do not write the weights")
     parser.add_argument("--replay", type=Path, default=Path(tempfile.gettempdir()) / "followup_coverage_replay.jsonl")
+    parser.add_argument("--dump", type=Path, help="write the conversations asked again with the adjuster "
+                        "(right before and after, why not) as JSON lines")
     parser.add_argument("--reuse", action="store_true", help="read an earlier --replay file instead of replaying")
     args = parser.parse_args()
     examples, raw = load_all()
@@ -142,6 +144,7 @@ def main() -> int:
         by_key = {(e.author, e.id): e for e in examples}
         after: dict[tuple[str, str], bool] = {}
         adjusters = {}
+        changed: list[dict] = []  # the conversations asked again, right before and after
         for author in sorted({r["author"] for r in rows}):
             adjusters[author] = fit([r for r in rows if r["author"] != author and trainable(r)])
             assistant.followup_weights = detectors[author]
@@ -149,7 +152,13 @@ def main() -> int:
             for r in rows:
                 if r["author"] == author and r["acted"]:
                     e = by_key[(r["author"], r["id"])]
-                    after[(e.author, e.id)] = is_right(ask_conversation(assistant, e), e.expect, e.kind)[0]
+                    answer = ask_conversation(assistant, e)
+                    right, why = is_right(answer, e.expect, e.kind)
+                    after[(e.author, e.id)] = right
+                    changed.append({"author": e.author, "id": e.id, "kind": e.kind, "turns": list(e.turns),
+                                    "before": r["right"], "after": right, "why": why, "answering": answer.answering})
+    if args.dump:
+        args.dump.write_text("".join(json.dumps(c) + "\n" for c in changed), encoding="utf-8")
     per_author: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     for r in rows:
         now = after.get((r["author"], r["id"]), r["right"])
