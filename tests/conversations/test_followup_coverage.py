@@ -31,11 +31,16 @@ def test_the_shipped_adjuster_turns_away_a_detail_the_previous_section_does_not_
     assert adjust(sure, "and how?", PREVIOUS, "Contact Information", CONTACT_TOKENS, related=True).covered
 
 
-def test_a_decision_made_by_the_coverage_rules_is_left_as_it_is():
-    ruled = Verdict(False, 0.4, True, lacks_fact=True, margin=3.0, ruled_out=True)
+def test_not_covered_is_never_turned_into_covered():
     weights = {name: 0.0 for name in FEATURES} | {"bias": 10.0}  # an adjuster that would call everything covered
+    ruled = Verdict(False, 0.4, True, lacks_fact=True, margin=3.0, ruled_out=True)  # a coverage rule decided
     assert adjust(ruled, "how long?", PREVIOUS, "Contact Information", CONTACT_TOKENS, related=True,
                   weights=weights) is ruled
+    declined = Verdict(False, 0.3, True, margin=-0.8)  # the verifier said not covered
+    assert adjust(declined, "and how?", PREVIOUS, "Contact Information", CONTACT_TOKENS, related=True,
+                  weights=weights) is declined
+    assert adjust(Verdict(True, 0.6, False, margin=0.4), "and how?", PREVIOUS, "Contact Information",
+                  CONTACT_TOKENS, related=True, weights=weights).covered
 
 
 def test_the_artifact_names_its_data_and_validation():
