@@ -8,6 +8,7 @@ best section still shares the question's words, so the answer can say what the p
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,18 @@ STRICT_FACTS = ("period", "place", "contact", "frequency")
 _STRICT_MISSING = [VERIFIER_FEATURES.index(f"{kind}_missing") for kind in STRICT_FACTS]
 _ASKS_ROUTE, _ROUTE_MISSING, _PRACTICES_MISSING, _ASKS_YES_NO = (VERIFIER_FEATURES.index(name) for name in (
     "asks_route", "route_missing", "practices_missing_in_document", "asks_yes_no"))
+_NAME_MISSING = VERIFIER_FEATURES.index("name_missing")
+# A question asking for a list of names ("which subprocessors do you use?", "which identity providers do you
+# collect authentication details from?", "list of your vendors") — narrower than the verifier's "asks_name"
+# feature, which also fires on "what is the company's policy…". Not yes/no questions ("does it name its
+# partners?" is answered by a section saying it does not). Over every training question (2026-11-28, stop 23):
+# 29 not-covered Kimss questions, no answerable Kimss question (of ~4,700) and no PolicyQA question (of 2,420).
+_LISTED = (r"(identity providers|providers|companies|vendors|sub-?processors|partners|third[- ]parties|clouds|"
+           r"cloud providers|hosts|laws|certifications|standards|frameworks|models|algorithms|ciphers|brands|"
+           r"entities|advertisers)")
+LISTS_NAMES = re.compile(r"\bwhich\s+(\w+\s+){0,2}?" + _LISTED.replace("companies", "compan(y|ies)") + r"\b|\bwhat\s+(\w+\s+)?"
+                         + _LISTED + r"\b(?!\s+(is|does))|\bnames? of\b|\blist (of )?(your |the |all )*" + _LISTED, re.I)
+YES_NO_START = re.compile(r"^\W*(do|does|did|is|are|was|were|will|would|can|could|has|have|should|may)\b", re.I)
 EXTRA_CITATION_MARGIN = 1.0  # another section is cited when its ranker log-odds are this close to the best
 
 
@@ -57,6 +70,9 @@ def judge(loaded, question: str, hits: list[SectionHit], audience: str, margin: 
     # training question and 6 of 2,420 PolicyQA ones; "who…" questions are left to the verifier: many
     # are answered by a section naming no party, "who do I contact about privacy?")
     lacking = lacks_facts(row[None, :])
+    # …and one asking which names (providers, subprocessors…) when the best section names none.
+    if row[_NAME_MISSING] > 0 and LISTS_NAMES.search(question) and not YES_NO_START.search(question):
+        lacking[0] = True
     lacks_fact = bool(lacking[0])
     missing = bool(ruled_out(row[None, :], lacking)[0])
     covered = log_odds >= verifier.threshold and not missing

@@ -129,6 +129,14 @@ def cost(true_label: str, action: str, reason: str) -> float:
     return COSTS[true_label][action] + extra
 
 
+def _outweighs(probs: np.ndarray, mass: np.ndarray, ratio: float) -> np.ndarray:
+    """Rows whose process-question probability is at least `ratio` × their request mass. An infinite
+    ratio (the fourth threshold off) is never met; multiplying it by a zero mass would give NaN."""
+    if not np.isfinite(ratio):
+        return np.zeros(len(mass), dtype=bool)
+    return probs[:, _PROCESS] >= ratio * mass
+
+
 def decide_all(probs: np.ndarray, point: OperatingPoint,
                forced: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """`decide_index` for every row at once: (action index into ACTIONS, label index). `forced`: rows
@@ -138,7 +146,7 @@ def decide_all(probs: np.ndarray, point: OperatingPoint,
     top = np.argmax(probs, axis=1)
     decline = np.isin(top, [_LABEL_INDEX[d] for d in DECLINE_LABELS])
     process = (top == _PROCESS) | (probs[:, _PROCESS] >= point.offer_process_at)
-    escalate = (mass >= point.escalate_at) & ~((top == _PROCESS) & (probs[:, _PROCESS] >= point.process_ratio * mass))
+    escalate = (mass >= point.escalate_at) & ~((top == _PROCESS) & _outweighs(probs, mass, point.process_ratio))
     if forced is not None:
         escalate = escalate | forced
     action = np.where(escalate, 2, np.where(decline, 3, np.where(process | (mass >= point.offer_at), 1, 0)))
@@ -221,7 +229,7 @@ def choose_operating_point(probs: np.ndarray, labels: list[str], groups: np.ndar
         # decide_all over the whole (offer_at × offer_process_at) grid at once: what is escalated or
         # declined, hence the recall margin, depends on escalate_at and process_ratio alone; the rest are
         # answered or offered.
-        escalate = ((mass >= escalate_at) & ~(process_top & (probs[:, _PROCESS] >= process_ratio * mass))) | always
+        escalate = ((mass >= escalate_at) & ~(process_top & _outweighs(probs, mass, process_ratio))) | always
         margin = min(0.0, round(_worst_margin(escalate, masks), 6)) if masks else 0.0
         questions_escalated = float(np.mean([escalate[rows].mean() for rows in question_masks])) if question_masks else 0.0
         over = round(max(0.0, questions_escalated - QUESTION_ESCALATION_CEILING), 6)

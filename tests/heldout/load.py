@@ -1,6 +1,6 @@
 """Readers for the held-out sets (tests/heldout/). Benches import these; nothing trains on them.
 
-Two sets, `v9` (tests/heldout/v9/) and `v10` (tests/heldout/v10/), each written in its own blind pass by a writer
+Two sets, `v11` (tests/heldout/v11/) and `v12` (tests/heldout/v12/), each written in its own blind pass by a writer
 who had seen no code, no training data and no other set. The earlier sets v1-v6 were retired into training data
 (README.md, "Retired sets").
 """
@@ -10,17 +10,17 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).parent
-SETS = {"v9": HERE / "v9", "v10": HERE / "v10"}
+SETS = {"v11": HERE / "v11", "v12": HERE / "v12"}
 
 
-def router_items(version: str = "v9") -> list[dict]:
+def router_items(version: str = "v11") -> list[dict]:
     with open(SETS[version] / "router.jsonl", encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def kimss_questions(version: str = "v9") -> list[dict]:
+def kimss_questions(version: str = "v11") -> list[dict]:
     return yaml.safe_load((SETS[version] / "kimss_questions.yaml").read_text(encoding="utf-8"))
 
 
-def conversations(version: str = "v9") -> list[dict]:
+def conversations(version: str = "v11") -> list[dict]:
     return yaml.safe_load((SETS[version] / "conversations.yaml").read_text(encoding="utf-8"))
