@@ -30,29 +30,11 @@ import numpy as np
 
 from bot.prefilter import Prefiltered
 
-CODE_VERSION = "router-9"  # router-9: the "stated_belief" signal; router-8: the "asks_the_way" and "contact_point" signals and the fourth threshold (policy.process_ratio), first trained together with the glosses; router-7: lines in another language read as their English gloss (bot/gloss.py) (an artifact names the signals it was trained on, so one trained before new signals still reads right); router-6: the "event", "in_general" and "relayed" signals; router-2: hashed word n-grams beside the embedding and signals; router-3: n-gram
+CODE_VERSION = "router-8"  # router-8: the "asks_the_way" and "contact_point" signals and the fourth threshold (policy.process_ratio), first trained together with the glosses; router-7: lines in another language read as their English gloss (bot/gloss.py) (an artifact names the signals it was trained on, so one trained before new signals still reads right); router-6: the "event", "in_general" and "relayed" signals; router-2: hashed word n-grams beside the embedding and signals; router-3: n-gram
 # blocks (character 3-5-grams, request sentences), each normalised on its own; router-4: the "procedure" and
 # "asks_to_know" signals, clause-start grams
 
 _FLAGS = re.IGNORECASE
-
-# The parts of the "stated_belief" signal (router-9): who does it, the hedge, what they are said to do, the lead-in.
-_COMPANY = (r"(?:you(?:'?re)?|u|ur|ya|(?:you|u) guys|y'?all|you all|kimss(?:'s? (?:staff|employees|team|people|ai|agents?|bot|app|"
-            r"models?))?|(?:your|ur) (?:company|team|staff|employees|people|ai|agents?|bot|app|engineers|models?|support|devs?))")
-_HEDGE = r"(?:probably|prob|likely|obviously|surely|definitely|secretly|quietly|must(?: be)?|no doubt)"
-# "can/could" are left out: "they said u can send it to them directly" reports a possibility, not a suspicion.
-_CLAIM_AUX = (r"(?:\s+(?:are|r|do|does|will|would|might|may|have|has|also|still|just|all|actually|basically|totally|"
-              r"always|even|literally|get to|be|been|probably|prob|likely|obviously|surely|definitely|secretly|quietly|"
-              r"must(?: be)?|no doubt))*")
-_PRACTICE = (r"(?:sell|sold|shar|monitor|track|spy|spie|read|train|record|listen|watch|snoop|harvest|mine|mining|profit|"
-             r"scan|log(?:s|ged|ging)?\b|keep|kept|store|collect|use|using|give|gave|hand|pass(?:es|ed|ing)?\b|send|sent|"
-             r"analy[sz]|profil|target|process|look (?:at|through)|go through|see (?:everything|what|all|my|our))")
-_BELIEF_LEAD = (r"(?:i (?:guess|bet|suppose|assume|suspect|reckon|imagine|figure|gather|heard|hear|read|think|feel like|"
-                r"have a feeling)|i'?m (?:guessing|assuming|pretty sure|sure|convinced|worried|afraid|scared|nervous|"
-                r"concerned)|i am (?:sure|convinced|worried|afraid|concerned)|pretty sure|fairly sure|bet|presumably|"
-                r"no doubt|apparently|supposedly|(?:someone|somebody|a friend|people|my \w+|they|he|she|everyone) "
-                r"(?:told|tells|said|says|mentioned|claims?)(?: me)?|i was told|rumou?r (?:is|has it)|word is|worried|"
-                r"uneasy|nervous)")
 
 SIGNALS: dict[str, re.Pattern] = {
     "legal_reference": re.compile(
@@ -152,17 +134,6 @@ SIGNALS: dict[str, re.Pattern] = {
         r"\bwhere (?:to|do i|can i|should i|would i|do we|can we|should we) (?:send|write|go|ask|contact|reach|email|"
         r"direct|turn)\b|\bwho (?:to|do i|can i|should i|would i|do we|should we) (?:contact|ask|email|write|talk|"
         r"reach|turn|send)\b", _FLAGS),
-    # Router-9: a belief, hearsay or worry about what the company does, said as a statement: "i guess you sell my
-    # data", "pretty sure ur sharing my stuff", "someone told me you monitor usage", "you guys probably read our
-    # chats". Fresh writers' suspicions read as requests or incidents (they name selling, sharing, monitoring); the
-    # person is asking whether it is so. The subject is the company doing one of its ordinary practices, so an
-    # incident told with a hedge ("i think someone broke into my account", "pretty sure my data showed up in a
-    # leak", "i think you had a breach") does not fire; a demand after it ("I bet you sell it. Opt me out.")
-    # still fires "imperative", and the learned weights decide.
-    "stated_belief": re.compile(
-        r"\b" + _BELIEF_LEAD + r",?(?: that)?(?: (?:like|maybe|honestly|kinda|lowkey|tbh|basically|that))? " + _COMPANY
-        + _CLAIM_AUX + r"\s+" + _PRACTICE + r"|\b" + _COMPANY + r"\s+" + _HEDGE + _CLAIM_AUX + r"\s+" + _PRACTICE,
-        _FLAGS),
     "question_mark": re.compile(r"\?\s*$|\?\s*(?:thx|thanks|pls|ty|:\)|!+)?\s*$", _FLAGS),
 }
 SIGNAL_NAMES: tuple[str, ...] = tuple(SIGNALS)

@@ -218,22 +218,6 @@ def test_the_router7_signals_tell_asking_how_or_whom_from_asking_to_act():
 
 
 
-def test_the_router9_signal_tells_a_suspicion_about_the_company_from_an_incident_or_a_demand():
-    names = ("stated_belief",)
-    fires = lambda text: bool(signals(text, names)[0])  # noqa: E731
-    # A belief, hearsay or worry about what the company does, said as a statement: the person asks whether it is so.
-    for text in ["i guess u guys sell my info to advertisers", "pretty sure ur listening to my calls",
-                 "A friend told me you train your AI on everything people type",
-                 "I'm worried that your staff read our support chats", "Kimss probably keeps my files forever",
-                 "I heard you share usage data with Google."]:
-        assert fires(text), text
-    # An incident told with a hedge, a possibility reported, and a plain request do not.
-    for text in ["I think someone broke into my account", "pretty sure my password showed up in a leak",
-                 "i think ur login page has an xss bug", "they said u can send my data straight to them",
-                 "delete everything you store about me", "Do you sell my data?"]:
-        assert not fires(text), text
-
-
 # "Kindly guide me how to withdraw consent": read as a process question, but it names a request (mass 0.3).
 GUIDE_ME = row(process_question=0.65, data_request=0.3, question=0.05)
 
