@@ -39,8 +39,7 @@ SHIPPED = training.CONFIG
 VARIANTS = {
     "router-6": training.Config(**{**training.asdict(SHIPPED), "signals": ROUTER6_SIGNALS}),
     "router-7": SHIPPED,  # router-6's signals + "asks_the_way" and "contact_point"
-    "router-8": training.Config(**{**training.asdict(SHIPPED), "signals": tuple(n for n in SIGNAL_NAMES if n != "stated_belief")}),
-    "router-9": SHIPPED,  # router-8 (router-7's features trained with the glosses) + "stated_belief"
+    "router-8": SHIPPED,  # router-7's features, trained with the glosses (the shipped code version)
 }
 
 
