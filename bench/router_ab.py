@@ -30,7 +30,7 @@ from indexer.embedding import load_embeddings  # noqa: E402
 KEYS = ("data_request.escalated", "security.escalated", "user_request.escalated", "question.escalated",
         "process_question.offered", "process_question.escalated")
 LOWER_IS_BETTER = {"question.escalated", "process_question.escalated"}
-NEWEST = ("writer-v7", "writer-v8", "author-n", "author-o")
+NEWEST = ("writer-v9", "writer-v10", "author-p", "author-q")
 
 ROUTER6_SIGNALS = tuple(n for n in SIGNAL_NAMES if n in (
     "legal_reference", "imperative", "i_want", "how_to", "incident", "person", "injection", "procedure",
@@ -39,6 +39,7 @@ SHIPPED = training.CONFIG
 VARIANTS = {
     "router-6": training.Config(**{**training.asdict(SHIPPED), "signals": ROUTER6_SIGNALS}),
     "router-7": SHIPPED,  # router-6's signals + "asks_the_way" and "contact_point"
+    "router-8": SHIPPED,  # router-7's features, trained with the glosses (the shipped code version)
 }
 
 
