@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from bench.bench_conversations import is_right  # noqa: E402
 from bench.followup_data import golden_questions, load_all  # noqa: E402
 from bench.train_followup import FEATURES, folds, weights_without  # noqa: E402
+from bench.train_followup_coverage import standardised_fit  # noqa: E402
 from bot import coverage  # noqa: E402
 from bot.assistant import Assistant  # noqa: E402
 from bot.conversation import turn_of  # noqa: E402
@@ -100,16 +101,8 @@ def features(r: dict) -> list[float]:
             float(bool(_WHEN.search(r["message"]))), float(bool(_IS_THERE.search(r["message"])))]
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 3000, rate: float = 0.3):
-    mean, scale = x.mean(0), x.std(0) + 1e-9
-    z = np.c_[np.ones(len(x)), (x - mean) / scale]
-    w = np.zeros(z.shape[1])
-    penalty = np.full(len(w), l2)
-    penalty[0] = 0.0
-    for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-z @ w))
-        w -= rate * (z.T @ (p - y) / len(y) + penalty * w / len(y))
-    return mean, scale, w
+def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0):
+    return standardised_fit(x, y, l2)
 
 
 def covered(model, x: np.ndarray) -> np.ndarray:

@@ -102,18 +102,25 @@ def trainable(row: dict) -> bool:
     return row["values"] is not None and "covered" in expect and expect.get("escalation") in (None, "not_covered")
 
 
-def fit(rows: list[dict], steps: int = 3000, rate: float = 0.3) -> dict[str, float]:
-    """Raw weights (bias folded in) of a logistic regression over standardised INPUTS."""
-    x = np.array([[r["values"][f] for f in INPUTS] for r in rows])
-    y = np.array([float(bool(r["expect"]["covered"])) for r in rows])
+def standardised_fit(x: np.ndarray, y: np.ndarray, l2: float = L2, steps: int = 3000, rate: float = 0.3):
+    """Logistic regression by gradient descent on standardised columns (the bias is not penalised):
+    (mean, scale, weights with the bias first). bench/followup_coverage_study.py fits with it too."""
     mean, scale = x.mean(0), x.std(0) + 1e-9
     z = np.c_[np.ones(len(x)), (x - mean) / scale]
     w = np.zeros(z.shape[1])
-    penalty = np.full(len(w), L2)
+    penalty = np.full(len(w), l2)
     penalty[0] = 0.0
     for _ in range(steps):
         p = 1.0 / (1.0 + np.exp(-z @ w))
         w -= rate * (z.T @ (p - y) / len(y) + penalty * w / len(y))
+    return mean, scale, w
+
+
+def fit(rows: list[dict], steps: int = 3000, rate: float = 0.3) -> dict[str, float]:
+    """Raw weights (bias folded in) of a logistic regression over standardised INPUTS."""
+    x = np.array([[r["values"][f] for f in INPUTS] for r in rows])
+    y = np.array([float(bool(r["expect"]["covered"])) for r in rows])
+    mean, scale, w = standardised_fit(x, y, L2, steps, rate)
     raw = w[1:] / scale
     return {"bias": float(w[0] - (raw * mean).sum()), **{f: float(v) for f, v in zip(INPUTS, raw)}}
 

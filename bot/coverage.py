@@ -32,7 +32,6 @@ _LISTED = (r"(identity providers|providers|companies|vendors|sub-?processors|par
            r"entities|advertisers)")
 LISTS_NAMES = re.compile(r"\bwhich\s+(\w+\s+){0,2}?" + _LISTED.replace("companies", "compan(y|ies)") + r"\b|\bwhat\s+(\w+\s+)?"
                          + _LISTED + r"\b(?!\s+(is|does))|\bnames? of\b|\blist (of )?(your |the |all )*" + _LISTED, re.I)
-YES_NO_START = re.compile(r"^\W*(do|does|did|is|are|was|were|will|would|can|could|has|have|should|may)\b", re.I)
 EXTRA_CITATION_MARGIN = 1.0  # another section is cited when its ranker log-odds are this close to the best
 
 
@@ -77,7 +76,7 @@ def judge(loaded, question: str, hits: list[SectionHit], audience: str, margin: 
     # are answered by a section naming no party, "who do I contact about privacy?")
     lacking = lacks_facts(row[None, :])
     # …and one asking which names (providers, subprocessors…) when the best section names none.
-    if row[_NAME_MISSING] > 0 and LISTS_NAMES.search(question) and not YES_NO_START.search(question):
+    if row[_NAME_MISSING] > 0 and row[_ASKS_YES_NO] == 0 and LISTS_NAMES.search(question):
         lacking[0] = True
     lacks_fact = bool(lacking[0])
     missing = bool(ruled_out(row[None, :], lacking)[0])
