@@ -12,15 +12,16 @@ higher thresholds). The process-ratio exception and the offer rules stay the shi
 
 With --fresh, the fresh-author test: the fresh authors are left out of everything chosen (the LOAO runs over the
 other authors only), the model is then fitted once on the other authors and both rules are applied to the fresh
-authors' lines at the temperature and thresholds the LOAO chose. Nothing here reads tests/heldout. This is a bench,
-not the product: the rule is not in policy.py yet (see the README, "Routing").
+authors' lines at the temperature and thresholds the LOAO chose. Nothing here reads tests/heldout. Since router-9
+the per-label rule is the product's (policy.choose_label_thresholds, kept when it escalates fewer questions);
+this bench shows both rules side by side.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -32,42 +33,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 import router_ab  # noqa: E402
 
 from bot.understanding import policy, train as training, validation  # noqa: E402
-from bot.understanding.corpus import LABELS, REQUEST_LABELS, load_corpus  # noqa: E402
+from bot.understanding.corpus import REQUEST_LABELS, load_corpus  # noqa: E402
 from indexer.embedding import load_embeddings  # noqa: E402
 
-_REQUEST = [LABELS.index(r) for r in REQUEST_LABELS]
-_PROCESS = LABELS.index("process_question")
-GRID = np.round(np.arange(0.10, 0.61, 0.025), 3)
 
 
 def actions(probs: np.ndarray, point: policy.OperatingPoint, guarded: np.ndarray,
             label_at: tuple[float, ...] | None) -> np.ndarray:
-    """decide_all's actions (index into policy.ACTIONS); with `label_at`, escalated = one label at its threshold."""
-    if label_at is None:
-        return policy.decide_all(probs, point, guarded)[0]
-    mass = probs[:, _REQUEST].sum(axis=1)
-    top = probs.argmax(axis=1)
-    process_kept = (top == _PROCESS) & (probs[:, _PROCESS] >= point.process_ratio * mass)
-    escalate = ((probs[:, _REQUEST] >= np.array(label_at)).any(axis=1) & ~process_kept) | guarded
-    decline = np.isin(top, [LABELS.index(d) for d in policy.DECLINE_LABELS])
-    offered = (top == _PROCESS) | (probs[:, _PROCESS] >= point.offer_process_at) | (mass >= point.offer_at)
-    return np.where(escalate, 2, np.where(decline, 3, np.where(offered, 1, 0)))
-
-
-def choose(probs, top, groups, point, guarded) -> tuple[float, ...]:
-    """Per-label thresholds meeting every author's floors with the fewest questions escalated (mean over authors)."""
-    floors = [((groups == a) & (top == label), f) for a in np.unique(groups) for label, f in policy.RECALL_FLOORS.items()
-              if ((groups == a) & (top == label)).any()]
-    questions = [(groups == a) & (top == "question") for a in np.unique(groups) if ((groups == a) & (top == "question")).any()]
-    best = None
-    for label_at in itertools.product(GRID, repeat=len(REQUEST_LABELS)):
-        escalated = actions(probs, point, guarded, label_at) == 2
-        if min(escalated[rows].mean() - f for rows, f in floors) < 0:
-            continue
-        key = (round(float(np.mean([escalated[rows].mean() for rows in questions])), 6), -sum(label_at))
-        if best is None or key < best[0]:
-            best = (key, tuple(float(t) for t in label_at))
-    return best[1]
+    """decide_all's actions (index into policy.ACTIONS) at `point` with these per-label thresholds (None: summed)."""
+    return policy.decide_all(probs, replace(point, label_at=label_at), guarded)[0]
 
 
 def figures(action: np.ndarray, top: np.ndarray, authors: np.ndarray) -> dict[str, dict[str, float]]:
@@ -125,12 +99,12 @@ def main() -> None:
     top = np.array([e.label for e in examples])
     groups = np.array([e.cv_author or "" for e in examples])
     point, _ = policy.choose_operating_point(probs, list(top), groups, forced=guarded)
-    label_at = choose(probs, top, groups, point, guarded)
+    label_at = policy.choose_label_thresholds(probs, list(top), groups, point, forced=guarded)
     print(f"{args.variant}, leave one author out over {len(set(groups) - {''})} authors: {point}; per-label thresholds "
           f"(data, security, person) {label_at}")
     held_out = set(validation.fold_authors(examples))  # the authors that are folds; their own lines are their figures
     authors = np.array([e.cv_author if e.cv_author in held_out else "" for e in examples], dtype=object)
-    newest = ("writer-v9", "writer-v10") + fresh
+    newest = ("writer-v11", "writer-v12") + fresh
     base = figures(actions(probs, point, guarded, None)[authors != ""], top[authors != ""], authors[authors != ""])
     show("summed mass (shipped rule), LOAO", base, None, newest)
     show("per-label thresholds, LOAO", figures(actions(probs, point, guarded, label_at)[authors != ""],

@@ -18,6 +18,7 @@ def register(commands) -> None:
 
 
 def run(args, settings) -> int:
+    from bot.understanding.corpus import REQUEST_LABELS
     from bot.understanding.retrain import retrain
     from indexer.embedding import load_embeddings
 
@@ -36,7 +37,10 @@ def run(args, settings) -> int:
 
     print(f"Router trained on {meta['examples']} examples (corpus {meta['corpus_sha256'][:12]}, "
           f"model {meta['embedding_model']}, code {meta['code_version']}) in {meta['seconds']} s -> {path}")
-    print(f"Operating point from out-of-fold costs: escalate at request probability ≥ {weights.escalate_at:.3f}, "
+    escalates = (f"escalate when one request label reaches its own probability (" + ", ".join(
+        f"{label} ≥ {at:.3f}" for label, at in zip(REQUEST_LABELS, weights.label_at)) + ")"
+                 if weights.label_at else f"escalate at request probability ≥ {weights.escalate_at:.3f}")
+    print(f"Operating point from out-of-fold costs: {escalates}, "
           f"offer at ≥ {weights.offer_at:.3f} or at process-question probability ≥ {weights.offer_process_at:.3f}; "
           f"a process question at ≥ {weights.process_ratio:.1f} × the request probability is offered, not escalated; "
           f"temperature {weights.temperature:.2f}")
@@ -46,4 +50,11 @@ def run(args, settings) -> int:
           f"security {figure('security.escalated')}, user_request {figure('user_request.escalated')}, "
           f"questions escalated {figure('question.escalated')}, process questions offered "
           f"{figure('process_question.offered')}")
+    if "summed_rule" in cv:
+        summed = cv["summed_rule"]["summary"]
+        print("the summed-mass rule at the same point, same predictions (the baseline): questions escalated "
+              + " / ".join(f"{summed[k]['mean']:.3f} ± {summed[k]['std']:.3f}" for k in
+                           ("question.escalated", "data_request.escalated", "security.escalated",
+                            "user_request.escalated", "process_question.offered") if k in summed)
+              + " (questions / data / security / person / process offered)")
     return 0

@@ -60,10 +60,11 @@ class RouterWeights:
     meta: dict  # provenance plus training figures (counts, cross-validated results)
     offer_process_at: float = 1.0  # 1.0 in artifacts saved before the third threshold: process offered as top only
     process_ratio: float = float("inf")  # inf in artifacts saved before the fourth: request mass ≥ escalate_at escalates
+    label_at: tuple[float, ...] | None = None  # None in artifacts saved before router-9: the summed request mass escalates
 
     @property
     def point(self) -> OperatingPoint:
-        return OperatingPoint(self.escalate_at, self.offer_at, self.offer_process_at, self.process_ratio)
+        return OperatingPoint(self.escalate_at, self.offer_at, self.offer_process_at, self.process_ratio, self.label_at)
 
     @property
     def provenance(self) -> Provenance:
@@ -78,9 +79,9 @@ def save(weights: RouterWeights, path: Path) -> None:
         buffer, classes=np.array(weights.classes), coef=weights.coef.astype(np.float32),
         intercept=weights.intercept.astype(np.float32), mean=weights.mean.astype(np.float32),
         scale=weights.scale.astype(np.float32),
+        # Appended, never reordered: an older reader takes the first five numbers and ignores the rest.
         numbers=np.array([weights.temperature, weights.escalate_at, weights.offer_at, weights.offer_process_at,
-                                 weights.process_ratio],
-                         dtype=np.float64),
+                          weights.process_ratio, *(weights.label_at or ())], dtype=np.float64),
         meta=np.array(json.dumps(weights.meta, sort_keys=True)),
     )
     tmp = path.with_name(path.name + f".tmp{os.getpid()}")
@@ -95,7 +96,7 @@ def load(path: Path) -> RouterWeights:
             classes=[str(c) for c in data["classes"]], coef=data["coef"], intercept=data["intercept"],
             mean=data["mean"], scale=data["scale"], temperature=temperature, escalate_at=escalate_at,
             offer_at=offer_at, meta=json.loads(str(data["meta"])), offer_process_at=rest[0] if rest else 1.0,
-            process_ratio=rest[1] if len(rest) > 1 else float("inf"),
+            process_ratio=rest[1] if len(rest) > 1 else float("inf"), label_at=tuple(rest[2:]) or None,
         )
 
 

@@ -30,7 +30,7 @@ import numpy as np
 
 from bot.prefilter import Prefiltered
 
-CODE_VERSION = "router-8"  # router-8: the "asks_the_way" and "contact_point" signals and the fourth threshold (policy.process_ratio), first trained together with the glosses; router-7: lines in another language read as their English gloss (bot/gloss.py) (an artifact names the signals it was trained on, so one trained before new signals still reads right); router-6: the "event", "in_general" and "relayed" signals; router-2: hashed word n-grams beside the embedding and signals; router-3: n-gram
+CODE_VERSION = "router-9"  # router-9: one escalation threshold per request label (policy.label_at); router-8: the "asks_the_way" and "contact_point" signals and the fourth threshold (policy.process_ratio), first trained together with the glosses; router-7: lines in another language read as their English gloss (bot/gloss.py) (an artifact names the signals it was trained on, so one trained before new signals still reads right); router-6: the "event", "in_general" and "relayed" signals; router-2: hashed word n-grams beside the embedding and signals; router-3: n-gram
 # blocks (character 3-5-grams, request sentences), each normalised on its own; router-4: the "procedure" and
 # "asks_to_know" signals, clause-start grams
 

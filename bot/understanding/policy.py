@@ -25,11 +25,22 @@ router read it as a process question at two or three times the request mass (a f
 questions were escalated 10–15 % of the time). When the router's reading is a process question that
 clearly outweighs every request reading, the answer carries the offer instead: the person gets the answer
 and the one-click hand-off. The ratio is chosen on the same grid, under the same recall floors.
+
+Why one threshold per request label (router-9): the summed rule escalates a message whose request
+mass reaches escalate_at, and the worst author's person-request floor held that at the grid's floor
+(0.20), so every label paid for the weakest: a question read as 0.75 question / 0.25 security was
+handed to a person. With `label_at`, a message is escalated when *one* request label reaches its own
+threshold (data, security, person); the thresholds are chosen on the same out-of-fold probabilities
+under the same every-author floors, as the ones with the fewest questions escalated, and kept only
+when they escalate fewer questions than the summed rule (`choose_label_thresholds`). A message whose
+request mass is high but spread over labels is then answered *with the offer* (offer_at), not
+escalated. The escalation's reason stays the most probable request label.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import itertools
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -69,6 +80,9 @@ class OperatingPoint:
     # Not escalated (offered as a process question) when the top label is process_question with at least this
     # many times the request mass (inf: never; what artifacts trained before the fourth threshold mean).
     process_ratio: float = float("inf")
+    # Per request label (REQUEST_LABELS order): escalate when one label's probability reaches its threshold
+    # instead of the summed mass reaching escalate_at (None: the summed rule; what artifacts before router-9 mean).
+    label_at: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -101,7 +115,8 @@ def decide_index(p: np.ndarray, point: OperatingPoint) -> tuple[str, int]:
     request = int(_REQUEST_INDEX[requests.argmax()])
     mass = float(requests.sum())
     top = LABELS[int(p.argmax())]
-    if mass >= point.escalate_at and not (top == "process_question" and p[_PROCESS] >= point.process_ratio * mass):
+    reached = mass >= point.escalate_at if point.label_at is None else bool((requests >= np.array(point.label_at)).any())
+    if reached and not (top == "process_question" and p[_PROCESS] >= point.process_ratio * mass):
         return "escalate", request
     if top in DECLINE_LABELS:
         return "decline", request
@@ -137,6 +152,14 @@ def _outweighs(probs: np.ndarray, mass: np.ndarray, ratio: float) -> np.ndarray:
     return probs[:, _PROCESS] >= ratio * mass
 
 
+def request_reached(probs: np.ndarray, mass: np.ndarray, point: OperatingPoint) -> np.ndarray:
+    """Rows whose request reading is strong enough to escalate: the summed mass at escalate_at, or with
+    `label_at` one request label at its own threshold (before the process-question exception and the guard)."""
+    if point.label_at is None:
+        return mass >= point.escalate_at
+    return (probs[:, _REQUEST_INDEX] >= np.array(point.label_at)).any(axis=1)
+
+
 def decide_all(probs: np.ndarray, point: OperatingPoint,
                forced: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """`decide_index` for every row at once: (action index into ACTIONS, label index). `forced`: rows
@@ -146,7 +169,7 @@ def decide_all(probs: np.ndarray, point: OperatingPoint,
     top = np.argmax(probs, axis=1)
     decline = np.isin(top, [_LABEL_INDEX[d] for d in DECLINE_LABELS])
     process = (top == _PROCESS) | (probs[:, _PROCESS] >= point.offer_process_at)
-    escalate = (mass >= point.escalate_at) & ~((top == _PROCESS) & _outweighs(probs, mass, point.process_ratio))
+    escalate = request_reached(probs, mass, point) & ~((top == _PROCESS) & _outweighs(probs, mass, point.process_ratio))
     if forced is not None:
         escalate = escalate | forced
     action = np.where(escalate, 2, np.where(decline, 3, np.where(process | (mass >= point.offer_at), 1, 0)))
@@ -248,4 +271,65 @@ def choose_operating_point(probs: np.ndarray, labels: list[str], groups: np.ndar
                 scored.append(((-margin, over, round(float(costs[i, j]), 6), -float(escalate_at) - float(o) - float(po),
                                 -float(process_ratio)), point))
     key, point = min(scored, key=lambda item: item[0])
-    return point, key[2]
+    if groups is None:
+        return point, key[2]
+    label_at = choose_label_thresholds(probs, labels, groups, point, floors, forced)
+    if label_at is None:
+        return point, key[2]
+    point = replace(point, label_at=label_at)
+    return point, total_cost(probs, labels, point, decide_all(probs, point, forced))
+
+
+LABEL_GRID = np.round(np.arange(0.10, 0.61, 0.025), 3)
+
+
+def choose_label_thresholds(probs: np.ndarray, labels: list[str], groups: np.ndarray, point: OperatingPoint,
+                            floors: dict[str, float] = RECALL_FLOORS,
+                            forced: np.ndarray | None = None) -> tuple[float, ...] | None:
+    """One escalation threshold per request label (LABEL_GRID each), given the summed point's process ratio:
+    among the combinations meeting every group's recall floors, the one with the fewest questions escalated
+    (mean over groups; ties: the higher thresholds). None when no combination meets the floors, or when the
+    best escalates no fewer questions than the summed rule at `point` (which then stays)."""
+    truth = np.array(labels)
+    mass = probs[:, _REQUEST_INDEX].sum(axis=1)
+    exempt = (np.argmax(probs, axis=1) == _PROCESS) & _outweighs(probs, mass, point.process_ratio)
+    always = np.zeros(len(truth), dtype=bool) if forced is None else forced
+    # Each row counted by a floor or by the question figure gets its cell: (group, request label) cells
+    # first, then one question cell per group. Escalated shares per cell are then one bincount.
+    cells, cell_floor = np.full(len(truth), -1), []
+    for g in np.unique(groups):
+        for label, floor in floors.items():
+            rows = (groups == g) & (truth == label)
+            if rows.any():
+                cells[rows] = len(cell_floor)
+                cell_floor.append(floor)
+    first_question = len(cell_floor)
+    n_cells = first_question
+    for g in np.unique(groups):
+        rows = (groups == g) & (truth == "question")
+        if rows.any():
+            cells[rows] = n_cells
+            n_cells += 1
+    if n_cells == first_question:
+        return None
+    counted = cells >= 0
+    cell, requests = cells[counted], probs[counted][:, _REQUEST_INDEX]
+    exempt, always = exempt[counted], always[counted]
+    sizes = np.bincount(cell, minlength=n_cells)
+    floor = np.array(cell_floor)
+
+    def shares(escalated: np.ndarray) -> np.ndarray:
+        return np.bincount(cell, weights=escalated, minlength=n_cells) / sizes
+
+    summed = shares((mass[counted] >= point.escalate_at) & ~exempt | always)
+    best = None
+    for label_at in itertools.product(LABEL_GRID, repeat=len(REQUEST_LABELS)):
+        share = shares((requests >= np.array(label_at)).any(axis=1) & ~exempt | always)
+        if (share[:first_question] < floor - 1e-9).any():
+            continue
+        key = (round(float(share[first_question:].mean()), 6), -float(sum(label_at)))
+        if best is None or key < best[0]:
+            best = (key, tuple(float(t) for t in label_at))
+    if best is None or best[0][0] >= round(float(summed[first_question:].mean()), 6):
+        return None
+    return best[1]

@@ -55,7 +55,10 @@ class Router:
         # the gloss is rough English, and a missed request costs more than an extra hand-off. Chosen on the
         # training authors' glossed lines (train.choose_foreign_escalate); artifacts before it: the same point.
         foreign_at = weights.meta.get("foreign_escalate_at")
-        self.foreign_point = self.point if foreign_at is None else replace(self.point, escalate_at=float(foreign_at))
+        # Glossed messages keep the summed-mass rule at that point (label_at=None): per-label thresholds were
+        # chosen on English lines, and a gloss spreads its reading over labels more than English does.
+        self.foreign_point = (self.point if foreign_at is None
+                              else replace(self.point, escalate_at=float(foreign_at), label_at=None))
         self.signal_names = tuple(weights.meta.get("signals") or SIGNAL_NAMES)
         # Also route each request sentence of a longer message alone, keeping the most request-like reading.
         self.sentence_max = bool((weights.meta.get("config") or {}).get("sentence_max"))

@@ -341,7 +341,7 @@ def choose_foreign_escalate(probs: np.ndarray, top: list[str], point: OperatingP
     rows = np.flatnonzero(glossed)
     labels = [top[i] for i in rows]
     grid = [float(e) for e in ESCALATE_GRID if e <= point.escalate_at + 1e-9]
-    costs = [(round(total_cost(probs[rows], labels, replace(point, escalate_at=e)), 6), -e) for e in grid]
+    costs = [(round(total_cost(probs[rows], labels, replace(point, escalate_at=e, label_at=None)), 6), -e) for e in grid]
     return -min(costs)[1]
 
 
@@ -355,11 +355,16 @@ def report(examples: list[Example], v: Validated) -> dict:
         if public.any():
             out["public_questions"] = {k: round(val, 4) for k, val in validation.figures(
                 v.probs[public], [t for t, p in zip(top, public) if p], v.point, v.guarded[public]).items()}
+        if v.point.label_at:
+            # The baseline in the same run: the summed-mass rule at the same point, on the same predictions.
+            out["summed_rule"] = validation.fold_figures(v.probs, top, v.folds, replace(v.point, label_at=None),
+                                                         validation.author_rows(examples, v.folds), forced=v.guarded)
     else:
         out = validation.fold_figures(v.probs, top, v.folds, v.point, forced=v.guarded)
     out.update({"split": v.folds.kind, "mean_cost": round(v.mean_cost, 4), "temperature": v.temperature,
                 "escalate_at": v.point.escalate_at, "offer_at": v.point.offer_at,
                 "offer_process_at": v.point.offer_process_at, "process_ratio": v.point.process_ratio,
+                "label_at": dict(zip(REQUEST_LABELS, v.point.label_at)) if v.point.label_at else None,
                 "foreign_escalate_at": v.foreign_escalate_at})
     return out
 
@@ -400,4 +405,4 @@ def train(examples: list[Example], embeddings, *, knowledge_dir: Path | None,
     return artifact.RouterWeights(classes, final.model.coef_, final.model.intercept_, final.mean, final.scale,
                                   validated.temperature, validated.point.escalate_at, validated.point.offer_at, meta,
                                   offer_process_at=validated.point.offer_process_at,
-                                  process_ratio=validated.point.process_ratio)
+                                  process_ratio=validated.point.process_ratio, label_at=validated.point.label_at)
