@@ -47,6 +47,7 @@ SHORTLIST = 50
 # is the one every-section scoring gives for 98.8 % of 725 questions, as with (50, 50, 50) (98.9 %), and
 # the top four agree as often (96.1 %), while 80 sections are scored instead of 130.
 SHORTLIST_SIZES = (20, SHORTLIST, 20)
+SHORTLIST_GROUPS = 8  # `shortlist` bounds each signal's best by the maxima of strided groups of this many values
 SKETCH_DIMENSIONS = 96  # the first stage's principal directions (of 384); see README, How it answers
 
 
@@ -513,11 +514,32 @@ def _one_blas_thread() -> None:
 def shortlist(signals: np.ndarray, sizes: tuple[int, ...]) -> np.ndarray | None:
     """Sorted positions of the `sizes[i]` best by row i of `signals` (signals x positions), for any row;
     None when there are no more positions than the largest size."""
-    if signals.shape[1] <= max(sizes):
+    n = signals.shape[1]
+    if n <= max(sizes):
         return None
-    kept = np.zeros(signals.shape[1], dtype=bool)  # a mask, not np.unique: sorted positions, faster
-    for row, size in zip(-signals, sizes):  # negated once for all rows: the same values, one operation
-        kept[row.argpartition(size - 1)[:size]] = True
+    kept = np.zeros(n, dtype=bool)  # a mask, not np.unique: sorted positions, faster
+    # A bound below each row's best `size`: the size-th largest of the maxima of groups of its values (at
+    # least `size` values reach it). Only the values reaching it are partitioned: a tenth of the row,
+    # instead of an argpartition of all of it (which took ~0.1 ms of an ask for three rows at 100 documents).
+    whole = n - n % SHORTLIST_GROUPS
+    maxima = np.concatenate([signals[:, :whole].reshape(len(signals), SHORTLIST_GROUPS, -1).max(axis=1),
+                             signals[:, whole:]], axis=1)
+    for row, group_max, size in zip(signals, maxima, sizes):
+        values = ()
+        if len(group_max) >= size:
+            group_max.partition(len(group_max) - size)
+            candidates = (row >= group_max[len(group_max) - size]).nonzero()[0]
+            values = row[candidates]
+        if len(values) >= size:
+            cut = values.copy()
+            cut.partition(len(cut) - size)
+            best = values >= cut[len(cut) - size]
+            if best.sum() == size:  # no tie at the cut: the best `size` are these, whatever the method
+                kept[candidates[best]] = True
+                continue
+        # Ties at the cut (copies of a section, rows of zeros): which of the tied argpartition keeps is its own
+        # choice, and the shortlist is kept exactly as it was.
+        kept[(-row).argpartition(size - 1)[:size]] = True
     return kept.nonzero()[0]
 
 
