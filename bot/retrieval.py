@@ -307,8 +307,9 @@ class LoadedIndex:
             first_pass = scope.sketch.first_pass(queries, bm25_chunks)  # (3 x sections)
             bm25_raw, keep = first_pass[2], shortlist(first_pass, SHORTLIST_SIZES)
         positions, chunk_runs = scope.chunk_runs.rows_of(keep)
-        both = chunk_runs.best((scope.chunk_matrix if positions is None else scope.chunk_matrix[positions]) @ queries,
-                               -1.0).T  # (2 x sections), a view: the two signals without copies
+        # Rows gathered with take(): the same copy as indexing, without its per-row iterator (a third of the time).
+        both = chunk_runs.best((scope.chunk_matrix if positions is None else scope.chunk_matrix.take(positions, 0))
+                               @ queries, -1.0).T  # (2 x sections), a view: the two signals without copies
         chunk_cosine = both[0]
         adapted = chunk_cosine if adapted_vector is None else both[1]
         sections = scope.section_rows if keep is None else scope.section_rows[keep]
@@ -317,7 +318,7 @@ class LoadedIndex:
 
         weights = scope.bm25.coverage_weights(own)
         positions, runs = scope.sentence_runs.rows_of(keep)
-        matrix = scope.sentence_matrix if positions is None else scope.sentence_matrix[positions]
+        matrix = scope.sentence_matrix if positions is None else scope.sentence_matrix.take(positions, 0)
         sentence_rows = scope.sentence_rows if positions is None else scope.sentence_rows[positions]
         sentence_cos = matrix @ query_vector
         sentence_share, word_columns = self._word_signals(
@@ -327,7 +328,7 @@ class LoadedIndex:
         # Second best sentence: mask each section's best and take the best again.
         is_best = sentence_cos >= sentence_cosine[runs.row_section] - 1e-7
         second = runs.best(np.where(is_best, np.float32(-1.0), sentence_cos), -1.0)
-        sentence_count, is_first_section, relative_position, log_sentences = self.section_static[sections].T
+        sentence_count, is_first_section, relative_position, log_sentences = self.section_static.take(sections, 0).T
         has_sentences = sentence_count > 0
         sentence_cosine = np.where(has_sentences, sentence_cosine, chunk_cosine)
         second = np.where(sentence_count > 1, second, sentence_cosine)
@@ -345,7 +346,7 @@ class LoadedIndex:
             "sentence_word_share": runs.best(sentence_share, 0.0),
             **word_columns,  # section_word_share, practice_words, topics_missing, title_word_share
             "bm25_raw": bm25_raw,
-            "practice_prototype": self.section_practice[sections] @ question_practice,
+            "practice_prototype": self.section_practice.take(sections, 0) @ question_practice,
             "is_first_section": is_first_section,
             "relative_position": relative_position,
             "log_sentences": log_sentences,
