@@ -18,7 +18,7 @@ from bot.understanding.ranking import model as ranking_model
 from bot.understanding.ranking.answerability import VERIFIER_FEATURES
 
 STRICT_FACTS = ("period", "place", "contact", "frequency")
-_STRICT_MISSING = [VERIFIER_FEATURES.index(f"{kind}_missing") for kind in STRICT_FACTS]
+_STRICT_MISSING = np.array([VERIFIER_FEATURES.index(f"{kind}_missing") for kind in STRICT_FACTS])  # an array: indexes without a list conversion
 _ASKS_ROUTE, _ROUTE_MISSING, _PRACTICES_MISSING, _ASKS_YES_NO = (VERIFIER_FEATURES.index(name) for name in (
     "asks_route", "route_missing", "practices_missing_in_document", "asks_yes_no"))
 _NAME_MISSING = VERIFIER_FEATURES.index("name_missing")

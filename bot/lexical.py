@@ -311,7 +311,7 @@ class UnitWords:
         if total:
             nonempty = lengths > 0
             ids = self.ids[(starts - within).repeat(lengths) + np.arange(total)]
-            out[nonempty] = np.bitwise_or.reduceat(lookup[ids], within[nonempty])
+            out[nonempty] = np.bitwise_or.reduceat(lookup.take(ids), within[nonempty])
         return out
 
 

@@ -44,6 +44,22 @@ def test_the_shortlist_keeps_the_best_by_every_signal():
     assert shortlist(np.vstack([dense, lexical]), (6, 1)) is None
 
 
+def test_the_shortlist_of_a_large_scope_is_each_signals_best():
+    """Thousands of sections, as at 100 documents: the best of each signal, also when copies of a section
+    tie at the cut (then as many of the tied are kept as there is room for) or most sections score 0."""
+    rng = np.random.default_rng(7)
+    dense = rng.random(2861).astype(np.float32)
+    copies = np.repeat(rng.random(573).astype(np.float32), 5)[:2861]  # five copies of each section
+    lexical = np.where(rng.random(2861) < 0.995, 0, rng.random(2861)).astype(np.float32)  # a few words match
+    kept = shortlist(np.vstack([dense, copies, lexical]), (20, 48, 20))  # 48: the cut falls among 5 copies
+    assert set(np.argsort(-dense)[:20].tolist()) <= set(kept.tolist())
+    values = np.unique(copies)[::-1]
+    assert set(np.flatnonzero(copies >= values[8]).tolist()) <= set(kept.tolist())  # the 9 best, all 45 copies
+    assert np.isin(np.flatnonzero(copies == values[9]), kept).sum() >= 3  # the 10th best: room for 3 of its 5
+    assert set(np.flatnonzero(lexical > 0).tolist()) <= set(kept.tolist())
+    assert len(kept) <= 20 + 48 + 20 and kept.tolist() == sorted(set(kept.tolist()))
+
+
 @pytest.fixture(scope="module")
 def indexes(shipped_assistant, monkeypatch_module):
     """The shipped index (5 sections) loaded twice: as usual (every section scored) and with a shortlist of 2."""

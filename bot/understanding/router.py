@@ -74,7 +74,7 @@ class Router:
                 for kinds, buckets in self.ngram_blocks:  # each block normalised on its own, as in training
                     ids = ngram_ids(text, kinds, buckets, words)
                     if len(ids):
-                        logits[row] += self._w_ngrams[offset + ids].sum(axis=0) / np.sqrt(len(ids))
+                        logits[row] += self._w_ngrams.take(offset + ids, 0).sum(axis=0) / np.sqrt(len(ids))
                     offset += buckets
             logits = logits.reshape(features.shape[:-1] + (logits.shape[-1],))
         logits -= logits.max(axis=-1, keepdims=True)

@@ -250,7 +250,7 @@ def _concepts_asked(lowered: str) -> tuple[int, ...]:
 _RANKER_SIGNALS = ("chunk_cosine", "sentence_cosine", "sentence_with_words", "sentence_word_share",
                    "section_word_share", "bm25", "practice_words", "practice_prototype", "topics_missing",
                    "no_shared_words", "title_word_share")
-_RANKER_COLUMNS = [RANKING_FEATURES.index(name) for name in _RANKER_SIGNALS]
+_RANKER_COLUMNS = np.array([RANKING_FEATURES.index(name) for name in _RANKER_SIGNALS])  # an array: no list conversion per row
 _ROW_ORDER = ("ranker_score", "ranker_margin", *_RANKER_SIGNALS, "own_words_exact_share", "own_words_missing",
               "asks_yes_no", *(f"asks_{k}" for k in FACT_KINDS), *(f"{k}_missing" for k in FACT_KINDS),
               "asks_name", "name_missing", "own_words_missing_in_document", "own_words_missing_in_document_share",
