@@ -32,11 +32,11 @@ _VERBS = frozenset("do does did is are was were be been have has had can could w
                    "record recorded track tracked monitor monitored encrypt encrypted include includes apply "
                    "handle handled cover covers covered update updated change changed say says mean means last "
                    "configure configured manage managed control run runs own owns guarantee train trained improve "
-                   "comply contact contacted transfer transferred "
+                   "comply contact contacted transfer transferred read view "
                    "sell sold give given take taken make made delete deleted remove removed".split())
 _FILLERS = frozenset("even too also else exactly just only then really again anymore".split())
 _PHRASE_STOP = STOPWORDS - {"all", "and"} | {"about", "me", "us", "with", "to", "for", "from", "on", "in", "of", "when", "per",
-                                              "u", "ur", "safe", "secure", "encrypted", "protected", "pls"}
+                                              "u", "ur", "safe", "secure", "encrypted", "protected", "pls", "like"}
 
 
 def _has_topic(phrase: str) -> bool:
@@ -189,6 +189,10 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     """(standalone question or None, the rule that made it): the rule names let bench/eval_followup.py
     report where rewriting loses, by kind of rewrite."""
     previous = direct_question(previous)
+    dated = _document_date(question, previous)
+    if dated:
+        return dated
+    question = _name_asked_fact(question)
     stripped = _SAME.sub("", question).strip(" ,")
     if stripped and stripped != question.strip():
         question = stripped if stripped.endswith("?") else stripped + "?"
@@ -235,6 +239,11 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
         loose = _LOOSE_POINTER.search(body)  # "what happens to them when…": the pointer, before any own noun
         if loose:
             return _sentence(body[:loose.start()] + topic + body[loose.end():], mark), "pointer"
+    if not asks and _REQUEST_OPENING.match(question):
+        # "unsubscribe me", "opt me out", "then connect me please": a request of its own, pointing at nothing.
+        # Added to the previous question ("Do you send marketing emails — unsubscribe me?") it was routed as
+        # the question, and the request was lost; as it is, the router reads the request (and its kind).
+        return _sentence(body, mark), "request"
     # A fragment's own thing or phrase needs no topic phrase of the previous question, only its words.
     joined = join_preposition(question, previous)  # "and in transit?", "from google sso too?"
     if joined:
@@ -266,6 +275,47 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     if len(body.split()) > MAX_APPENDED_WORDS + (3 if CONNECTOR.match(question) else 0):  # "and if …" continues
         return None, "as_is"
     return _sentence(previous.rstrip(" ?.!") + " — " + body.rstrip(" ?.!")), "append"
+
+
+_REQUEST_OPENING = re.compile(r"^\s*(?:(?:ok(?:ay)?|then|well|so|right|great|fine|just|yes|now|and)[,.!]?\s+)*"
+                             r"(?:please\s+|pls\s+|kindly\s+)?(?:unsubscribe|opt|connect|delete|erase|remove|export|send|"
+                             r"stop|cancel|close|deactivate|escalate|forward)\b", re.I)
+# The document asked about, by name: "is this privacy policy the current one?", "what does your policy cover?".
+_DOCUMENT = re.compile(r"\b(?:the|this|your|our|its|kimss'?s?|kimss ai'?s?)\s+(?:privacy\s+)?(?:policy|notice)\b", re.I)
+_BARE_WHEN = re.compile(r"^\s*(?:(?:and|so|ok(?:ay)?)[,\s]+)?(?:since when|when(?: exactly)?|from when|what date(?: exactly)?|"
+                        r"dated when|how old is (?:it|that|this|that one))\s*[?.!]*\s*$", re.I)
+_WHEN_WRITTEN = re.compile(r"^\s*(?:(?:and|so|ok(?:ay)?)[,\s]+)?when (?:was|is|did) (?:it|that|this)(?: one)? (?:last )?(?:get )?"
+                           r"(?:written|published|updated|changed|revised|released|dated)\b", re.I)
+
+
+def _document_date(question: str, previous: str) -> tuple[str, str] | None:
+    """ "since when?" after "is this privacy policy the current one?", "when was that written?": the policy's
+    date, asked as the policy-fact question it is (bot/policy_facts.py answers it from the metadata). "since
+    when?" after a question about a practice ("do you use encryption?") asks about the practice, left as it was.
+    A message naming the document itself ("also, is the privacy policy from this year?") is asked as it is."""
+    from bot.policy_facts import pattern_kind  # the policy-fact patterns; imported late, they need numpy
+
+    if _DOCUMENT.search(question) and pattern_kind(question):
+        return _sentence(question.strip(), "?"), "policy_fact"
+    document = _DOCUMENT.search(previous)
+    if _WHEN_WRITTEN.match(question) or (document and _BARE_WHEN.match(question)):
+        named = document.group(0) if document else "the privacy policy"
+        return _sentence(f"When was {re.sub(r'^(?:this|its)', 'the', named, flags=re.I)} last updated?"), "policy_date"
+    return None
+
+
+# The fact a short follow-up asks, in the words the verifier reads it by (bot/understanding/ranking/
+# answerability.py): "is there an email?" asks for an email address, "how fast do you reply?" for a period. Said
+# after the previous question ("Where do I send a data request — how fast do you answer?"), the previous
+# question's words made the Contact section look like the answer.
+_EMAIL = re.compile(r"\b(an?|any|your|some|the)\s+(e-?mail)\b(?!\s*(?:address|addresses))", re.I)
+_HOW_FAST = re.compile(r"\bhow (?:fast|quickly|soon) (do|does|will|would|can|could) (you|u|they|kimss|the team|support|"
+                       r"someone) ([a-z]+)\b", re.I)
+
+
+def _name_asked_fact(question: str) -> str:
+    question = _EMAIL.sub(lambda m: f"{m.group(1)} {m.group(2)} address", question)
+    return _HOW_FAST.sub(lambda m: f"how long {m.group(1)} {m.group(2)} take to {m.group(3)}", question)
 
 
 # "where exactly?", "in what country?", "since when?": asks where/when/how of the previous yes/no question.
