@@ -298,9 +298,12 @@ def _document_date(question: str, previous: str) -> tuple[str, str] | None:
     if _DOCUMENT.search(question) and pattern_kind(question):
         return _sentence(question.strip(), "?"), "policy_fact"
     document = _DOCUMENT.search(previous)
-    if _WHEN_WRITTEN.match(question) or (document and _BARE_WHEN.match(question)):
-        named = document.group(0) if document else "the privacy policy"
-        return _sentence(f"When was {re.sub(r'^(?:this|its)', 'the', named, flags=re.I)} last updated?"), "policy_date"
+    named = re.sub(r"^its\b", "the", document.group(0), flags=re.I) if document else "the privacy policy"
+    if _WHEN_WRITTEN.match(question):  # "when was it last changed?" -> "When was this policy last changed?"
+        said = re.sub(r"\b(?:it|that|this)(?: one)?\b", named, question, count=1, flags=re.I)
+        return _sentence(CONNECTOR.sub("", said)), "policy_date"
+    if document and _BARE_WHEN.match(question):
+        return _sentence(f"When was {named} last updated?"), "policy_date"
     return None
 
 
