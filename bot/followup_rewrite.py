@@ -316,7 +316,17 @@ _HOW_FAST = re.compile(r"\bhow (?:fast|quickly|soon) (do|does|will|would|can|cou
                        r"someone) ([a-z]+)\b", re.I)
 
 
+# "any certifications?", "which ones, okta?": asks for names; said "which certifications?", "which ones?" the
+# verifier sees a list of names asked for (bot/coverage.py LISTS_NAMES) and the which-rule finds the things.
+_ANY_NAMES = re.compile(r"^(\s*(?:(?:and|but|so|ok(?:ay)?)[,\s]+)?)any\s+(certifications|standards|frameworks|audits|"
+                        r"sub-?processors|vendors|partners|providers|third parties)\b", re.I)
+_WHICH_EXAMPLE = re.compile(r"^(\s*(?:(?:and|but|so|ok(?:ay)?)[,\s]+)?which\s+ones?)\s*,\s*(?:like\s+|e\.?g\.?\s+)?[a-z0-9' -]{1,30}"
+                            r"(\?*)\s*$", re.I)
+
+
 def _name_asked_fact(question: str) -> str:
+    question = _ANY_NAMES.sub(lambda m: f"{m.group(1)}which {m.group(2)}", question)
+    question = _WHICH_EXAMPLE.sub(lambda m: f"{m.group(1)}?", question)
     question = _EMAIL.sub(lambda m: f"{m.group(1)} {m.group(2)} address", question)
     return _HOW_FAST.sub(lambda m: f"how long {m.group(1)} {m.group(2)} take to {m.group(3)}", question)
 
