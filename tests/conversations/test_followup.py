@@ -224,7 +224,9 @@ def test_the_document_is_the_topic_only_when_nothing_else_is_named():
     # "does that include X?" carries the previous question's practice to X, whatever its frame
     ("does that include my prompts?", "Do you use my data to improve the product?",
      "Do you use my prompts to improve the product?"),
-    ("does that include audit logs?", "What safeguards do you use?", "Do you use audit logs?"),
+    ("does that include my location?", "What information do you collect?", "Do you collect my location?"),
+    ("does that include complying with the law?", "What purposes do you process data for?",
+     "Do you process data for complying with the law?"),
     ("does that include files?", "What do you collect when I use connected tools?",
      "Do you collect files when I use connected tools?"),
     ("does that include encryption?", "How do you protect my data?", "Do you protect my data with encryption?"),
@@ -234,6 +236,19 @@ def test_the_document_is_the_topic_only_when_nothing_else_is_named():
 ])
 def test_does_that_include_asks_the_previous_practice_of_the_new_thing(message, previous, standalone):
     assert rewrite(message, previous) == standalone
+
+
+def test_a_question_naming_its_things_keeps_them_in_the_inclusion_question():
+    # "safeguards" is the word the section is found and judged by
+    assert rewrite("does that include audit logs?", "What safeguards do you use?") == \
+        "Does the safeguards you use include audit logs?"
+
+
+def test_short_follow_ups_asking_for_names_say_so():
+    assert rewrite("any certifications?", "What safeguards do you use?") == \
+        "What safeguards do you use — which certifications?"
+    assert rewrite("which ones, okta?", "Does Kimss collect authentication details from identity providers?") == \
+        "Which identity providers does Kimss collect authentication details from?"
 
 
 def test_a_request_of_its_own_is_kept_as_the_request():

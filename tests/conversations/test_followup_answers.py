@@ -89,8 +89,8 @@ def test_a_request_said_after_a_question_is_handed_off_as_the_request(shipped_as
 
 
 def test_does_that_include_asks_the_previous_practice_of_the_new_thing(shipped_assistant):
-    # asked as "Does my account include …?" it named no practice; the safeguards are the practice asked about
-    answer = converse(shipped_assistant, "What safeguards do you use to protect my account?",
-                      "does that include access controls?")
-    assert answer.answering == "Do you use access controls to protect my account?"
-    assert answer.covered and answer.citations[0].section == "Security Measures"
+    # asked as "Does the information … include files?" it named no practice; collecting is the practice asked about
+    answer = converse(shipped_assistant, "What information do you collect when I use agents?",
+                      "does that include files?")
+    assert answer.answering == "Do you collect files when I use agents?"
+    assert answer.covered and answer.citations[0].section == "Data Collection"
