@@ -130,7 +130,11 @@ _FRAGMENTS = [
     (re.compile(r"^(?:(?:and|but|so)\s+)?(?:what for|why|why so|for what(?: purpose| reason)?|(?:and\s+)?(?:for\s+)?"
                 r"(?:what|which)(?:'s|s| is| was)? the (?:reason|purpose)(?: (?:for|of|behind) (?:it|that|this|them|those))?|to what end|what(?:'s|s| is| are) (?:it|that|this|"
                 r"they|those|these) (?:used )?for|what do you (?:use|need) (?:it|them|that|this|those) for|"
-                r"why do you (?:need|want|collect|keep|have) (?:it|them|that|this|those))\s*[?.!]*$", re.I),
+                r"why do you (?:need|want|collect|keep|have) (?:it|them|that|this|those)|"
+                # "what do you do with them?": asks the use, which the Usage section states (rewritten as "What do you
+                # do with files?" the ranker read the data, and Data Collection came first)
+                r"what (?:do|does|will|would) (?:you|u|we|kimss) do with (?:it|them|that|this|those)|"
+                r"what (?:you|u|we|kimss) do with (?:it|them|that|this|those))\s*[?.!]*$", re.I),
      "What do you use {topic} for?"),
     (re.compile(r"^(?:(?:and|but|so)\s+)?(?:for\s+)?how long(?: (?:do|will) you (?:keep|store|retain|hold) (?:it|them|that|"
                 r"this|those))?(?: for)?\s*[?.!]*$", re.I),
@@ -206,6 +210,9 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     if adverb and _YES_NO.match(previous):  # "where exactly?" after "Do you store my files?"
         asked = _MEANS.sub("how", adverb.group(1))
         return _sentence(f"{asked} {previous[:1].lower()}{previous[1:].rstrip(' ?.!')}"), "wh_adverb"
+    assured = _assurance(body, previous)
+    if assured:
+        return assured, "assurance"
     from bot.followup_frames import in_previous_frame  # builds on this module's phrase helpers
 
     framed = in_previous_frame(question, body, previous, topic, mark)
@@ -329,6 +336,29 @@ def _name_asked_fact(question: str) -> str:
     question = _WHICH_EXAMPLE.sub(lambda m: f"{m.group(1)}?", question)
     question = _EMAIL.sub(lambda m: f"{m.group(1)} {m.group(2)} address", question)
     return _HOW_FAST.sub(lambda m: f"how long {m.group(1)} {m.group(2)} take to {m.group(3)}", question)
+
+
+# "can you guarantee it?" after "is my data safe with you?": the pointer stands for what the previous question said,
+# not for its topic ("Can you guarantee my data?" asked nothing the Security section answers).
+_GUARANTEE = re.compile(r"^\s*(?:(?:and|so|but|ok(?:ay)?)[,\s]+)?(can|could|will|would|do|does)\s+(you|u|kimss|they)\s+"
+                        r"(guarantee|promise|ensure|confirm|prove)\s+(?:it|that|this)\s*(?:then|though|too)?\s*[?.!]*\s*$", re.I)
+_BE_STATE = re.compile(r"^\s*(is|are|was|were)\s+((?:[a-z'-]+\s+){0,3}?[a-z'-]+)\s+((?:100%\s+|fully\s+|completely\s+|really\s+)?"
+                       r"(?:safe|secure|protected|encrypted|private|confidential)\b[^?.!]*)", re.I)
+_HOW_DO = re.compile(r"^\s*how\s+(?:do|does|will|can)\s+(you|u|kimss(?:\s+ai)?|we)\s+([a-z]+\b[^?.!]*)", re.I)
+
+
+def _assurance(body: str, previous: str) -> str | None:
+    asked = _GUARANTEE.match(body)
+    if not asked:
+        return None
+    state, how = _BE_STATE.match(previous), _HOW_DO.match(previous)
+    if state:  # "is my data safe with you?" -> "my data is safe with you"
+        claim = f"{state.group(2)} {state.group(1).lower()} {state.group(3).rstrip()}"
+    elif how:  # "How do you protect my data?" -> "you protect my data"
+        claim = f"{_subject(how.group(1))} {how.group(2).rstrip()}"
+    else:
+        return None
+    return _sentence(f"{asked.group(1)} {_subject(asked.group(2))} {asked.group(3).lower()} that {claim}")
 
 
 # "where exactly?", "in what country?", "since when?": asks where/when/how of the previous yes/no question.
