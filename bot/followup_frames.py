@@ -9,10 +9,10 @@ tries these first): replacing a pronoun with the previous topic would lose what 
 - "does that include billing?" after "What do you use my data for?" asks whether billing is one of the
   purposes: "Do you use my data for billing?", not whether the data includes billing.
 - "does that include my prompts?" after "Do you use my data to improve the product?" carries the previous
-  question's practice to the new thing: "Do you use my prompts to improve the product?"; after "What
-  safeguards do you use?" it asks "Do you use audit logs?", after "How do you protect my data?" "Do you
-  protect my data with encryption?". Replacing "that" with the previous topic asked "Does my data include
-  my prompts?", which names no practice, and the verifier judged a question nobody asked.
+  question's practice to the new thing: "Do you use my prompts to improve the product?"; after "What do you
+  collect when I use agents?" it asks "Do you collect files when I use agents?", after "How do you protect my
+  data?" "Do you protect my data with encryption?". Replacing "that" with the previous topic asked "Does my
+  data include my prompts?", which names no practice.
 - "and my card number, do you keep it?": the pronoun is the thing named first, not the previous topic.
 - "even if it's my clients' data?": a condition continues the previous question; its pronoun stays inside it.
 
@@ -96,7 +96,8 @@ _HOW = re.compile(rf"^\s*(?:how|what\s+({_AUX})\s+{_SUBJECT}\s+do\s+to)\s+(?:({_
 _HOW_PASSIVE = re.compile(r"^\s*how\s+(is|are)\s+((?:[a-z'-]+\s+){0,3}?[a-z'-]+)\s+([a-z]+ed)\b([^?.!]*)", re.I)
 _ENDING_PREPOSITION = re.compile(r"\s+(for|with|from|to|about|on|in|of)\s*$", re.I)
 _LEADING_DETERMINER = re.compile(r"^(?:my|our|your|the|their|his|her|its|any|all|all of my|all the)\s+", re.I)
-_PURPOSE_VERBS = frozenset("use used process processed need needed".split())
+_PURPOSE_VERBS = frozenset("use used process processed need needed".split())  # "… for X"; other practices "… with X"
+_YES_NO_PASSIVE = re.compile(r"^\s*(?:is|are|was|were)\s+(?:[a-z'-]+\s+){1,4}?[a-z]+ed\b", re.I)  # "Is my data used …?"
 
 
 def inclusion_question(body: str, previous: str, topic: str | None) -> str | None:
@@ -148,8 +149,6 @@ def inclusion_question(body: str, previous: str, topic: str | None) -> str | Non
         return _sentence(swapped) if swapped else None
     return None
 
-
-_YES_NO_PASSIVE = re.compile(r"^\s*(?:is|are|was|were)\s+(?:[a-z'-]+\s+){1,4}?[a-z]+ed\b", re.I)
 
 
 def which_question(body: str, previous: str) -> str | None:

@@ -32,11 +32,12 @@ _VERBS = frozenset("do does did is are was were be been have has had can could w
                    "record recorded track tracked monitor monitored encrypt encrypted include includes apply "
                    "handle handled cover covers covered update updated change changed say says mean means last "
                    "configure configured manage managed control run runs own owns guarantee train trained improve "
-                   "comply contact contacted transfer transferred read view "
+                   "comply contact contacted transfer transferred read view "  # "can your employees read my chats"
                    "sell sold give given take taken make made delete deleted remove removed".split())
 _FILLERS = frozenset("even too also else exactly just only then really again anymore".split())
 _PHRASE_STOP = STOPWORDS - {"all", "and"} | {"about", "me", "us", "with", "to", "for", "from", "on", "in", "of", "when", "per",
-                                              "u", "ur", "safe", "secure", "encrypted", "protected", "pls", "like"}
+                                              "u", "ur", "safe", "secure", "encrypted", "protected", "pls",
+                                              "like"}  # "product usage events — like what I click on": not one phrase
 
 
 def _has_topic(phrase: str) -> bool:
