@@ -34,7 +34,8 @@ _VERBS = frozenset("do does did is are was were be been have has had can could w
                    "configure configured manage managed control run runs own owns guarantee train trained improve "
                    "comply contact contacted transfer transferred read view "  # "can your employees read my chats"
                    "sell sold give given take taken make made delete deleted remove removed".split())
-_FILLERS = frozenset("even too also else exactly just only then really again anymore".split())
+# "anything" in "and anything else?" is no thing to swap in ("Do you use the anything you collect for billing?")
+_FILLERS = frozenset("even too also else exactly just only then really again anymore anything something everything".split())
 _PHRASE_STOP = STOPWORDS - {"all", "and"} | {"about", "me", "us", "with", "to", "for", "from", "on", "in", "of", "when", "per",
                                               "u", "ur", "safe", "secure", "encrypted", "protected", "pls",
                                               "like"}  # "product usage events — like what I click on": not one phrase

@@ -276,3 +276,8 @@ def test_a_third_turn_leans_on_a_middle_fragment_said_in_full():
     context = [Turn("do you collect product usage events?", ("Data Collection",)),
                Turn("like what I click on?", ("Data Collection",))]
     assert standalone_question("why?", context) == "What do you use product usage events for?"
+
+
+def test_anything_else_asks_the_previous_question_again_not_about_anything():
+    assert rewrite("and anything else?", "Do you use the info you collect for billing?") == \
+        "Do you use the info you collect for billing — anything else?"
