@@ -142,20 +142,33 @@ def resolve(question: str, context: Sequence[Turn] | None, weights: dict[str, fl
     previous = context[-1]
     if not previous.question or not needs_context(question, previous.question, weights):
         return None
-    text, rule = rewrite_with_rule(question, previous.question)
+    text, rule = rewrite_with_rule(question, _previous_question(context))
     if not text or len(text) > MAX_STANDALONE_CHARS:
         return None
     body = w.CONNECTOR.sub("", question)
     # "does that include billing?" after "What do you use my data for?" asks about the previous question's
     # practice (use), whatever its own verb: rewritten as "Do you use my data for billing?", it has no vote.
-    if w.VERB_LIKE.search(body) and not w.WHAT_ABOUT.match(question) and rule != "purpose":
+    if rule in ("request", "policy_fact", "policy_date"):
+        own = None  # asked as it is: nothing of the previous question to vote against
+    elif w.VERB_LIKE.search(body) and not w.WHAT_ABOUT.match(question) and rule != "purpose":
         own = question
     elif rule == "fragment":  # "what for?" -> "What do you use my chat logs for?": the question it asks is
-        topic = topic_phrase(previous.question)  # "What do you use it for?"
+        topic = topic_phrase(_previous_question(context))  # "What do you use it for?"
         own = text.replace(topic, "it") if topic and topic in text else None
     else:
         own = None
     return FollowUp(question, text, previous, own)
+
+
+def _previous_question(context: Sequence[Turn]) -> str:
+    """The question a follow-up leans on: the last turn's standalone question, or, when that turn was a fragment
+    left as it was (it names no topic: "like what I click on?" after "do you collect product usage events?"),
+    that fragment said in full against the turn before it. Resolved against the bare fragment, "why?" asked
+    "Like what I click on — why?", which names nothing the policy speaks of."""
+    previous = context[-1].question
+    if len(context) < 2 or topic_phrase(previous) or not context[-2].question:
+        return previous
+    return rewrite(previous, context[-2].question) or previous
 
 
 def standalone_question(question: str, context: Sequence[Turn] | None,

@@ -8,6 +8,11 @@ tries these first): replacing a pronoun with the previous topic would lose what 
   "Do you share my data with advertisers?" (left as "Sharing my data with advertisers?" it reads as a request).
 - "does that include billing?" after "What do you use my data for?" asks whether billing is one of the
   purposes: "Do you use my data for billing?", not whether the data includes billing.
+- "does that include my prompts?" after "Do you use my data to improve the product?" carries the previous
+  question's practice to the new thing: "Do you use my prompts to improve the product?"; after "What do you
+  collect when I use agents?" it asks "Do you collect files when I use agents?", after "How do you protect my
+  data?" "Do you protect my data with encryption?". Replacing "that" with the previous topic asked "Does my
+  data include my prompts?", which names no practice.
 - "and my card number, do you keep it?": the pronoun is the thing named first, not the previous topic.
 - "even if it's my clients' data?": a condition continues the previous question; its pronoun stays inside it.
 
@@ -20,7 +25,7 @@ import re
 
 from bot.followup_rewrite import (_AUX, _LOOSE_POINTER, _SUBJECT, _TOPIC_DETERMINER, _VERBS, MAX_APPENDED_WORDS,
                                   _has_topic, _runs, _sentence, _subject)
-from bot.followup_swap import join_preposition
+from bot.followup_swap import join_preposition, swap
 from bot.followup_words import VERB_LIKE, WHAT_ABOUT
 from bot.lexical import tokenize
 
@@ -50,6 +55,7 @@ def in_previous_frame(question: str, body: str, previous: str, topic: str | None
             return _sentence(joined), "preposition"
     for rule, text in (("named_first", lambda: named_first(body, mark)),
                        ("purpose", lambda: purpose_inclusion(body, previous)),
+                       ("inclusion", lambda: inclusion_question(body, previous, topic)),
                        ("which", lambda: which_question(body, previous)),
                        ("gerund", lambda: gerund_question(body, previous, topic, bool(WHAT_ABOUT.match(question))))):
         made = text()
@@ -74,6 +80,75 @@ def purpose_inclusion(body: str, previous: str) -> str | None:
     if not asked or not frame:
         return None
     return _sentence(f"{frame.group(1).lower()} {_subject(frame.group(2))} {frame.group(3)} for {asked.group(1)}")
+
+
+# "What do you collect when I use agents?", "What data does the policy list?", "What purposes do you process data
+# for?": a question about the things of a practice; the inclusion question asks it of one thing, yes or no. Not
+# after a question naming its things ("What safeguards do you use?"): "Does the safeguards you use include audit
+# logs?" keeps the word the section is found and judged by, and "Do you use audit logs?" lost 3 of 3 such last
+# turns leave-one-author-out (the verifier reads "audit logs" as missing from a section saying "audit logging").
+_WH_THINGS = re.compile(rf"^\s*(?:what|which)\s+(?:(?:kinds?|types?|sorts?|categories)\s+of\s+)?(?:(?:personal\s+)?"
+                        rf"(?:data|information|info|details|purposes)\s+)?({_AUX}|should)\s+({_SUBJECT[1:-1]}|(?:the|your|our)\s+(?:privacy\s+)?policy)\s+"
+                        rf"((?!do\b)[a-z]+)\b([^?.!]*)", re.I)
+# "what do you do to protect my information?" asks how, as "how do you protect my information?" does.
+_HOW = re.compile(rf"^\s*(?:how|what\s+({_AUX})\s+{_SUBJECT}\s+do\s+to)\s+(?:({_AUX})\s+{_SUBJECT}\s+)?([a-z]+)\b([^?.!]*)",
+                  re.I)
+_HOW_PASSIVE = re.compile(r"^\s*how\s+(is|are)\s+((?:[a-z'-]+\s+){0,3}?[a-z'-]+)\s+([a-z]+ed)\b([^?.!]*)", re.I)
+_ENDING_PREPOSITION = re.compile(r"\s+(for|with|from|to|about|on|in|of)\s*$", re.I)
+_LEADING_DETERMINER = re.compile(r"^(?:my|our|your|the|their|his|her|its|any|all|all of my|all the)\s+", re.I)
+_PURPOSE_VERBS = frozenset("use used process processed need needed".split())  # "… for X"; other practices "… with X"
+_YES_NO_PASSIVE = re.compile(r"^\s*(?:is|are|was|were)\s+(?:[a-z'-]+\s+){1,4}?[a-z]+ed\b", re.I)  # "Is my data used …?"
+
+
+def inclusion_question(body: str, previous: str, topic: str | None) -> str | None:
+    """ "does that include X?" asked in the previous question's frame (module docstring); None when the previous
+    question has no frame that can take X (the other rules then apply)."""
+    asked = _INCLUDES.match(body.strip())
+    if not asked:
+        return None
+    thing = asked.group(1).strip()
+    gerund = _GERUND.match(thing)
+    if gerund and base_verb(gerund.group(1)):  # "training the AI on it" after "Do you use my data …?"
+        made = gerund_question(thing, previous, topic)
+        if made:
+            return made
+    pointer = _LOOSE_POINTER.search(thing)
+    if pointer and topic:  # "sharing it with partners": the previous topic
+        thing = thing[:pointer.start()] + topic + thing[pointer.end():]
+    things = _WH_THINGS.match(previous)
+    if things:
+        aux, subject, verb, rest = things.groups()
+        rest = rest.rstrip()
+        ending = _ENDING_PREPOSITION.search(rest)
+        if ending:  # "What purposes do you process data for?" -> "Do you process data for complying with the law?"
+            return _sentence(f"{aux} {_subject(subject)} {verb}{rest} {thing}")
+        return _sentence(f"{aux} {_subject(subject)} {verb} {thing}{rest}")
+    how = _HOW.match(previous)
+    if how:
+        aux = how.group(1) or how.group(3)
+        subject = how.group(2) or how.group(4)
+        if aux and subject:
+            verb, rest = how.group(5), how.group(6).rstrip()
+            joint = "for" if gerund or verb.lower() in _PURPOSE_VERBS else "with"
+            return _sentence(f"{aux} {_subject(subject)} {verb}{rest} {joint} {thing}")
+    passive = _HOW_PASSIVE.match(previous)
+    if passive:  # "How is my information used?" -> "Is my information used for improving the product?"
+        be, what, participle, rest = passive.groups()
+        joint = "for" if gerund or participle.lower() in _PURPOSE_VERBS else "with"
+        return _sentence(f"{be} {what} {participle}{rest.rstrip()} {joint} {thing}")
+    if _YES_NO_CLAUSE.match(previous) or _YES_NO_PASSIVE.match(previous):
+        if gerund:  # a purpose ("preventing misuse") in the place of the previous one, or added
+            clause = re.sub(r"\s+(?:to|for)\s+[^?.!]*$", "", previous.rstrip(" ?.!"))
+            return _sentence(f"{clause} for {thing}")
+        swapped = swap(_LEADING_DETERMINER.sub("", thing), previous, _runs(previous))
+        frame = _YES_NO_CLAUSE.match(previous)
+        if frame and swapped and frame.group(3).split()[0].lower() not in swapped.lower().split():
+            # the thing took the verb's place ("do you log technical events?" -> "Do you IP?"): the practice
+            # is what the question asks about, so it stays
+            swapped = f"{frame.group(1)} {_subject(frame.group(2))} {frame.group(3).split()[0]} {thing}"
+        return _sentence(swapped) if swapped else None
+    return None
+
 
 
 def which_question(body: str, previous: str) -> str | None:

@@ -32,11 +32,13 @@ _VERBS = frozenset("do does did is are was were be been have has had can could w
                    "record recorded track tracked monitor monitored encrypt encrypted include includes apply "
                    "handle handled cover covers covered update updated change changed say says mean means last "
                    "configure configured manage managed control run runs own owns guarantee train trained improve "
-                   "comply contact contacted transfer transferred "
+                   "comply contact contacted transfer transferred read view "  # "can your employees read my chats"
                    "sell sold give given take taken make made delete deleted remove removed".split())
-_FILLERS = frozenset("even too also else exactly just only then really again anymore".split())
+# "anything" in "and anything else?" is no thing to swap in ("Do you use the anything you collect for billing?")
+_FILLERS = frozenset("even too also else exactly just only then really again anymore anything something everything".split())
 _PHRASE_STOP = STOPWORDS - {"all", "and"} | {"about", "me", "us", "with", "to", "for", "from", "on", "in", "of", "when", "per",
-                                              "u", "ur", "safe", "secure", "encrypted", "protected", "pls"}
+                                              "u", "ur", "safe", "secure", "encrypted", "protected", "pls",
+                                              "like"}  # "product usage events — like what I click on": not one phrase
 
 
 def _has_topic(phrase: str) -> bool:
@@ -130,7 +132,11 @@ _FRAGMENTS = [
     (re.compile(r"^(?:(?:and|but|so)\s+)?(?:what for|why|why so|for what(?: purpose| reason)?|(?:and\s+)?(?:for\s+)?"
                 r"(?:what|which)(?:'s|s| is| was)? the (?:reason|purpose)(?: (?:for|of|behind) (?:it|that|this|them|those))?|to what end|what(?:'s|s| is| are) (?:it|that|this|"
                 r"they|those|these) (?:used )?for|what do you (?:use|need) (?:it|them|that|this|those) for|"
-                r"why do you (?:need|want|collect|keep|have) (?:it|them|that|this|those))\s*[?.!]*$", re.I),
+                r"why do you (?:need|want|collect|keep|have) (?:it|them|that|this|those)|"
+                # "what do you do with them?": asks the use, which the Usage section states (rewritten as "What do you
+                # do with files?" the ranker read the data, and Data Collection came first)
+                r"what (?:do|does|will|would) (?:you|u|we|kimss) do with (?:it|them|that|this|those)|"
+                r"what (?:you|u|we|kimss) do with (?:it|them|that|this|those))\s*[?.!]*$", re.I),
      "What do you use {topic} for?"),
     (re.compile(r"^(?:(?:and|but|so)\s+)?(?:for\s+)?how long(?: (?:do|will) you (?:keep|store|retain|hold) (?:it|them|that|"
                 r"this|those))?(?: for)?\s*[?.!]*$", re.I),
@@ -189,6 +195,10 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     """(standalone question or None, the rule that made it): the rule names let bench/eval_followup.py
     report where rewriting loses, by kind of rewrite."""
     previous = direct_question(previous)
+    dated = _document_date(question, previous)
+    if dated:
+        return dated
+    question = _name_asked_fact(question)
     stripped = _SAME.sub("", question).strip(" ,")
     if stripped and stripped != question.strip():
         question = stripped if stripped.endswith("?") else stripped + "?"
@@ -202,6 +212,9 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     if adverb and _YES_NO.match(previous):  # "where exactly?" after "Do you store my files?"
         asked = _MEANS.sub("how", adverb.group(1))
         return _sentence(f"{asked} {previous[:1].lower()}{previous[1:].rstrip(' ?.!')}"), "wh_adverb"
+    assured = _assurance(body, previous)
+    if assured:
+        return assured, "assurance"
     from bot.followup_frames import in_previous_frame  # builds on this module's phrase helpers
 
     framed = in_previous_frame(question, body, previous, topic, mark)
@@ -235,6 +248,11 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
         loose = _LOOSE_POINTER.search(body)  # "what happens to them when…": the pointer, before any own noun
         if loose:
             return _sentence(body[:loose.start()] + topic + body[loose.end():], mark), "pointer"
+    if not asks and _REQUEST_OPENING.match(question):
+        # "unsubscribe me", "opt me out", "then connect me please": a request of its own, pointing at nothing.
+        # Added to the previous question ("Do you send marketing emails — unsubscribe me?") it was routed as
+        # the question, and the request was lost; as it is, the router reads the request (and its kind).
+        return _sentence(body, mark), "request"
     # A fragment's own thing or phrase needs no topic phrase of the previous question, only its words.
     joined = join_preposition(question, previous)  # "and in transit?", "from google sso too?"
     if joined:
@@ -266,6 +284,83 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     if len(body.split()) > MAX_APPENDED_WORDS + (3 if CONNECTOR.match(question) else 0):  # "and if …" continues
         return None, "as_is"
     return _sentence(previous.rstrip(" ?.!") + " — " + body.rstrip(" ?.!")), "append"
+
+
+_REQUEST_OPENING = re.compile(r"^\s*(?:(?:ok(?:ay)?|then|well|so|right|great|fine|just|yes|now|and)[,.!]?\s+)*"
+                             r"(?:please\s+|pls\s+|kindly\s+)?(?:unsubscribe|opt|connect|delete|erase|remove|export|send|"
+                             r"stop|cancel|close|deactivate|escalate|forward)\b", re.I)
+# The document asked about, by name: "is this privacy policy the current one?", "what does your policy cover?".
+_DOCUMENT = re.compile(r"\b(?:the|this|your|our|its|kimss'?s?|kimss ai'?s?)\s+(?:privacy\s+)?(?:policy|notice)\b", re.I)
+_BARE_WHEN = re.compile(r"^\s*(?:(?:and|so|ok(?:ay)?)[,\s]+)?(?:since when|when(?: exactly)?|from when|what date(?: exactly)?|"
+                        r"dated when|how old is (?:it|that|this|that one))\s*[?.!]*\s*$", re.I)
+_WHEN_WRITTEN = re.compile(r"^\s*(?:(?:and|so|ok(?:ay)?)[,\s]+)?when (?:was|is|did) (?:it|that|this)(?: one)? (?:last )?(?:get )?"
+                           r"(?:written|published|updated|changed|revised|released|dated)\b", re.I)
+
+
+def _document_date(question: str, previous: str) -> tuple[str, str] | None:
+    """ "since when?" after "is this privacy policy the current one?", "when was that written?": the policy's
+    date, asked as the policy-fact question it is (bot/policy_facts.py answers it from the metadata). "since
+    when?" after a question about a practice ("do you use encryption?") asks about the practice, left as it was.
+    A message naming the document itself ("also, is the privacy policy from this year?") is asked as it is."""
+    from bot.policy_facts import pattern_kind  # the policy-fact patterns; imported late, they need numpy
+
+    if _DOCUMENT.search(question) and pattern_kind(question):
+        return _sentence(question.strip(), "?"), "policy_fact"
+    document = _DOCUMENT.search(previous)
+    named = re.sub(r"^its\b", "the", document.group(0), flags=re.I) if document else "the privacy policy"
+    if _WHEN_WRITTEN.match(question):  # "when was it last changed?" -> "When was this policy last changed?"
+        said = re.sub(r"\b(?:it|that|this)(?: one)?\b", named, question, count=1, flags=re.I)
+        return _sentence(CONNECTOR.sub("", said)), "policy_date"
+    if document and _BARE_WHEN.match(question):
+        return _sentence(f"When was {named} last updated?"), "policy_date"
+    return None
+
+
+# The fact a short follow-up asks, in the words the verifier reads it by (bot/understanding/ranking/
+# answerability.py): "is there an email?" asks for an email address, "how fast do you reply?" for a period. Said
+# after the previous question ("Where do I send a data request — how fast do you answer?"), the previous
+# question's words made the Contact section look like the answer.
+_EMAIL = re.compile(r"\b(an?|any|your|some|the)\s+(e-?mail)\b(?!\s*(?:address|addresses))", re.I)
+_HOW_FAST = re.compile(r"\bhow (?:fast|quickly|soon) (do|does|will|would|can|could) (you|u|they|kimss|the team|support|"
+                       r"someone) ([a-z]+)\b", re.I)
+
+
+# "any certifications?", "which ones, okta?": asks for names; said "which certifications?", "which ones?" the
+# verifier sees a list of names asked for (bot/coverage.py LISTS_NAMES) and the which-rule finds the things.
+_ANY_NAMES = re.compile(r"^(\s*(?:(?:and|but|so|ok(?:ay)?)[,\s]+)?)any\s+(certifications|standards|frameworks|audits|"
+                        r"sub-?processors|vendors|partners|providers|third parties)\b", re.I)
+_WHICH_EXAMPLE = re.compile(r"^(\s*(?:(?:and|but|so|ok(?:ay)?)[,\s]+)?which\s+ones?)\s*,\s*(?:like\s+|e\.?g\.?\s+)?[a-z0-9' -]{1,30}"
+                            r"(\?*)\s*$", re.I)
+
+
+def _name_asked_fact(question: str) -> str:
+    question = _ANY_NAMES.sub(lambda m: f"{m.group(1)}which {m.group(2)}", question)
+    question = _WHICH_EXAMPLE.sub(lambda m: f"{m.group(1)}?", question)
+    question = _EMAIL.sub(lambda m: f"{m.group(1)} {m.group(2)} address", question)
+    return _HOW_FAST.sub(lambda m: f"how long {m.group(1)} {m.group(2)} take to {m.group(3)}", question)
+
+
+# "can you guarantee it?" after "is my data safe with you?": the pointer stands for what the previous question said,
+# not for its topic ("Can you guarantee my data?" asked nothing the Security section answers).
+_GUARANTEE = re.compile(r"^\s*(?:(?:and|so|but|ok(?:ay)?)[,\s]+)?(can|could|will|would|do|does)\s+(you|u|kimss|they)\s+"
+                        r"(guarantee|promise|ensure|confirm|prove)\s+(?:it|that|this)\s*(?:then|though|too)?\s*[?.!]*\s*$", re.I)
+_BE_STATE = re.compile(r"^\s*(is|are|was|were)\s+((?:[a-z'-]+\s+){0,3}?[a-z'-]+)\s+((?:100%\s+|fully\s+|completely\s+|really\s+)?"
+                       r"(?:safe|secure|protected|encrypted|private|confidential)\b[^?.!]*)", re.I)
+_HOW_DO = re.compile(r"^\s*how\s+(?:do|does|will|can)\s+(you|u|kimss(?:\s+ai)?|we)\s+([a-z]+\b[^?.!]*)", re.I)
+
+
+def _assurance(body: str, previous: str) -> str | None:
+    asked = _GUARANTEE.match(body)
+    if not asked:
+        return None
+    state, how = _BE_STATE.match(previous), _HOW_DO.match(previous)
+    if state:  # "is my data safe with you?" -> "my data is safe with you"
+        claim = f"{state.group(2)} {state.group(1).lower()} {state.group(3).rstrip()}"
+    elif how:  # "How do you protect my data?" -> "you protect my data"
+        claim = f"{_subject(how.group(1))} {how.group(2).rstrip()}"
+    else:
+        return None
+    return _sentence(f"{asked.group(1)} {_subject(asked.group(2))} {asked.group(3).lower()} that {claim}")
 
 
 # "where exactly?", "in what country?", "since when?": asks where/when/how of the previous yes/no question.

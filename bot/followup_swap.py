@@ -20,7 +20,7 @@ from bot.lexical import tokenize
 KINDS = {
     "people": frozenset(tokenize("children child kids kid teenagers teenager minors minor users user customers "
                                  "customer employees employee team teams admins admin members member colleagues "
-                                 "students patients visitors ex-customers")),
+                                 "students patients visitors ex-customers staff")),
     "recipient": frozenset(tokenize("advertisers advertiser partners partner vendors vendor subprocessors "
                                     "subprocessor third parties affiliates government police authorities "
                                     "insurers brokers buyers")),

@@ -43,10 +43,11 @@ PATTERNS = {
         rf"\b(last|latest|most recently?)\s+(updated|revised|changed|modified|edited)\b|"
         rf"\bwhen (was|were|is|did) {_THE}{_DOC}\s*(last )?(get )?(updated|revised|changed|modified|written|"
         rf"published|released|update|change)|"
-        rf"\b(date|age|version) of {_THE}{_DOC}|\bhow (old|recent|current|up[- ]to[- ]date) is {_THE}{_DOC}|"
+        rf"\b(date|age|version) (of|on) {_THE}{_DOC}|\bhow (old|recent|current|up[- ]to[- ]date) is {_THE}{_DOC}|"
         rf"\b{_DOC} date\b|\bis {_THE}{_DOC} (current|up[- ]to[- ]date|recent)|"
         # "is the privacy policy from 2026?": asks its date, as "what date exactly?" after it does.
-        rf"\b(is|was) {_THE}{_DOC} (from|dated|as of) (\w+ )?(19|20)\d\d\b", re.I),
+        rf"\b(is|was) {_THE}{_DOC} (from|dated|as of) (\w+ )?(19|20)\d\d\b|\b(is|was) {_THE}{_DOC} (from|of) (this|last) year\b",
+        re.I),
     "effective": re.compile(
         rf"\beffective date\b|\bwhen (does|did|will) {_THE}{_DOC} (take|come into|go into) effect|"
         rf"\bwhen (does|did) {_THE}{_DOC} (start|begin) (to )?apply|\bin (effect|force) since\b", re.I),

@@ -32,8 +32,8 @@ def test_self_contained_questions_stand_alone(message):
 def test_the_pronoun_becomes_the_previous_topic():
     assert rewrite("and how long do you keep it?", "What do you do with my chat logs?") == \
         "How long do you keep my chat logs?"
-    assert rewrite("does that include files?", "What information do you collect?") == \
-        "Does the information you collect include files?"
+    assert rewrite("how is it protected?", "What information do you collect?") == \
+        "How is the information you collect protected?"
     assert rewrite("is it encrypted?", "How do you protect my data?") == "Is my data encrypted?"
 
 
@@ -81,7 +81,7 @@ def test_a_prepositional_fragment_continues_the_previous_question():
     ("in what country?", "Is my data encrypted?", "In what country is my data encrypted?"),
     ("and kids?", "What does the policy cover?", "Does the policy cover kids?"),
     # a question of its own about the previous question's situation follows it whole
-    ("is there an email?", "who do i contact about privacy", "Who do i contact about privacy — is there an email?"),
+    ("is there an email?", "who do i contact about privacy", "Who do i contact about privacy — is there an email address?"),
     ("what should i do as admin", "how do you keep my account secure",
      "How do you keep my account secure — what should i do as admin?"),
     ("so what should I do on my side then?", "Can Kimss guarantee my data is safe?",
@@ -218,3 +218,66 @@ def test_the_document_is_the_topic_only_when_nothing_else_is_named():
     assert rewrite("and where is it stored?", "how do we secure client data per the policy?") == \
         "Where is client data stored?"
     assert rewrite("when was it last changed?", "what does this policy cover?") == "When was this policy last changed?"
+
+
+@pytest.mark.parametrize("message,previous,standalone", [
+    # "does that include X?" carries the previous question's practice to X, whatever its frame
+    ("does that include my prompts?", "Do you use my data to improve the product?",
+     "Do you use my prompts to improve the product?"),
+    ("does that include my location?", "What information do you collect?", "Do you collect my location?"),
+    ("does that include complying with the law?", "What purposes do you process data for?",
+     "Do you process data for complying with the law?"),
+    ("does that include files?", "What do you collect when I use connected tools?",
+     "Do you collect files when I use connected tools?"),
+    ("does that include encryption?", "How do you protect my data?", "Do you protect my data with encryption?"),
+    ("does that include my IP?", "do you log technical events?", "Do you log my IP?"),
+    ("does that include training the AI on it?", "Does Kimss use my data to improve the product?",
+     "Does Kimss train the AI on my data?"),
+])
+def test_does_that_include_asks_the_previous_practice_of_the_new_thing(message, previous, standalone):
+    assert rewrite(message, previous) == standalone
+
+
+def test_a_question_naming_its_things_keeps_them_in_the_inclusion_question():
+    # "safeguards" is the word the section is found and judged by
+    assert rewrite("does that include audit logs?", "What safeguards do you use?") == \
+        "Does the safeguards you use include audit logs?"
+
+
+def test_short_follow_ups_asking_for_names_say_so():
+    assert rewrite("any certifications?", "What safeguards do you use?") == \
+        "What safeguards do you use — which certifications?"
+    assert rewrite("which ones, okta?", "Does Kimss collect authentication details from identity providers?") == \
+        "Which identity providers does Kimss collect authentication details from?"
+
+
+def test_a_request_of_its_own_is_kept_as_the_request():
+    assert rewrite("unsubscribe me", "do you send marketing emails?") == "Unsubscribe me"
+    assert rewrite("then connect me please", "Is there a human on the privacy team?") == "Connect me please"
+    # a request pointing at the previous topic still names it
+    assert rewrite("ok delete it then", "What personal data do you hold about me?") == \
+        "Ok delete my personal data then"
+
+
+def test_the_policys_date_asked_as_a_follow_up_is_the_policy_fact():
+    assert rewrite("since when?", "is this privacy policy the current one?") == \
+        "When was this privacy policy last updated?"
+    assert rewrite("when was that written?", "what do you collect?") == "When was the privacy policy written?"
+    # about a practice, "since when?" asks about the practice
+    assert rewrite("since when?", "do you use encryption?") == "Since when do you use encryption?"
+
+
+def test_short_follow_ups_name_the_fact_they_ask_for():
+    assert rewrite("how fast do you answer?", "Where do I send a data request?") == \
+        "Where do I send a data request — how long do you take to answer?"
+
+
+def test_a_third_turn_leans_on_a_middle_fragment_said_in_full():
+    context = [Turn("do you collect product usage events?", ("Data Collection",)),
+               Turn("like what I click on?", ("Data Collection",))]
+    assert standalone_question("why?", context) == "What do you use product usage events for?"
+
+
+def test_anything_else_asks_the_previous_question_again_not_about_anything():
+    assert rewrite("and anything else?", "Do you use the info you collect for billing?") == \
+        "Do you use the info you collect for billing — anything else?"

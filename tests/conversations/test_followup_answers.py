@@ -72,3 +72,25 @@ def test_asking_the_date_after_asking_whether_it_is_recent_is_a_policy_fact(ship
     assert answer.covered and "April 30, 2026" in answer.answer, answer.answer
     answer = converse(shipped_assistant, "is the privacy policy from 2026?", "which date exactly?")
     assert answer.covered and "April 30, 2026" in answer.answer, (answer.answering, answer.answer)
+
+
+def test_since_when_after_asking_whether_the_policy_is_current_gives_its_date(shipped_assistant):
+    answer = converse(shipped_assistant, "is this privacy notice still the current version?", "since when?")
+    assert answer.covered and "April 30, 2026" in answer.answer, (answer.answering, answer.answer)
+
+
+@pytest.mark.parametrize("first,second", [
+    ("do you send me marketing emails?", "unsubscribe me"),
+    ("Do you use my chats for advertising?", "well, opt me out"),
+])
+def test_a_request_said_after_a_question_is_handed_off_as_the_request(shipped_assistant, first, second):
+    answer = converse(shipped_assistant, first, second)
+    assert answer.escalation and answer.escalation.reason == "data_request", (answer.answering, answer.escalation)
+
+
+def test_does_that_include_asks_the_previous_practice_of_the_new_thing(shipped_assistant):
+    # asked as "Does the information … include files?" it named no practice; collecting is the practice asked about
+    answer = converse(shipped_assistant, "What information do you collect when I use agents?",
+                      "does that include files?")
+    assert answer.answering == "Do you collect files when I use agents?"
+    assert answer.covered and answer.citations[0].section == "Data Collection"
