@@ -56,6 +56,12 @@ KEEP_ANSWERABLE = 0.96
 # the authors left out were recognised 0.84 at 0.96 kept (10: 0.82; PolicyQA left out: 0.85) — PolicyQA
 # stays in, so the verifier keeps seeing answerable questions about documents other than Kimss's.
 VERIFIER_KIMSS_WEIGHT = 30.0
+# The privacy team's golden questions (knowledge/golden.yaml) are the refresh gate's expectations: each weighs
+# this many times a Kimss author's question in the verifier, as the router counts the team's own examples
+# (bot/understanding/train.py TEAM_WEIGHT). Why (stop 24): after the 29-author retrain the verifier put the golden
+# "Will my data help you make the product faster?" 0.09 log-odds under its threshold (the policy says data is
+# used to improve the service), and the gate refused every refresh of the shipped knowledge.
+VERIFIER_GOLDEN_WEIGHT = 5.0
 # PolicyQA questions asked of their policy without the gold paragraphs are kept for reporting but not
 # trained on: out of fold they are no more separable than chance (AUC ≈ 0.52), because other
 # paragraphs answer the same generic questions, so as "not answerable" labels they are noise. Trained
@@ -140,8 +146,8 @@ def cross_validate(questions, kind: str = RANKER_KIND, rank: int = ADAPTER_RANK)
                 related_checks.append(_related_check(q, params))
         for q in tested:
             for x, y, missing in verifier_rows(q, params):
-                weight = (VERIFIER_KIMSS_WEIGHT if q.group == "kimss" else 1.0 if y == 1
-                          else POLICYQA_NEGATIVE_WEIGHT)
+                weight = (VERIFIER_KIMSS_WEIGHT * (VERIFIER_GOLDEN_WEIGHT if q.author == "golden" else 1.0)
+                          if q.group == "kimss" else 1.0 if y == 1 else POLICYQA_NEGATIVE_WEIGHT)
                 verifier_data.append((x, y, weight, q.group, fold_group(q), q.text, missing))
     for author, ranks in sorted(kimss_ranks.items()):
         per_fold[f"Kimss, author {author} (out of fold)"] = [metrics(ranks)]
@@ -293,7 +299,8 @@ def write_artifacts(questions, report: dict, dataset: Path) -> None:
         "training_data": {"policyqa": str(dataset.name), "policyqa_sha256": data_hash(dataset),
                           "kimss_train_files": [f.name for f in kimss_training_files()],
                           "kimss_train_sha256": data_hash(*kimss_training_files()), "golden_sha256": data_hash(GOLDEN),
-                          "kimss_weight": KIMSS_WEIGHT, "verifier_kimss_weight": VERIFIER_KIMSS_WEIGHT},
+                          "kimss_weight": KIMSS_WEIGHT, "verifier_kimss_weight": VERIFIER_KIMSS_WEIGHT,
+                          "verifier_golden_weight": VERIFIER_GOLDEN_WEIGHT},
         "code_version": code_version(),
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "questions": len(questions),
