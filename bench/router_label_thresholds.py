@@ -13,8 +13,8 @@ higher thresholds). The process-ratio exception and the offer rules stay the shi
 With --fresh, the fresh-author test: the fresh authors are left out of everything chosen (the LOAO runs over the
 other authors only), the model is then fitted once on the other authors and both rules are applied to the fresh
 authors' lines at the temperature and thresholds the LOAO chose. Nothing here reads tests/heldout. Since router-9
-the per-label rule is the product's (policy.choose_label_thresholds, kept when it escalates fewer questions);
-this bench shows both rules side by side.
+the per-label rule is in the product's code (policy.choose_label_thresholds, train.Config.label_thresholds), off in
+the shipped config (README "Routing", stop 24); this bench shows both rules side by side.
 """
 
 from __future__ import annotations

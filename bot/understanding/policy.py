@@ -26,7 +26,8 @@ questions were escalated 10–15 % of the time). When the router's reading is a 
 clearly outweighs every request reading, the answer carries the offer instead: the person gets the answer
 and the one-click hand-off. The ratio is chosen on the same grid, under the same recall floors.
 
-Why one threshold per request label (router-9): the summed rule escalates a message whose request
+Why one threshold per request label (router-9, available, off in the shipped training config: README
+"Routing", stop 24): the summed rule escalates a message whose request
 mass reaches escalate_at, and the worst author's person-request floor held that at the grid's floor
 (0.20), so every label paid for the weakest: a question read as 0.75 question / 0.25 security was
 handed to a person. With `label_at`, a message is escalated when *one* request label reaches its own
@@ -228,12 +229,13 @@ def _worst_margin(escalated: np.ndarray, masks) -> float:
 
 def choose_operating_point(probs: np.ndarray, labels: list[str], groups: np.ndarray | None = None,
                            floors: dict[str, float] = RECALL_FLOORS,
-                           forced: np.ndarray | None = None) -> tuple[OperatingPoint, float]:
+                           forced: np.ndarray | None = None, per_label: bool = False) -> tuple[OperatingPoint, float]:
     """The grid point with the lowest mean cost on (out-of-fold) probabilities; ties go to fewer hand-offs.
     With `groups`: among the points meeting every floor for every group (if none does, the points with
     the best worst margin); then the points keeping questions escalated under QUESTION_ESCALATION_CEILING,
     when any does. `forced`: the rows the assistant escalates whatever the router says (messages in another
-    language): the point is chosen on what the assistant does, router and guard together."""
+    language): the point is chosen on what the assistant does, router and guard together. `per_label`: then
+    search one threshold per request label (`choose_label_thresholds`; needs `groups`)."""
     masks = _floor_masks(labels, groups, floors) if groups is not None else []
     truth = np.array([_LABEL_INDEX[label] for label in labels])
     question_masks = ([(groups == g) & (truth == _LABEL_INDEX["question"]) for g in np.unique(groups)]
@@ -271,7 +273,7 @@ def choose_operating_point(probs: np.ndarray, labels: list[str], groups: np.ndar
                 scored.append(((-margin, over, round(float(costs[i, j]), 6), -float(escalate_at) - float(o) - float(po),
                                 -float(process_ratio)), point))
     key, point = min(scored, key=lambda item: item[0])
-    if groups is None:
+    if groups is None or not per_label:
         return point, key[2]
     label_at = choose_label_thresholds(probs, labels, groups, point, floors, forced)
     if label_at is None:

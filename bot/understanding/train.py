@@ -108,6 +108,11 @@ class Config:
     # The operating point: the lowest mean cost ("mean"), or the lowest mean cost among the points where
     # every held-out author's requests meet policy.RECALL_FLOORS ("worst_author").
     point_criterion: str = "mean"
+    # One escalation threshold per request label after the summed-mass grid (policy.choose_label_thresholds).
+    # Off in the shipped CONFIG: on 29 authors it spared few questions (escalated 0.043 -> 0.039) for lower
+    # data-request recall on 8 authors, and a deletion request the team had taught with its own examples was no
+    # longer escalated (tests/understanding/test_retraining.py): README "Routing", stop 24.
+    label_thresholds: bool = False
 
     @property
     def ngrams(self) -> bool:
@@ -295,7 +300,7 @@ def validate(examples: list[Example], x: Design, folds: validation.Folds, config
         groups = None
         if config.point_criterion == "worst_author" and folds.kind == "author":
             groups = np.array([e.cv_author or "" for e in examples])  # public questions: one group, no requests
-        point, mean_cost = choose_operating_point(probs, top, groups, forced=foreign)
+        point, mean_cost = choose_operating_point(probs, top, groups, forced=foreign, per_label=config.label_thresholds)
     else:
         mean_cost = total_cost(probs, top, point)
     glossed = glossed_rows(examples) if glossed is None else glossed

@@ -1,5 +1,6 @@
 """One escalation threshold per request label (router-9, policy.label_at): chosen under every author's recall
-floors, kept only when it hands fewer questions to a person than the summed request mass, saved in the artifact."""
+floors, kept only when it hands fewer questions to a person than the summed request mass, saved in the artifact.
+Off in the shipped training config (train.Config.label_thresholds); these test the rule itself."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def corpus():
 
 def test_a_question_spread_over_request_labels_is_answered_with_the_offer_and_every_request_still_escalates():
     probs, labels, groups = corpus()
-    point, _ = choose_operating_point(probs, labels, groups)
+    point, _ = choose_operating_point(probs, labels, groups, per_label=True)
+    assert choose_operating_point(probs, labels, groups)[0].label_at is None  # off unless asked
     summed = replace(point, label_at=None)
     assert (decide_all(probs, summed)[0][100:110] == 2).all()  # the summed mass hands these questions to a person
     assert point.label_at is not None
@@ -49,10 +51,10 @@ def test_the_summed_rule_stays_when_per_label_thresholds_would_not_escalate_fewe
     probs, labels, groups = corpus()
     # Without the spread questions the summed rule escalates no question: nothing to gain.
     probs, labels, groups = probs[np.r_[0:100, 110:140]], labels[:100] + labels[110:], groups[np.r_[0:100, 110:140]]
-    point, _ = choose_operating_point(probs, labels, groups)
+    point, _ = choose_operating_point(probs, labels, groups, per_label=True)
     assert point.label_at is None
     # Without authors (no floors to keep per author) the per-label search is not run at all.
-    assert choose_operating_point(*corpus()[:2])[0].label_at is None
+    assert choose_operating_point(*corpus()[:2], per_label=True)[0].label_at is None
 
 
 def test_decide_index_agrees_with_decide_all_under_per_label_thresholds():
