@@ -142,7 +142,8 @@ def resolve(question: str, context: Sequence[Turn] | None, weights: dict[str, fl
     previous = context[-1]
     if not previous.question or not needs_context(question, previous.question, weights):
         return None
-    text, rule = rewrite_with_rule(question, _previous_question(context))
+    leaned_on = _previous_question(context)
+    text, rule = rewrite_with_rule(question, leaned_on)
     if not text or len(text) > MAX_STANDALONE_CHARS:
         return None
     body = w.CONNECTOR.sub("", question)
@@ -153,7 +154,7 @@ def resolve(question: str, context: Sequence[Turn] | None, weights: dict[str, fl
     elif w.VERB_LIKE.search(body) and not w.WHAT_ABOUT.match(question) and rule != "purpose":
         own = question
     elif rule == "fragment":  # "what for?" -> "What do you use my chat logs for?": the question it asks is
-        topic = topic_phrase(_previous_question(context))  # "What do you use it for?"
+        topic = topic_phrase(leaned_on)  # "What do you use it for?"
         own = text.replace(topic, "it") if topic and topic in text else None
     else:
         own = None

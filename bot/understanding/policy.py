@@ -223,6 +223,14 @@ def _floor_masks(labels: list[str], groups: np.ndarray, floors: dict[str, float]
     return [(rows, floor) for rows, floor in masks if rows.any()]
 
 
+def _question_masks(labels: list[str], groups: np.ndarray | None) -> list[np.ndarray]:
+    """The plain questions of each group (all of them as one group without `groups`), empty groups left out."""
+    truth = np.array(labels)
+    masks = ([(groups == g) & (truth == "question") for g in np.unique(groups)] if groups is not None
+             else [truth == "question"])
+    return [rows for rows in masks if rows.any()]
+
+
 def _worst_margin(escalated: np.ndarray, masks) -> float:
     return min((float(escalated[rows].mean()) - floor for rows, floor in masks), default=np.inf)
 
@@ -238,9 +246,7 @@ def choose_operating_point(probs: np.ndarray, labels: list[str], groups: np.ndar
     search one threshold per request label (`choose_label_thresholds`; needs `groups`)."""
     masks = _floor_masks(labels, groups, floors) if groups is not None else []
     truth = np.array([_LABEL_INDEX[label] for label in labels])
-    question_masks = ([(groups == g) & (truth == _LABEL_INDEX["question"]) for g in np.unique(groups)]
-                      if groups is not None else [truth == _LABEL_INDEX["question"]])
-    question_masks = [rows for rows in question_masks if rows.any()]
+    question_masks = _question_masks(labels, groups)
     mass = probs[:, _REQUEST_INDEX].sum(axis=1)
     request = _REQUEST_INDEX[np.argmax(probs[:, _REQUEST_INDEX], axis=1)]
     top = np.argmax(probs, axis=1)
@@ -292,41 +298,32 @@ def choose_label_thresholds(probs: np.ndarray, labels: list[str], groups: np.nda
     among the combinations meeting every group's recall floors, the one with the fewest questions escalated
     (mean over groups; ties: the higher thresholds). None when no combination meets the floors, or when the
     best escalates no fewer questions than the summed rule at `point` (which then stays)."""
-    truth = np.array(labels)
     mass = probs[:, _REQUEST_INDEX].sum(axis=1)
     exempt = (np.argmax(probs, axis=1) == _PROCESS) & _outweighs(probs, mass, point.process_ratio)
-    always = np.zeros(len(truth), dtype=bool) if forced is None else forced
-    # Each row counted by a floor or by the question figure gets its cell: (group, request label) cells
-    # first, then one question cell per group. Escalated shares per cell are then one bincount.
-    cells, cell_floor = np.full(len(truth), -1), []
-    for g in np.unique(groups):
-        for label, floor in floors.items():
-            rows = (groups == g) & (truth == label)
-            if rows.any():
-                cells[rows] = len(cell_floor)
-                cell_floor.append(floor)
-    first_question = len(cell_floor)
-    n_cells = first_question
-    for g in np.unique(groups):
-        rows = (groups == g) & (truth == "question")
-        if rows.any():
-            cells[rows] = n_cells
-            n_cells += 1
-    if n_cells == first_question:
+    always = np.zeros(len(labels), dtype=bool) if forced is None else forced
+    floor_masks, question_masks = _floor_masks(labels, groups, floors), _question_masks(labels, groups)
+    if not question_masks:
         return None
+    # Each row counted by a floor or by the question figure gets its cell: the (group, request label) cells
+    # first, then one question cell per group. Escalated shares per cell are then one bincount.
+    cells = np.full(len(labels), -1)
+    for n, rows in enumerate([rows for rows, _ in floor_masks] + question_masks):
+        cells[rows] = n
+    first_question, n_cells = len(floor_masks), len(floor_masks) + len(question_masks)
     counted = cells >= 0
-    cell, requests = cells[counted], probs[counted][:, _REQUEST_INDEX]
+    cell, probs, mass = cells[counted], probs[counted], mass[counted]
     exempt, always = exempt[counted], always[counted]
     sizes = np.bincount(cell, minlength=n_cells)
-    floor = np.array(cell_floor)
+    floor = np.array([f for _, f in floor_masks])
 
-    def shares(escalated: np.ndarray) -> np.ndarray:
+    def shares(at: OperatingPoint) -> np.ndarray:
+        escalated = request_reached(probs, mass, at) & ~exempt | always
         return np.bincount(cell, weights=escalated, minlength=n_cells) / sizes
 
-    summed = shares((mass[counted] >= point.escalate_at) & ~exempt | always)
+    summed = shares(replace(point, label_at=None))
     best = None
     for label_at in itertools.product(LABEL_GRID, repeat=len(REQUEST_LABELS)):
-        share = shares((requests >= np.array(label_at)).any(axis=1) & ~exempt | always)
+        share = shares(replace(point, label_at=label_at))
         if (share[:first_question] < floor - 1e-9).any():
             continue
         key = (round(float(share[first_question:].mean()), 6), -float(sum(label_at)))
