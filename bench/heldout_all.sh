@@ -1,10 +1,10 @@
 #!/bin/sh
 # Every held-out figure of one set, in one run: the router, the Kimss questions and the conversations.
-#     bench/heldout_all.sh v13        (the set in tests/heldout/<set>/: v13 or v14)
+#     bench/heldout_all.sh v15        (the set in tests/heldout/<set>/: v15 or v16)
 # Held-out sets are only reported, never used to choose anything (tests/heldout/README.md).
 set -eu
 cd "$(dirname "$0")/.."
-SET=${1:?usage: bench/heldout_all.sh v13|v14}
+SET=${1:?usage: bench/heldout_all.sh v15|v16}
 DIR=tests/heldout/$SET
 PY=${PYTHON:-.venv/bin/python}
 echo "== router ($DIR/router.jsonl)"
