@@ -121,11 +121,27 @@ def wants_json(log_format: str, stream) -> bool:
     return not (isatty and isatty())
 
 
+class CurrentStderrHandler(logging.StreamHandler):
+    """Writes each line to `sys.stderr` as it is when the line is logged, not as it was at start.
+
+    A handler that keeps the stream it was given writes into a closed file once something has swapped
+    stderr and closed the old one (a test runner's capture, a supervisor's redirect); background threads
+    (the escalation outbox, the Slack runtime) then lose their lines with a "Logging error" trace.
+    """
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:  # StreamHandler.__init__ assigns it; the current stderr always wins
+        pass
+
+
 def configure_logging(level: str = "INFO", stream=None, log_format: str = "auto") -> logging.Handler:
     """Log lines on stderr at `level` (LOG_LEVEL), JSON or readable (LOG_FORMAT); replaces earlier handlers."""
-    stream = stream or sys.stderr
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter() if wants_json(log_format, stream) else HumanFormatter())
+    handler = logging.StreamHandler(stream) if stream is not None else CurrentStderrHandler()
+    handler.setFormatter(JsonFormatter() if wants_json(log_format, stream or sys.stderr) else HumanFormatter())
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -128,3 +128,16 @@ def test_the_example_env_has_no_unknown_keys(tmp_path, monkeypatch, capsys):
     dotenv.write_text((ROOT / ".env.example").read_text())
     Settings.load(dotenv_path=dotenv)
     assert "warning" not in capsys.readouterr().err
+
+
+def test_log_lines_follow_stderr_when_it_is_replaced_and_the_old_one_closed(restore_logging, monkeypatch):
+    # A background thread (escalation outbox, Slack runtime) that logs after stderr was swapped and the
+    # old stream closed must not fail with "I/O operation on closed file" and lose its line.
+    first, second = io.StringIO(), io.StringIO()
+    monkeypatch.setattr("sys.stderr", first)
+    configure_logging("INFO", log_format="json")
+    logging.getLogger("bot.test").info("before the swap")
+    monkeypatch.setattr("sys.stderr", second)
+    first.close()
+    logging.getLogger("bot.test").info("after the swap")
+    assert json.loads(second.getvalue())["message"] == "after the swap"
