@@ -14,7 +14,7 @@ With --fresh, the fresh-author test: the fresh authors are left out of everythin
 other authors only), the model is then fitted once on the other authors and both rules are applied to the fresh
 authors' lines at the temperature and thresholds the LOAO chose. Nothing here reads tests/heldout. Since router-9
 the per-label rule is in the product's code (policy.choose_label_thresholds, train.Config.label_thresholds), off in
-the shipped config (README "Routing", stop 24); this bench shows both rules side by side.
+the shipped config (docs/history.md "Routing", stop 24); this bench shows both rules side by side.
 """
 
 from __future__ import annotations

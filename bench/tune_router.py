@@ -18,7 +18,7 @@ temperature and operating point fitted on those out-of-fold predictions, then
                  questions escalated.
 
 Never reads tests/heldout. The winner is written into bot/understanding/train.py CONFIG by hand, with
-this output quoted in the README.
+this output quoted in docs/history.md ("Routing").
 """
 
 from __future__ import annotations

@@ -102,7 +102,7 @@ def ruled_out(rows: np.ndarray, lacking: np.ndarray | None = None) -> np.ndarray
     Only a yes/no question (the issue's "a yes/no about a named practice"): in other questions a practice
     word is mostly the asker's frame — "Under Article 13 GDPR, what categories…", "For our DPIA…", "a CAIQ
     line asks: 'Does the vendor…'" (the vendor is Kimss) — and the verifier, which weighs the same feature,
-    decides. Leave-one-author-out end to end on 23 authors (bench/kimss_end_to_end.py, README): 19 answerable
+    decides. Leave-one-author-out end to end on 23 authors (bench/kimss_end_to_end.py, docs/history.md): 19 answerable
     questions won back, 6 not-covered ones lost; the rule on every question lost 20 answerable for 10."""
     routed = (rows[:, _ASKS_ROUTE] > 0) & (rows[:, _ROUTE_MISSING] == 0)
     practice_absent = (rows[:, _PRACTICES_MISSING] > 0) & (rows[:, _ASKS_YES_NO] > 0) & ~routed

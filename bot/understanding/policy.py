@@ -26,7 +26,7 @@ questions were escalated 10–15 % of the time). When the router's reading is a 
 clearly outweighs every request reading, the answer carries the offer instead: the person gets the answer
 and the one-click hand-off. The ratio is chosen on the same grid, under the same recall floors.
 
-Why one threshold per request label (router-9, available, off in the shipped training config: README
+Why one threshold per request label (router-9, available, off in the shipped training config: docs/history.md
 "Routing", stop 24): the summed rule escalates a message whose request
 mass reaches escalate_at, and the worst author's person-request floor held that at the grid's floor
 (0.20), so every label paid for the weakest: a question read as 0.75 question / 0.25 security was

@@ -111,7 +111,7 @@ class Config:
     # One escalation threshold per request label after the summed-mass grid (policy.choose_label_thresholds).
     # Off in the shipped CONFIG: on 29 authors it spared few questions (escalated 0.043 -> 0.039) for lower
     # data-request recall on 8 authors, and a deletion request the team had taught with its own examples was no
-    # longer escalated (tests/understanding/test_retraining.py): README "Routing", stop 24.
+    # longer escalated (tests/understanding/test_retraining.py): docs/history.md "Routing", stop 24.
     label_thresholds: bool = False
 
     @property
@@ -133,7 +133,7 @@ class Config:
         return out
 
 
-# Chosen on leave-one-author-out predictions (bench/tune_router.py, README "Routing"), with the worst author as
+# Chosen on leave-one-author-out predictions (bench/tune_router.py, docs/history.md "Routing"), with the worst author as
 # the proxy for a new writer. Router-3 (five authors): C = 0.3 (router-2: 1.0), word + bigram n-grams ×20 and
 # character 3-5-grams ×10 in a block of their own (typos, inflections), operating point = the cheapest where
 # every author's data and security requests are escalated ≥ 0.97 (people ≥ 0.95). Tried and not kept: the

@@ -65,7 +65,7 @@ VERIFIER_GOLDEN_WEIGHT = 5.0
 # PolicyQA questions asked of their policy without the gold paragraphs are kept for reporting but not
 # trained on: out of fold they are no more separable than chance (AUC ≈ 0.52), because other
 # paragraphs answer the same generic questions, so as "not answerable" labels they are noise. Trained
-# with them, the verifier kept 0.65 of answerable PolicyQA questions; without them, 0.99 (README).
+# with them, the verifier kept 0.65 of answerable PolicyQA questions; without them, 0.99 (docs/history.md).
 POLICYQA_NEGATIVE_WEIGHT = 0.0
 
 
