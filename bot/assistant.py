@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from bot import compose, coverage, followup_coverage, gaps, policy_facts
+from bot import compose, coverage, followup_coverage, gaps, policy_facts, scripts
 from bot.answer import AUDIENCES, Answer, Escalation
 from bot.conversation import Turn
 from bot.errors import InputRejected
@@ -90,7 +90,10 @@ class Assistant:
         reading = english_reading(question)
         glossed = reading if understood(reading) else None
         asked = glossed.text_en if glossed else question
-        followup = resolve(asked, context, self.followup_weights)  # a follow-up, rewritten (bot/followup.py)
+        # A follow-up, rewritten (bot/followup.py). Not a message nobody here can read (another language the
+        # gloss understands too little of): a person reads it as written, and a rewrite would only guess.
+        unread = reading is not None and glossed is None
+        followup = None if unread else resolve(asked, context, self.followup_weights)
         if followup:
             answer = self._answer(followup.standalone, audience, followup, reading=reading)
             answer = replace(answer, question=question, answering=followup.standalone)
@@ -98,7 +101,17 @@ class Assistant:
             answer = self._answer(asked, audience, reading=reading)
             if glossed:
                 answer = replace(answer, question=question, answering=asked)
+        if unread and answer.escalates:
+            return self._unread(answer, reading)
         return self._in_english(answer, glossed) if glossed else answer
+
+    @staticmethod
+    def _unread(answer: Answer, reading: Gloss) -> Answer:
+        """A hand-off of a message nobody here could read says why, and that the person can reply in kind."""
+        language = LANGUAGE_NAMES.get(reading.lang) or scripts.name_of(reading.lang)
+        lead = (f"Your message is written in {language}, which I cannot read well enough to answer: "
+                "a person will read it and can reply in your language.")
+        return replace(answer, answer=f"{lead}\n{answer.answer}")
 
     def _in_english(self, answer: Answer, reading: Gloss) -> Answer:
         """An answer to a message read through its gloss says so, and offers a person who can answer in the

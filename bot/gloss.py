@@ -186,11 +186,18 @@ GLOSS_MIN_SHARE = 0.6
 
 
 def english_reading(text: str) -> Gloss | None:
-    """The English gloss of a message clearly written in one of LANGUAGES; None for English (or unknown)."""
+    """The English gloss of a message clearly written in one of LANGUAGES; None for English (or unknown).
+
+    A message in a script no lexicon reads (Cyrillic, Arabic, Chinese, … : bot/scripts.py) gets an empty
+    reading — nothing understood — so that it goes to a person instead of being read as English noise."""
     from bot.language import detect
+    from bot.scripts import unreadable_script
 
     lang = detect(text)
-    return gloss(text, lang) if lang else None
+    if lang:
+        return gloss(text, lang)
+    script = unreadable_script(text)
+    return Gloss(text, 0.0, script.code) if script else None
 
 
 def understood(reading: Gloss | None) -> bool:
