@@ -1,4 +1,5 @@
-"""A word-by-word English gloss of a privacy message written in Spanish, Portuguese, French, German, Italian or Dutch.
+"""A word-by-word English gloss of a privacy message in Spanish, Portuguese, French, German, Italian, Dutch, Turkish,
+Russian, Polish, Indonesian or romanised Hindi.
 
     gloss("¿Pueden borrar todos mis datos, por favor?", "es")
       -> Gloss(text_en="can you delete all my data, please?", known_share=1.0, lang="es")
@@ -14,10 +15,13 @@ word features read well enough; `known_share` says how much of the message the l
 message it understood too little of goes to a person (bot/assistant.py).
 
 Lookup of one word, in order: the language's lexicon, the shared names and acronyms (common.yaml), then the
-language's inflection endings stripped (plurals, verb endings: "datos" → "dato"), then for German and Dutch a
-compound split into two known words ("Kundendaten" → "customer data"). Accents are optional throughout
-(keys and words are compared unaccented; German "oe" spellings as "ö"). Unknown words pass through as
-written (names, English words in the message).
+language's inflection endings stripped (plurals, verb endings: "datos" → "dato"; Russian and Polish case
+endings: "данных" → "данные"), then for German and Dutch a compound split into two known words ("Kundendaten"
+→ "customer data"). Turkish and Indonesian stack suffixes ("verilerimi" = veri+ler+im+i, "hapuskanlah"), so
+for them the endings are stripped again from what is left, up to STACKED_ENDINGS times, fewest strips first.
+Accents are optional throughout (keys and words are compared unaccented; German "oe" spellings as "ö"; Turkish
+dotless "ı" as "i", Polish "ł" as "l"). Unknown words pass through as written (names, English words in the
+message).
 """
 
 from __future__ import annotations
@@ -31,14 +35,33 @@ from pathlib import Path
 import yaml
 
 LEXICON_DIR = Path(__file__).resolve().parent / "data" / "lexicon"
-LANGUAGES: tuple[str, ...] = ("es", "pt", "fr", "de", "it", "nl")
+LANGUAGES: tuple[str, ...] = ("es", "pt", "fr", "de", "it", "nl", "tr", "ru", "pl", "id", "hi")
 LANGUAGE_NAMES = {"es": "Spanish", "pt": "Portuguese", "fr": "French", "de": "German", "it": "Italian",
-                  "nl": "Dutch"}
+                  "nl": "Dutch", "tr": "Turkish", "ru": "Russian", "pl": "Polish", "id": "Indonesian",
+                  "hi": "Hindi"}  # "hi": Hindi as typed in Latin letters (Hinglish)
 # Apostrophes and hyphens split words: "l'accès" → "l", "acces"; "pouvez-vous" → "pouvez", "vous".
 _TOKEN = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 _DROP_MARKS = str.maketrans("", "", "¿¡")
 _JOINERS = set("'’-")
-# Inflection endings tried, longest first, when a word is not in the lexicon as written; each replaced by the
+
+
+def unaccented(word: str) -> str:
+    # Turkish dotless "ı" and Polish "ł" have no decomposition: written without their mark by hand.
+    word = word.lower().replace("ß", "ss").replace("œ", "oe").replace("æ", "ae").replace("ı", "i").replace("ł", "l")
+    return "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
+
+
+def _longest_first(endings: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Suffixes that strip to the stem, longest first (each once)."""
+    return tuple((e, "") for e in sorted(dict.fromkeys(endings), key=len, reverse=True))
+
+
+def _unaccented_endings(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """Endings written as the language spells them, compared as words are (unaccented: "ой" → "ои")."""
+    return tuple((unaccented(e), unaccented(r)) for e, r in pairs)
+
+
+# Inflection endings tried, in the order listed, when a word is not in the lexicon as written; each replaced by the
 # ending the lexicon lists ("" = the stem alone). Plurals and the commonest verb endings only.
 ENDINGS: dict[str, tuple[tuple[str, str], ...]] = {
     "es": (("es", ""), ("s", ""), ("en", "ar"), ("an", "ar"), ("a", "o"), ("as", "o")),
@@ -47,7 +70,47 @@ ENDINGS: dict[str, tuple[tuple[str, str], ...]] = {
     "it": (("i", "o"), ("e", "a"), ("i", "e"), ("te", "re"), ("no", "re")),
     "de": (("en", ""), ("n", ""), ("e", ""), ("s", ""), ("es", ""), ("er", ""), ("em", ""), ("t", "en")),
     "nl": (("en", ""), ("s", ""), ("e", ""), ("t", "en"), ("d", "en")),
+    # Turkish suffixes, written unaccented so the vowel-harmony pairs fall together (-ler/-lar, -i/-ı, -u/-ü):
+    # plural, possessive (my, your, our), case (accusative, dative, locative, ablative, genitive), and the
+    # verb endings requests use (-mek infinitive, -in/-iniz imperative, -ebilir "can", -di past, -iyor
+    # present, -me/-mesi noun). All strip to the stem; stacked ones are stripped one after another.
+    "tr": _longest_first((
+        "ler", "lar", "im", "um", "in", "un", "imiz", "umuz", "iniz", "unuz", "niz", "nuz", "m", "n",
+        "i", "u", "e", "a", "yi", "yu", "ye", "ya", "si", "su", "sini", "sunu", "ni", "nu",
+        "de", "da", "te", "ta", "nde", "nda", "den", "dan", "ten", "tan", "nden", "ndan", "nin", "nun", "yla",
+        "yle", "la", "le", "ki", "mek", "mak", "me", "ma", "mesi", "masi", "meyi", "mayi", "ebilir", "abilir",
+        "ebil", "abil", "ir", "ur", "er", "ar", "di", "du", "ti", "tu", "mis", "mus", "iyor", "uyor", "yor",
+        "sun", "sin", "il", "ul", "n", "iyorum", "uyorum", "iyoruz", "uyoruz", "iyorsunuz", "uyorsunuz", "dir",
+        "dur", "tir", "tur", "mi", "mu", "lim", "yin", "yiniz")),
+    # Russian: case endings of nouns and adjectives back to the nominative (several replacements per ending:
+    # the first the lexicon knows wins: "аккаунта" → "аккаунт", "почту" → "почта", "информации" →
+    # "информация", "данных" → "данные"), and the plural/polite verb endings back to the infinitive.
+    "ru": _unaccented_endings((
+        ("ами", ""), ("ями", "ь"), ("ами", "а"), ("ах", ""), ("ах", "а"), ("ам", ""), ("ам", "а"), ("ов", ""),
+        ("ом", ""), ("ем", "ь"), ("ей", "ь"), ("ой", "а"), ("ой", "ый"), ("ою", "а"), ("ии", "ия"), ("ию", "ия"),
+        ("ией", "ия"), ("ие", "ия"), ("ых", "ые"), ("ым", "ые"), ("ыми", "ые"), ("их", "ие"), ("им", "ие"),
+        ("ими", "ие"), ("ого", "ый"), ("ому", "ый"), ("ую", "ая"), ("ую", "ый"), ("ая", "ый"), ("ое", "ый"),
+        ("ые", "ый"), ("ый", "ые"), ("ы", ""), ("ы", "а"), ("а", ""), ("у", ""), ("у", "а"), ("е", ""),
+        ("е", "а"), ("и", "ь"), ("и", "а"), ("и", "я"), ("и", ""), ("ю", "ь"), ("ю", "я"), ("я", "ь"),
+        ("ите", "ить"), ("ите", "ь"), ("ишь", "ить"), ("ит", "ить"), ("или", "ить"), ("ил", "ить"),
+        ("ила", "ить"), ("ете", "ать"), ("аете", "ать"), ("ает", "ать"), ("ают", "ать"), ("али", "ать"),
+        ("ал", "ать"), ("айте", "ать"), ("яете", "ять"), ("яйте", "ять"), ("ся", ""), ("сь", ""))),
+    # Polish: case endings of nouns and adjectives back to the nominative ("konta" → "konto", "danych" →
+    # "dane", "skargę" → "skarga", "polityki" → "polityka"), and the commonest verb endings.
+    "pl": _unaccented_endings((
+        ("ami", ""), ("ami", "a"), ("ami", "o"), ("ach", ""), ("ach", "a"), ("ach", "o"), ("om", ""),
+        ("om", "a"), ("ow", ""), ("owi", ""), ("em", ""), ("em", "o"), ("ie", "a"), ("ie", "o"), ("ie", ""),
+        ("ych", "e"), ("ymi", "e"), ("ym", "e"), ("ym", "y"), ("ich", "ie"), ("imi", "ie"), ("ego", "y"),
+        ("emu", "y"), ("ej", "y"), ("ej", "a"), ("ą", "a"), ("ą", "y"), ("ę", "a"), ("y", "a"), ("i", "a"),
+        ("y", ""), ("i", ""), ("u", ""), ("u", "o"), ("a", ""), ("a", "o"), ("o", "a"), ("e", "y"), ("e", "a"),
+        ("ecie", "ac"), ("acie", "ac"), ("icie", "ic"), ("uje", "owac"), ("ujecie", "owac"), ("ujemy", "owac"),
+        ("iemy", "iec"))),
+    # Indonesian: the suffixes and clitics (-nya "the/its", -kan/-i verb suffixes, -lah/-kah particles,
+    # -ku/-mu "my/your"); prefixed verb forms (me-, di-) are listed in the lexicon.
+    "id": _longest_first(("nya", "kan", "lah", "kah", "ku", "mu", "i", "an", "pun")),
 }
+# Languages whose suffixes stack: the endings are stripped again from the stem, up to this many in all.
+STACKED_ENDINGS = {"tr": 3, "id": 2}
 COMPOUNDING = {"de": ("", "s", "n", "en", "e"), "nl": ("", "s", "en", "e")}  # linking letters of compounds
 MIN_COMPOUND_PART = 3
 MAX_EXPRESSION_WORDS = 8
@@ -58,11 +121,6 @@ class Gloss:
     text_en: str
     known_share: float  # share of the message's words the lexicon understood (0..1)
     lang: str
-
-
-def unaccented(word: str) -> str:
-    word = word.lower().replace("ß", "ss").replace("œ", "oe").replace("æ", "ae")
-    return "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
 
 
 @dataclass(frozen=True)
@@ -109,8 +167,28 @@ def _word(lex: Lexicon, lang: str, word: str) -> str | None:
             found = lex.entries.get((word[: -len(ending)] + replacement,))
             if found is not None:
                 return found
+    if lang in STACKED_ENDINGS:
+        return _stacked(lex, lang, word)
     if lang in COMPOUNDING and len(word) >= 2 * MIN_COMPOUND_PART:
         return _compound(lex, lang, word)
+    return None
+
+
+def _stacked(lex: Lexicon, lang: str, word: str) -> str | None:
+    """Turkish and Indonesian suffixes stack ("verilerimizi" = veri+ler+imiz+i): strip again from each stem
+    the previous round left, fewest strips first, so the shortest reading that reaches a known word wins."""
+    stems = [word]
+    for _ in range(STACKED_ENDINGS[lang]):
+        shorter = []
+        for stem in stems:
+            for ending, _replacement in ENDINGS[lang]:
+                if stem.endswith(ending) and len(stem) - len(ending) >= 3:
+                    shorter.append(stem[: -len(ending)])
+        for stem in shorter:
+            found = lex.entries.get((stem,))
+            if found is not None:
+                return found
+        stems = list(dict.fromkeys(shorter))
     return None
 
 

@@ -1,16 +1,22 @@
-"""Which language is a message written in, when it is clearly not English? (es, pt, fr, de, it, nl)
+"""Which language is a message written in, when it is clearly not English? (es, pt, fr, de, it, nl, tr, ru, pl,
+id, hi)
 
 The embedding model and the router's training lines are English: a message in another language is read
 as English through a word-by-word gloss (bot/gloss.py) when the gloss understands enough of it, and goes
 to a person otherwise (bot/assistant.py).
 
-"Clearly": at least two of the six languages' most common function words (articles, pronouns,
-prepositions, conjunctions, the polite "I would like" / "can you" verbs — lists written from general
+"Clearly": at least two of the languages' most common function words (articles, pronouns, prepositions,
+conjunctions, question words, the polite "I would like" / "can you" verbs — lists written from general
 knowledge of the languages, not from any message) and more of them than English function words. Words
-that are also English ("a", "in", "come", "die", "son", "mi", "is", "was", "over") are left out, so
-English with a foreign name or phrase stays English. Which language: the one with most of its own function
-words in the message; a tie (Spanish and Portuguese share many) goes to the language whose gloss lexicon
-understands more of the message.
+that are also English ("a", "in", "come", "die", "son", "mi", "is", "was", "over"; Turkish "ve" — the
+"'ve" of "I've" —, "her", "ben", "size"; Hindi "main", "hum", "koi"; Polish "co", "jak", "pan"; Indonesian
+"dan", "ada") are left out, so English with a foreign name or phrase stays English. The lists of Turkish,
+Polish, Indonesian and romanised Hindi (Hinglish, "hi") share no word with the first six languages' lists, so
+a message those six recognised counts the same. Russian is recognised by its script: a message with more
+Cyrillic words than Latin ones (its function words are listed too, for the counts). A word with a letter only
+Turkish or Polish writes (ı ğ ş; ł ą ę ś ź ż) counts as one of that language's words. Which language: the one
+with most of its own function words in the message; a tie (Spanish and Portuguese share many) goes to the
+language whose gloss lexicon understands more of the message.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import re
 
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 FUNCTION_WORDS: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for lang, words in {
     "es": """el la los las del al un una unos unas y o pero que qué por para con sin sobre entre hasta desde
@@ -43,12 +50,36 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for 
         onze zij ze hun niet geen ook wanneer waar hoe waarom wat wie welke graag alstublieft alsjeblieft
         kan kunt kunnen wil wilt willen zou zouden heb hebt heeft hebben ben bent worden wordt deze dit dat
         er nog maar en""",
+    # Turkish, with and without its letters (people type "lutfen", "icin", "degil" on foreign keyboards).
+    "tr": """bir bu şu ne neden niye niçin nicin nasıl nasil nedir nerede hangi için icin ile gibi fakat
+        veya ancak çünkü cunku eğer eger benim bana beni bende benden biz bizim bize bizi siz sizin sizi sizde
+        sizden onlar onun onu değil degil yok lütfen lutfen istiyorum isterim misiniz mısınız musunuz
+        müsünüz mı mu mü kadar çok cok daha hiç hic tüm bütün butun hepsi şey sey ki""",
+    "ru": """и в во не на я что с со как это мой мои моя моё мое мне меня вы вас вам ваш ваши ваше ваша по за
+        от для из у ли можно пожалуйста почему зачем когда где какие какой все всё есть нет или но""",
+    "pl": """nie się jest są czy że dla przez lub albo oraz jeśli jesli jeżeli jezeli kiedy gdzie
+        dlaczego ile który która które ktory ktora ktore jaki jakie jaka mój moj moje moja moich moim mojego
+        mojej mnie proszę prosze chcę chce chciałbym chcialbym chciałabym chcialabym można mozna mogę moge
+        może moze możecie mozecie wszystkie wszystko także takze też tez już juz tylko bardzo państwo
+        panstwo pani wasz wasze waszej waszych nasz kto""",
+    "id": """yang di ke dari untuk dengan saya aku anda kamu kami kita mereka ini itu tidak tak bukan apa
+        apakah bagaimana gimana kenapa mengapa siapa kapan dimana berapa bisa dapat ingin tolong mohon
+        sudah udah belum akan juga atau tapi tetapi karena kalau jika pada oleh saja aja lagi semua sih
+        nggak gak enggak""",
+    # Hindi typed in Latin letters (Hinglish): "kya", "hai", "mera", "mujhe", "kaise", "nahi" and their
+    # usual spellings.
+    "hi": """kya kyaa kyun kyon kyu kaise kaisa kab kahan kaun kitna kitne kitni hai hain nahi nahin nhi
+        mera meri mere mujhe mujhko aap aapka aapki aapke apka apki apke aapko apko humara hamara tumhara
+        ko ka ki ke bhi aur kuch yeh woh kar karo kijiye karein karna sakte sakta chahiye chahta chahti batao
+        bataiye hoon hota raha gaya liye saath bina abhi jaldi toh lekin""",
 }.items()}
 LANGUAGES: tuple[str, ...] = tuple(FUNCTION_WORDS)
 
 # Words of these lists that are common English words (or English abbreviations) are never counted.
 _ALSO_ENGLISH = frozenset("""
 a i in on as an no to do die come son pro me mi is dos use we us per era same sure u ai com
+ve her ben kim ya ama o size var tum dan ada dong main hum tum koi agar ye co jak w z ten ta mam nas pan sa
+od po
 """.split())
 FOREIGN_FUNCTION_WORDS = frozenset().union(*FUNCTION_WORDS.values()) - _ALSO_ENGLISH
 
@@ -60,16 +91,27 @@ why when where do does did can could would should will please all also not any h
 
 MIN_FOREIGN_WORDS = 2
 
+# Letters that only Turkish (dotless ı, ğ, ş) or Polish (ł, ą, ę, ś, ź, ż) write among the languages here.
+_LETTERS = {"tr": re.compile("[ığş]"), "pl": re.compile("[łąęśźż]")}
+
 
 def detect(text: str) -> str | None:
-    """The language ("es", "pt", "fr", "de", "it", "nl") a message is clearly written in, or None (English,
-    another language, or too little to tell)."""
+    """The language (one of LANGUAGES) a message is clearly written in, or None (English, another language,
+    or too little to tell)."""
     words = [w.lower() for w in _WORDS.findall(text)]
+    cyrillic = sum(bool(_CYRILLIC.search(w)) for w in words)
+    if cyrillic and cyrillic > len(words) - cyrillic:
+        return "ru"  # the script says it; Russian is the only Cyrillic language with a lexicon
     foreign = [w for w in words if w in FOREIGN_FUNCTION_WORDS]
+    # A word with a letter only Turkish or Polish writes ("verilerimi" no, "kişisel" yes) counts like a
+    # function word of that language: short requests in them have few function words ("Hesabımı kapatın").
+    marked = {lang: sum(bool(pattern.search(w)) and w not in FUNCTION_WORDS[lang] for w in words)
+              for lang, pattern in _LETTERS.items()}
     english = sum(w in ENGLISH_FUNCTION_WORDS for w in words)
-    if not (len(foreign) >= MIN_FOREIGN_WORDS and len(foreign) > english):
+    if not (len(foreign) + sum(marked.values()) >= MIN_FOREIGN_WORDS
+            and len(foreign) + sum(marked.values()) > english):
         return None
-    counts = {lang: sum(w in FUNCTION_WORDS[lang] for w in foreign) for lang in LANGUAGES}
+    counts = {lang: sum(w in FUNCTION_WORDS[lang] for w in foreign) + marked.get(lang, 0) for lang in LANGUAGES}
     best = max(counts.values())
     tied = [lang for lang in LANGUAGES if counts[lang] == best]
     if len(tied) == 1:
@@ -80,5 +122,5 @@ def detect(text: str) -> str | None:
 
 
 def looks_foreign(text: str) -> bool:
-    """Whether the message is clearly written in Spanish, Portuguese, German, French, Italian or Dutch."""
+    """Whether the message is clearly written in one of LANGUAGES (not English)."""
     return detect(text) is not None
