@@ -65,6 +65,7 @@ def git_show(rev: str, path: str) -> str:
 def module_at(rev: str, path: str, name: str, **globals_) -> types.ModuleType:
     module = types.ModuleType(name)
     module.__dict__.update(globals_, __file__=str(ROOT / path))
+    sys.modules[name] = module  # dataclasses look their module up
     exec(compile(git_show(rev, path), name, "exec"), module.__dict__)
     return module
 
@@ -73,7 +74,6 @@ def before_design(rev: str):
     """The detector and gloss of `rev`: its language.py breaks a tie with its own gloss."""
     old_gloss = module_at(rev, "bot/gloss.py", "gloss_before")
     old_language = module_at(rev, "bot/language.py", "language_before")
-    sys.modules["bot.gloss_before"] = old_gloss
 
     def detect_before(text):
         saved = sys.modules["bot.gloss"]

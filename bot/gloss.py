@@ -81,7 +81,8 @@ ENDINGS: dict[str, tuple[tuple[str, str], ...]] = {
         "yle", "la", "le", "ki", "mek", "mak", "me", "ma", "mesi", "masi", "meyi", "mayi", "ebilir", "abilir",
         "ebil", "abil", "ir", "ur", "er", "ar", "di", "du", "ti", "tu", "mis", "mus", "iyor", "uyor", "yor",
         "sun", "sin", "il", "ul", "n", "iyorum", "uyorum", "iyoruz", "uyoruz", "iyorsunuz", "uyorsunuz", "dir",
-        "dur", "tir", "tur", "mi", "mu", "lim", "yin", "yiniz")),
+        "dur", "tir", "tur", "mi", "mu", "lim", "yin", "yiniz", "yorsunuz", "yorsun", "yorum", "yoruz",
+        "yorlar", "sunuz", "siniz", "misiniz", "musunuz")),
     # Russian: case endings of nouns and adjectives back to the nominative (several replacements per ending:
     # the first the lexicon knows wins: "аккаунта" → "аккаунт", "почту" → "почта", "информации" →
     # "информация", "данных" → "данные"), and the plural/polite verb endings back to the infinitive.
@@ -99,7 +100,7 @@ ENDINGS: dict[str, tuple[tuple[str, str], ...]] = {
     # "dane", "skargę" → "skarga", "polityki" → "polityka"), and the commonest verb endings.
     "pl": _unaccented_endings((
         ("ami", ""), ("ami", "a"), ("ami", "o"), ("ach", ""), ("ach", "a"), ("ach", "o"), ("om", ""),
-        ("om", "a"), ("ow", ""), ("owi", ""), ("em", ""), ("em", "o"), ("ie", "a"), ("ie", "o"), ("ie", ""),
+        ("om", "a"), ("om", "y"), ("om", "i"), ("om", "e"), ("ow", ""), ("owi", ""), ("em", ""), ("em", "o"), ("ie", "a"), ("ie", "o"), ("ie", ""),
         ("ych", "e"), ("ymi", "e"), ("ym", "e"), ("ym", "y"), ("ich", "ie"), ("imi", "ie"), ("ego", "y"),
         ("emu", "y"), ("ej", "y"), ("ej", "a"), ("ą", "a"), ("ą", "y"), ("ę", "a"), ("y", "a"), ("i", "a"),
         ("y", ""), ("i", ""), ("u", ""), ("u", "o"), ("a", ""), ("a", "o"), ("o", "a"), ("e", "y"), ("e", "a"),
