@@ -11,7 +11,7 @@ legal deadline or incident that nobody would ever see. Such a message now goes t
 
 "In a script": at least half of its letters belong to one non-Latin script, read from the Unicode
 character names (no lists of ranges to keep up to date); a Latin-script message with a few foreign names or
-an emoji stays as it is. A script with a gloss lexicon of its own is read by bot/language.py first.
+an emoji stays as it is. A script with a gloss lexicon of its own (Cyrillic: Russian) is read by bot/language.py first.
 """
 
 from __future__ import annotations
