@@ -19,6 +19,7 @@ from bot.answer import AUDIENCES, Answer, Escalation
 from bot.conversation import Turn
 from bot.errors import InputRejected
 from bot.followup import FollowUp, resolve
+from bot.followup_language import follow_up_reading, in_english
 from bot.intents import mentions_privacy
 from bot.gloss import LANGUAGE_NAMES, Gloss, english_reading, understood
 from bot.retrieval import RETURNED_HITS, Retriever, SectionHit
@@ -88,8 +89,12 @@ class Assistant:
         # Written in another language: read as its English gloss (bot/gloss.py) when the lexicon understands
         # enough of it; the router, follow-ups and retrieval then read English, as they were trained to.
         reading = english_reading(question)
+        if reading is None and context:  # "und wofür?": too short to place alone (bot/followup_language.py)
+            reading = follow_up_reading(question, context[-1].question)
         glossed = reading if understood(reading) else None
         asked = glossed.text_en if glossed else question
+        if glossed:
+            context = in_english(context, glossed.lang)
         # A follow-up, rewritten (bot/followup.py). Not a message nobody here can read (another language the
         # gloss understands too little of): a person reads it as written, and a rewrite would only guess.
         unread = reading is not None and glossed is None

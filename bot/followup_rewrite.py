@@ -199,6 +199,9 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     if dated:
         return dated
     question = _name_asked_fact(question)
+    request = _own_request(question, previous)
+    if request:  # "i withdraw consent then", "dont" after "do you sell my data?"
+        return request, "request"
     stripped = _SAME.sub("", question).strip(" ,")
     if stripped and stripped != question.strip():
         question = stripped if stripped.endswith("?") else stripped + "?"
@@ -289,6 +292,35 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
 _REQUEST_OPENING = re.compile(r"^\s*(?:(?:ok(?:ay)?|then|well|so|right|great|fine|just|yes|now|and)[,.!]?\s+)*"
                              r"(?:please\s+|pls\s+|kindly\s+)?(?:unsubscribe|opt|connect|delete|erase|remove|export|send|"
                              r"stop|cancel|close|deactivate|escalate|forward)\b", re.I)
+# "i withdraw consent then", "I object", "i want out", "i opt out": the asker's own request, said as a statement.
+# Added to the previous question ("What do u use my data for — i withdraw consent then?") it was read as the
+# question and answered; as it is, the router reads the request and its kind.
+_STATED_REQUEST = re.compile(r"^\s*(?:(?:ok(?:ay)?|then|well|so|right|fine|yes|now|and|but)[,.!]?\s+)*i\s+(?:hereby\s+|now\s+|also\s+)?"
+                             r"(?:withdraw|revoke|object|opt\s+out|want\s+out|want\s+to\s+opt\s+out|"
+                             r"want\s+(?:it|them|that|this|everything|all|all of it|my\s+[a-z]+)\s+(?:deleted|erased|removed|gone))\b", re.I)
+# "then I withdraw it": what is withdrawn is consent, whatever the previous question named.
+_WITHDRAW_POINTER = re.compile(r"\b(withdraw|revoke)\s+(?:it|that|this)\b", re.I)
+# "dont", "then don't", "well dont then" after "do you sell my data?": a refusal of the practice asked about.
+_BARE_REFUSAL = re.compile(r"^\s*(?:(?:ok(?:ay)?|then|well|so|please|pls|just)[,.!]?\s+)*(?:don'?t|do not)(?:\s+(?:then|pls|please|do it|do that))?"
+                           r"\s*[.!?]*\s*$", re.I)
+_DO_YOU = re.compile(r"^\s*(?:do|does|will|would)\s+(?:you|u|you guys|kimss(?:\s+ai)?)\s+(?:ever\s+|really\s+)?([a-z]+\b[^?.!]*)", re.I)
+
+
+def _own_request(question: str, previous: str) -> str | None:
+    """The message as the request it states, or None: a statement of the asker's own ("i withdraw consent then"),
+    or a bare refusal of the practice the previous yes/no question asked about ("dont" -> "Don't sell my data.")."""
+    if _BARE_REFUSAL.match(question):
+        practice = _DO_YOU.match(previous)
+        return _sentence(f"Don't {practice.group(1).rstrip()}", ".") if practice else None
+    if not _STATED_REQUEST.match(question):
+        return None
+    if re.search(r"\bconsent\b", previous, re.I):
+        question = _WITHDRAW_POINTER.sub(lambda m: f"{m.group(1)} my consent", question)
+    elif OBJECT_POINTER.search(question):
+        return None  # "i withdraw my consent for that": the pointer's thing is the previous topic (below)
+    return _sentence(question.strip(), "")
+
+
 # The document asked about, by name: "is this privacy policy the current one?", "what does your policy cover?".
 _DOCUMENT = re.compile(r"\b(?:the|this|your|our|its|kimss'?s?|kimss ai'?s?)\s+(?:privacy\s+)?(?:policy|notice)\b", re.I)
 _BARE_WHEN = re.compile(r"^\s*(?:(?:and|so|ok(?:ay)?)[,\s]+)?(?:since when|when(?: exactly)?|from when|what date(?: exactly)?|"

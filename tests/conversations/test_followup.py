@@ -281,3 +281,16 @@ def test_a_third_turn_leans_on_a_middle_fragment_said_in_full():
 def test_anything_else_asks_the_previous_question_again_not_about_anything():
     assert rewrite("and anything else?", "Do you use the info you collect for billing?") == \
         "Do you use the info you collect for billing — anything else?"
+
+
+def test_a_request_stated_after_a_question_is_the_request_not_a_question():
+    # said by the asker of themselves, not appended to the previous question as a tail
+    assert rewrite("i withdraw consent then", "what do you do with my chat history?") == "I withdraw consent then"
+    assert rewrite("i want out", "do you track my clicks?") == "I want out"
+    # what is withdrawn is consent, whatever thing the previous question named
+    assert rewrite("ok then i revoke it", "is consent needed for the newsletter?") == "Ok then i revoke my consent"
+    # a bare refusal refuses the practice the previous question asked about
+    assert rewrite("dont", "do you share my contacts with advertisers?") == "Don't share my contacts with advertisers."
+    assert rewrite("then don't", "does kimss sell my usage history") == "Don't sell my usage history."
+    # not a statement of one's own request: still about the previous question
+    assert rewrite("I wonder how long", "do you keep my chats?") != "I wonder how long"

@@ -94,3 +94,26 @@ def test_does_that_include_asks_the_previous_practice_of_the_new_thing(shipped_a
                       "does that include files?")
     assert answer.answering == "Do you collect files when I use agents?"
     assert answer.covered and answer.citations[0].section == "Data Collection"
+
+
+@pytest.mark.parametrize("first,second", [
+    ("do you use my chat history to train your models?", "i withdraw my consent then"),
+    ("does kimss sell my contact details?", "then don't"),
+])
+def test_a_request_stated_after_a_question_is_handed_off_as_a_data_request(shipped_assistant, first, second):
+    answer = converse(shipped_assistant, first, second)
+    assert answer.escalation and answer.escalation.reason == "data_request", (answer.answering, answer.escalation)
+
+
+def test_a_short_follow_up_in_the_conversations_language_is_read_in_it(shipped_assistant):
+    # "¿y para qué?" alone is too short to place as Spanish; after a Spanish question it is read as Spanish,
+    # and asks what the data is used for, not the previous question with a Spanish tail
+    answer = converse(shipped_assistant, "¿Qué datos recogen de mis archivos?", "¿y para qué?")
+    assert answer.answer != OFF_TOPIC_TEXT
+    assert answer.answering.startswith("What do you use") and answer.citations[0].section == "Usage", answer.answering
+    # a German deletion request after a German question is the request
+    answer = converse(shipped_assistant, "Welche Daten speichern Sie über mich?", "dann alles löschen")
+    assert answer.escalation and answer.escalation.reason == "data_request", (answer.answering, answer.escalation)
+    # an English follow-up after a question in Spanish stays English
+    answer = converse(shipped_assistant, "¿Qué datos recogen de mis archivos?", "how long do you keep them?")
+    assert "your message is in" not in answer.answer
