@@ -158,6 +158,36 @@ _SAME = re.compile(r",?\s*(?:the\s+)?same(?:\s+(?:place|thing|answer|here|way))?
                    r"(?:(?:question|thing)\s+)?(?:go(?:es)?|applies|apply|holds?)?\s*(?=for\b|to\b)", re.I)
 
 
+# "sold to anyone?", "deleted ever?", "train ai on them?": a practice asked about the previous topic with the
+# subject left out. Appended to the previous question ("Do you collect my billing records — sold to anyone?")
+# the previous question's practice was answered; asked alone, "Train ai on my chats?" read as a request.
+_PARTICIPLES = ("sold|shared|deleted|encrypted|kept|stored|used|seen|read|logged|tracked|collected|anonymi[sz]ed|"
+                "processed|transferred|sent|erased|removed|monitored|reviewed|backed up")
+_PARTICIPLE_FRAGMENT = re.compile(rf"^({_PARTICIPLES})\b([^?.!]*)[?.!]*\s*$", re.I)
+# Verbs of a practice, not of a request ("delete them?", "send it?" stay as they are).
+_PRACTICE_FRAGMENT = re.compile(r"^(train|sell|share|use|keep|store|read|see|track|log|monitor|process|collect|encrypt|"
+                                r"transfer|give|anonymi[sz]e)\b([^?.!]*)[?.!]*\s*$", re.I)
+_ASKS_WH = re.compile(r"\b(?:how|when|where|why|who|what|which|whom)\b", re.I)
+_FRAGMENT_POINTER = re.compile(r"\b(?:it|them|that|this|those|these)\b", re.I)
+
+
+def _verb_fragment(body: str, topic: str) -> str | None:
+    text = body.strip()
+    for pattern in (_PARTICIPLE_FRAGMENT, _PRACTICE_FRAGMENT):
+        found = pattern.match(text)
+        if not found or _ASKS_WH.search(found.group(2)) or len(text.split()) > 6:
+            continue
+        verb, rest = found.group(1), found.group(2).rstrip()
+        if pattern is _PARTICIPLE_FRAGMENT:
+            head = topic.split()[-1].lower()
+            be = "Are" if head.endswith("s") and not head.endswith(("ss", "us")) else "Is"
+            return _sentence(f"{be} {topic} {verb}{_FRAGMENT_POINTER.sub(topic, rest)}")
+        if _FRAGMENT_POINTER.search(rest):  # "train ai on them?" -> "Do you train ai on my chats?"
+            return _sentence(f"Do you {verb}{_FRAGMENT_POINTER.sub(topic, rest, count=1)}")
+        return _sentence(f"Do you {verb} {topic}{rest}")  # "share with advertisers?" -> "Do you share my data with …"
+    return None
+
+
 # "a customer asks if we collect authentication details", "customer asks what we process when …": an employee
 # relaying a question. Said directly ("Do we collect authentication details?"), the previous question has the
 # frames the rules read ("from where?" asks where of a yes/no question; "do we keep it …?" takes the thing
@@ -223,6 +253,9 @@ def rewrite_with_rule(question: str, previous: str) -> tuple[str | None, str]:
     framed = in_previous_frame(question, body, previous, topic, mark)
     if framed:  # "which ones?", "and sharing it with …?", "does that include billing?" (bot/followup_frames.py)
         return framed
+    verbal = _verb_fragment(body, topic) if topic and asks else None
+    if verbal:  # "sold to anyone?" -> "Are my billing records sold to anyone?"
+        return verbal, "verb_fragment"
     if topic:
         for pattern, template in _FRAGMENTS:
             if pattern.match(body) or pattern.match(question.strip()):

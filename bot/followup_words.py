@@ -79,6 +79,8 @@ OWN_NOUN_PHRASE = re.compile(r"\b(?:you|u|kimss|i|we)\b|\b(?:the|a|an|my|our|you
 GENERIC_WORDS = frozenset(tokenize(
     "info information thing things stuff side way part kind sort type one ones lot bit case example "
     "need want give put include answer reply take make happen mean fast long soon quick quickly exactly "
-    "else really actually please pls thanks ok okay good well yes yeah sure just also still even"))
+    "else really actually please pls thanks ok okay good well yes yeah sure just also still even "
+    # "sold to anyone?", "deleted ever?": who or when in general names no new subject
+    "anyone anybody someone somebody everyone ever"))
 # A thing named in the message itself, which its own later pointer can stand for ("a vulnerability", "my API key").
 OWN_ANTECEDENT = re.compile(r"\b(?:a|an|my|our)\s+(?!(?:question|few|lot|bit|little|way|copy|look)\b)[a-z]{3,}", re.I)

@@ -294,3 +294,19 @@ def test_a_request_stated_after_a_question_is_the_request_not_a_question():
     assert rewrite("then don't", "does kimss sell my usage history") == "Don't sell my usage history."
     # not a statement of one's own request: still about the previous question
     assert rewrite("I wonder how long", "do you keep my chats?") != "I wonder how long"
+
+
+def test_a_practice_asked_without_its_subject_is_asked_about_the_previous_topic():
+    assert rewrite("sold to anyone?", "do you keep my invoices?") == "Are my invoices sold to anyone?"
+    assert rewrite("deleted ever?", "what happens to my voice notes") == "Are my voice notes deleted ever?"
+    assert rewrite("train ai on them?", "what do you do with my drafts") == "Do you train ai on my drafts?"
+    assert rewrite("share with advertisers?", "do you collect my location?") == \
+        "Do you share my location with advertisers?"
+    # a request verb stays the request it is
+    assert rewrite("delete them", "do you keep my drafts?") != "Do you delete my drafts?"
+
+
+def test_anyone_and_ever_bring_no_new_subject():
+    from bot.followup import features
+    assert features("sold to anyone?", "do you keep my invoices?")["new_subject_matter"] == 0.0
+    assert features("What's the weather in Berlin?", "do you keep my invoices?")["new_subject_matter"] == 1.0
