@@ -136,7 +136,9 @@ _FRAGMENTS = [
                 # "what do you do with them?": asks the use, which the Usage section states (rewritten as "What do you
                 # do with files?" the ranker read the data, and Data Collection came first)
                 r"what (?:do|does|will|would) (?:you|u|we|kimss) do with (?:it|them|that|this|those)|"
-                r"what (?:you|u|we|kimss) do with (?:it|them|that|this|those))\s*[?.!]*$", re.I),
+                r"what (?:you|u|we|kimss) do with (?:it|them|that|this|those))"
+                # "why tho", "what for though": the same question, said on a phone
+                r"(?:\s+(?:tho|though|then))?\s*[?.!]*$", re.I),
      "What do you use {topic} for?"),
     (re.compile(r"^(?:(?:and|but|so)\s+)?(?:for\s+)?how long(?: (?:do|will) you (?:keep|store|retain|hold) (?:it|them|that|"
                 r"this|those))?(?: for)?\s*[?.!]*$", re.I),
@@ -331,6 +333,12 @@ _REQUEST_OPENING = re.compile(r"^\s*(?:(?:ok(?:ay)?|then|well|so|right|great|fin
 _STATED_REQUEST = re.compile(r"^\s*(?:(?:ok(?:ay)?|then|well|so|right|fine|yes|now|and|but)[,.!]?\s+)*i\s+(?:hereby\s+|now\s+|also\s+)?"
                              r"(?:withdraw|revoke|object|opt\s+out|want\s+out|want\s+to\s+opt\s+out|"
                              r"want\s+(?:it|them|that|this|everything|all|all of it|my\s+[a-z]+)\s+(?:deleted|erased|removed|gone))\b", re.I)
+# "get me one of them on the line", "put me through to someone": a person asked for. The pointer is the people
+# the previous answer named, not its topic ("Get me one of handles data requests on the line" was no request).
+_PERSON_ASKED = re.compile(r"^\s*(?:(?:ok(?:ay)?|then|well|so|fine|yes|now|just)[,.!]?\s+)*(?:please\s+|pls\s+)?"
+                           r"(?:get|put|connect|transfer)\s+me\b[^?]*\b(?:one of (?:them|those|these)|someone|somebody|a person|"
+                           r"a human|on the line|through)\b", re.I)
+_ONE_OF_THEM = re.compile(r"\bone of (?:them|those|these)\b", re.I)
 # "then I withdraw it": what is withdrawn is consent, whatever the previous question named.
 _WITHDRAW_POINTER = re.compile(r"\b(withdraw|revoke)\s+(?:it|that|this)\b", re.I)
 # "dont", "then don't", "well dont then" after "do you sell my data?": a refusal of the practice asked about.
@@ -345,6 +353,8 @@ def _own_request(question: str, previous: str) -> str | None:
     if _BARE_REFUSAL.match(question):
         practice = _DO_YOU.match(previous)
         return _sentence(f"Don't {practice.group(1).rstrip()}", ".") if practice else None
+    if _PERSON_ASKED.match(question):  # "get me one of them on the line" after "who handles data requests?"
+        return _sentence(_ONE_OF_THEM.sub("a person", question.strip()), "")
     if not _STATED_REQUEST.match(question):
         return None
     if re.search(r"\bconsent\b", previous, re.I):

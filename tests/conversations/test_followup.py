@@ -310,3 +310,9 @@ def test_anyone_and_ever_bring_no_new_subject():
     from bot.followup import features
     assert features("sold to anyone?", "do you keep my invoices?")["new_subject_matter"] == 0.0
     assert features("What's the weather in Berlin?", "do you keep my invoices?")["new_subject_matter"] == 1.0
+
+
+def test_why_said_on_a_phone_asks_the_use_and_a_person_asked_for_is_the_request():
+    assert rewrite("why tho", "do you keep my voice notes") == "What do you use my voice notes for?"
+    # "one of them" is the people the previous answer named, not its topic
+    assert rewrite("get me one of them on the line", "who answers privacy requests?") == "Get me a person on the line"
