@@ -347,9 +347,20 @@ _BARE_REFUSAL = re.compile(r"^\s*(?:(?:ok(?:ay)?|then|well|so|please|pls|just)[,
 _DO_YOU = re.compile(r"^\s*(?:do|does|will|would)\s+(?:you|u|you guys|kimss(?:\s+ai)?)\s+(?:ever\s+|really\s+)?([a-z]+\b[^?.!]*)", re.I)
 
 
+# The English gloss of a verb-last language keeps its order: German "dann alles löschen", Dutch "alles
+# verwijderen", Turkish "hepsini silin", Hinglish "sab delete karo" gloss as "then everything delete". The object
+# first and a request verb last is that order; said verb first, it is the request it was.
+_VERB_LAST = re.compile(r"^\s*(?:(?:ok(?:ay)?|then|well|so|now|just|please|pls)[,.!]?\s+)*"
+                        r"(?P<object>everything|all(?: of it)?|it|them|that|this|my (?:data|account|information|info|chats?))\s+"
+                        r"(?P<verb>delete|erase|remove|send|export|correct|stop)(?:\s+(?:please|pls|do|make))*\s*[.!]*\s*$", re.I)
+
+
 def _own_request(question: str, previous: str) -> str | None:
     """The message as the request it states, or None: a statement of the asker's own ("i withdraw consent then"),
     or a bare refusal of the practice the previous yes/no question asked about ("dont" -> "Don't sell my data.")."""
+    verb_last = _VERB_LAST.match(question)
+    if verb_last:  # "then everything delete" (a gloss) -> "Delete everything"
+        return _sentence(f"{verb_last.group('verb')} {verb_last.group('object')}", "")
     if _BARE_REFUSAL.match(question):
         practice = _DO_YOU.match(previous)
         return _sentence(f"Don't {practice.group(1).rstrip()}", ".") if practice else None

@@ -294,6 +294,10 @@ def test_a_request_stated_after_a_question_is_the_request_not_a_question():
     assert rewrite("then don't", "does kimss sell my usage history") == "Don't sell my usage history."
     # not a statement of one's own request: still about the previous question
     assert rewrite("I wonder how long", "do you keep my chats?") != "I wonder how long"
+    # the English gloss of a verb-last language ("dann alles löschen", "hepsini silin") says the verb last
+    assert rewrite("then everything delete", "Which data store you about me?") == "Delete everything"
+    assert rewrite("my account remove please", "how do you handle accounts?") == "Remove my account"
+    assert rewrite("everything delete?", "do you keep my chats?") != "Delete everything"  # asked, not told
 
 
 def test_a_practice_asked_without_its_subject_is_asked_about_the_previous_topic():
