@@ -47,7 +47,7 @@ def run(name: str, config: training.Config, examples, vectors) -> dict:
     """Out-of-fold label probabilities of `config` over the author folds, calibrated as training does."""
     started = time.perf_counter()
     x = training.design(training.routed_texts(examples), vectors, config)
-    weight = np.array([training.TEAM_WEIGHT if e.register == "team" else 1.0 for e in examples])
+    weight = training.team_weights(examples)
     folds = validation.author_folds(examples)
     v = training.validate(examples, x, folds, config, weight)
     print(f"{name}: cross-validated in {time.perf_counter() - started:.0f} s, T {v.temperature}")

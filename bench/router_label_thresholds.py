@@ -89,7 +89,7 @@ def main() -> None:
             loao = {"probs": data["probs"], "guarded": data["guarded"], "temperature": float(data["temperature"])}
     else:
         x = training.design([t for t, o in zip(texts, old) if o], vectors[old], config)
-        weight = np.array([training.TEAM_WEIGHT if e.register == "team" else 1.0 for e in examples])
+        weight = training.team_weights(examples)
         v = training.validate(examples, x, validation.author_folds(examples), config, weight)
         loao = {"probs": v.probs, "guarded": v.guarded, "temperature": v.temperature}
         if saved:
@@ -112,7 +112,7 @@ def main() -> None:
     if not fresh:
         return
     x_all = training.design(texts, vectors, config)
-    weight = np.array([training.TEAM_WEIGHT if e.register == "team" else 1.0 for e in everything])
+    weight = training.team_weights(everything)
     fitted = training.fit(x_all[np.flatnonzero(old)], np.array([e.fine for e in everything])[old], weight[old], config)
     new = np.flatnonzero(~old)
     fresh_probs = training.label_probabilities(training.softmax(training.logits(fitted, x_all[new]), loao["temperature"]),

@@ -43,8 +43,21 @@ from bot.understanding.policy import ESCALATE_GRID, OperatingPoint, choose_opera
 log = logging.getLogger(__name__)
 
 # The privacy team's own examples (router_examples.yaml) correct what the router gets wrong in
-# their world: each counts as this many corpus lines, so a handful of lines is enough to teach it.
+# their world: each counts as many corpus lines, so a handful of lines is enough to teach it. The pull
+# has to keep up with the corpus: at a fixed 5 lines each, eight examples of the team's jargon ("blue
+# form" = erasure, tests/understanding/test_retraining.py) reached a request mass of 0.17 on a new
+# phrasing once the corpus had 25,457 lines (escalation needs 0.20); at 20 lines each, 0.25, while a
+# question about the jargon ("what is a blue form?") stayed a question. So each counts as 1/1,250 of the
+# corpus (20 lines at 25,000), never less than TEAM_WEIGHT.
 TEAM_WEIGHT = 5.0
+TEAM_SHARE = 1 / 1250
+
+
+def team_weights(examples: list[Example]) -> np.ndarray:
+    """Each line's weight in training: the team's examples (register "team") max(TEAM_WEIGHT, corpus × TEAM_SHARE), others 1."""
+    corpus = sum(e.register != "team" for e in examples)
+    each = max(TEAM_WEIGHT, corpus * TEAM_SHARE)
+    return np.array([each if e.register == "team" else 1.0 for e in examples])
 TEMPERATURES = np.round(np.arange(0.3, 3.01, 0.05), 3)
 
 
@@ -388,7 +401,7 @@ def train(examples: list[Example], embeddings, *, knowledge_dir: Path | None,
     texts = routed_texts(examples)
     fine = [e.fine for e in examples]
     x = design(texts, embed(texts, embeddings, cache_dir), config)
-    weight = np.array([TEAM_WEIGHT if e.register == "team" else 1.0 for e in examples])
+    weight = team_weights(examples)
     # Calibration and the operating point come from leaving one author out when there are several
     # authors: the router meets people who did not write its corpus. One author: family folds.
     folds = validation.author_folds(examples) or validation.family_folds(examples)
