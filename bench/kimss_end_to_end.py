@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot import coverage  # noqa: E402
 from bot.assistant import OFF_TOPIC_TEXT, Assistant  # noqa: E402
-from bot.gloss import english_reading, understood  # noqa: E402
+from bot.gloss import english_reading, understood, unread  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.understanding.ranking import model as ranking_model  # noqa: E402
 from bot.understanding.ranking import train as ranking_train  # noqa: E402
@@ -179,7 +179,7 @@ def ask_and_classify(assistant: Assistant, author: str, question: str, sections:
         stage = "policy-fact path"
     elif path[0] == "_escalation" and path[1]:
         reading = english_reading(question)
-        stage = "language guard escalated" if reading is not None and not understood(reading) and not route.escalates else \
+        stage = "language guard escalated" if unread(reading) and not route.escalates else \
             f"router escalated ({route.reason})"
     elif path[0] == "_escalation" and answer.escalation is None and answer.citations:
         stage = "process-question path (answered from Contact)"

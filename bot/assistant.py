@@ -21,7 +21,7 @@ from bot.errors import InputRejected
 from bot.followup import FollowUp, resolve
 from bot.followup_language import follow_up_reading, in_english
 from bot.intents import mentions_privacy
-from bot.gloss import LANGUAGE_NAMES, Gloss, english_reading, understood
+from bot.gloss import LANGUAGE_NAMES, Gloss, english_reading, understood, unread
 from bot.retrieval import RETURNED_HITS, Retriever, SectionHit
 from bot.settings import MAX_QUESTION_CHARS
 from bot.understanding.router import RouterHandle
@@ -97,8 +97,8 @@ class Assistant:
             context = in_english(context, glossed.lang)
         # A follow-up, rewritten (bot/followup.py). Not a message nobody here can read (another language the
         # gloss understands too little of): a person reads it as written, and a rewrite would only guess.
-        unread = reading is not None and glossed is None
-        followup = None if unread else resolve(asked, context, self.followup_weights)
+        not_read = unread(reading)
+        followup = None if not_read else resolve(asked, context, self.followup_weights)
         if followup:
             answer = self._answer(followup.standalone, audience, followup, reading=reading)
             answer = replace(answer, question=question, answering=followup.standalone)
@@ -106,7 +106,7 @@ class Assistant:
             answer = self._answer(asked, audience, reading=reading)
             if glossed:
                 answer = replace(answer, question=question, answering=asked)
-        if unread and answer.escalates:
+        if not_read and answer.escalates:
             return self._unread(answer, reading)
         return self._in_english(answer, glossed) if glossed else answer
 
@@ -160,7 +160,7 @@ class Assistant:
         if route.escalates:
             return self._escalation(question, audience, route.reason, hits, kind=route.kind,
                                     verdict=coverage.judge(loaded, question, hits, audience, margin=vote_margin))
-        if reading is not None and not understood(reading):
+        if unread(reading):
             # Written in another language the gloss understands too little of (bot/gloss.py): the router and
             # retrieval read English only, and would decline a Portuguese erasure request as noise. A person,
             # who can answer in the asker's language, takes it; the request the router half-saw, if any,

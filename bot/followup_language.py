@@ -17,7 +17,7 @@ from typing import Sequence
 
 from bot.conversation import Turn
 from bot.gloss import Gloss, english_reading, gloss, understood
-from bot.language import _ALSO_ENGLISH, ENGLISH_FUNCTION_WORDS, FOREIGN_FUNCTION_WORDS, FUNCTION_WORDS, LANGUAGES, detect
+from bot.language import ALSO_ENGLISH, ENGLISH_FUNCTION_WORDS, FOREIGN_FUNCTION_WORDS, FUNCTION_WORDS, LANGUAGES, detect
 
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
 # English as typed on phones that is a function word elsewhere: "wat do u do w my chats" is not Dutch.
@@ -31,7 +31,7 @@ def _own_signs(text: str) -> tuple[set[str], bool]:
     nothing when it has an English function word ("how long do you keep them?")."""
     words = [w.lower() for w in _WORDS.findall(text)]
     # "a", "in", "no" are words of both ("¿y a quién?", "Ook in opslag?"): they say nothing either way.
-    if any(w in ENGLISH_FUNCTION_WORDS and w not in _ALSO_ENGLISH for w in words):
+    if any(w in ENGLISH_FUNCTION_WORDS and w not in ALSO_ENGLISH for w in words):
         return set(), False
     langs = {lang for lang in LANGUAGES for w in words
              if w in FOREIGN_FUNCTION_WORDS and w in FUNCTION_WORDS[lang] and w not in _TEXTING}

@@ -283,6 +283,11 @@ def understood(reading: Gloss | None) -> bool:
     return reading is not None and reading.known_share >= GLOSS_MIN_SHARE
 
 
+def unread(reading: Gloss | None) -> bool:
+    """Written in another language (or script) the gloss understands too little of: a person reads it."""
+    return reading is not None and not understood(reading)
+
+
 def routed_text(text: str) -> str:
     """What the router and retrieval read for a message: its gloss when it is understood, else the message."""
     reading = english_reading(text)

@@ -78,14 +78,14 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for 
 LANGUAGES: tuple[str, ...] = tuple(FUNCTION_WORDS)
 
 # Words of these lists that are common English words (or English abbreviations) are never counted.
-_ALSO_ENGLISH = frozenset("""
+ALSO_ENGLISH = frozenset("""
 a i in on as an no to do die come son pro me mi is dos use we us per era same sure u ai com
 """.split())
 # The lists of the later five languages simply leave their English look-alikes out (Turkish "ve", "her",
 # "ben", "kim", "ya", "ama", "o", "size", "var"; Polish "co", "jak", "w", "z", "ten", "ta", "mam", "nas",
 # "pan", "od", "po"; Indonesian "dan", "ada", "dong"; Hindi "main", "hum", "tum", "koi", "agar", "ye"):
-# adding them to _ALSO_ENGLISH would also take "o" ("or") from Spanish and Italian.
-FOREIGN_FUNCTION_WORDS = frozenset().union(*FUNCTION_WORDS.values()) - _ALSO_ENGLISH
+# adding them to ALSO_ENGLISH would also take "o" ("or") from Spanish and Italian.
+FOREIGN_FUNCTION_WORDS = frozenset().union(*FUNCTION_WORDS.values()) - ALSO_ENGLISH
 
 ENGLISH_FUNCTION_WORDS = frozenset("""
 the a an and or but that this these those of to in on for with without about from by at is are was

@@ -75,8 +75,7 @@ def unreadable_script(text: str) -> Script | None:
     script, count = scripts.most_common(1)[0]
     if count / letters < MIN_SHARE:
         return None
-    name = "Japanese" if script == "JAPANESE" else _NAMES.get(script, f"{script.title()} script")
-    return Script(script.lower(), name)
+    return Script(script.lower(), name_of(script.lower()))
 
 
 def name_of(code: str) -> str:

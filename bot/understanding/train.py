@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.gloss import english_reading, understood
+from bot.gloss import english_reading, understood, unread
 from bot.understanding import artifact, validation
 from bot.understanding.corpus import LABELS, REQUEST_LABELS, Example, corpus_hash
 from bot.understanding.features import CODE_VERSION, SIGNAL_NAMES, feature_matrix, ngram_matrix
@@ -51,14 +51,15 @@ log = logging.getLogger(__name__)
 # corpus (20 lines at 25,000), never less than TEAM_WEIGHT.
 TEAM_WEIGHT = 5.0
 TEAM_SHARE = 1 / 1250
+TEMPERATURES = np.round(np.arange(0.3, 3.01, 0.05), 3)
 
 
 def team_weights(examples: list[Example]) -> np.ndarray:
-    """Each line's weight in training: the team's examples (register "team") max(TEAM_WEIGHT, corpus × TEAM_SHARE), others 1."""
+    """Each line's weight in training: a team example (register "team") max(TEAM_WEIGHT, corpus lines ×
+    TEAM_SHARE), any other line 1."""
     corpus = sum(e.register != "team" for e in examples)
     each = max(TEAM_WEIGHT, corpus * TEAM_SHARE)
     return np.array([each if e.register == "team" else 1.0 for e in examples])
-TEMPERATURES = np.round(np.arange(0.3, 3.01, 0.05), 3)
 
 
 def embed(texts: list[str], embeddings, cache_dir: Path | None) -> np.ndarray:
@@ -330,7 +331,7 @@ def guarded(examples: list[Example]) -> np.ndarray:
     gloss understands too little of (bot/gloss.py; Assistant.ask). The operating point is chosen, and the
     CV figures are reported, on what the assistant does with a message, the router and this guard together."""
     readings = [english_reading(e.text) for e in examples]
-    return np.array([r is not None and not understood(r) for r in readings], dtype=bool)
+    return np.array([unread(r) for r in readings], dtype=bool)
 
 
 def glossed_rows(examples: list[Example]) -> np.ndarray:

@@ -82,6 +82,9 @@ def test_since_when_after_asking_whether_the_policy_is_current_gives_its_date(sh
 @pytest.mark.parametrize("first,second", [
     ("do you send me marketing emails?", "unsubscribe me"),
     ("Do you use my chats for advertising?", "well, opt me out"),
+    # stated as the asker's own, or a bare refusal of the practice asked about
+    ("do you use my chat history to train your models?", "i withdraw my consent then"),
+    ("does kimss sell my contact details?", "then don't"),
 ])
 def test_a_request_said_after_a_question_is_handed_off_as_the_request(shipped_assistant, first, second):
     answer = converse(shipped_assistant, first, second)
@@ -94,15 +97,6 @@ def test_does_that_include_asks_the_previous_practice_of_the_new_thing(shipped_a
                       "does that include files?")
     assert answer.answering == "Do you collect files when I use agents?"
     assert answer.covered and answer.citations[0].section == "Data Collection"
-
-
-@pytest.mark.parametrize("first,second", [
-    ("do you use my chat history to train your models?", "i withdraw my consent then"),
-    ("does kimss sell my contact details?", "then don't"),
-])
-def test_a_request_stated_after_a_question_is_handed_off_as_a_data_request(shipped_assistant, first, second):
-    answer = converse(shipped_assistant, first, second)
-    assert answer.escalation and answer.escalation.reason == "data_request", (answer.answering, answer.escalation)
 
 
 def test_a_short_follow_up_in_the_conversations_language_is_read_in_it(shipped_assistant):
