@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_conversations.py [FILE] [--rounds 5]
 
-FILE defaults to tests/heldout/v15/conversations.yaml (written by someone who never saw the resolver; it is
+FILE defaults to tests/heldout/v17/conversations.yaml (written by someone who never saw the resolver; it is
 only reported here, never used to choose anything); bot/data/followup_dev.yaml is the development set.
 Each item: {id, type: follow_up | topic_change | request_after_question, audience?, turns: [q1, q2, (q3)],
 expect: {covered?, sections?, escalation?}} for the last turn. Right = every expectation given holds:
@@ -35,7 +35,7 @@ from bot.settings import Settings  # noqa: E402
 from indexer.build import build_index  # noqa: E402
 from indexer.embedding import load_embeddings  # noqa: E402
 
-DEFAULT = ROOT / "tests" / "heldout" / "v15" / "conversations.yaml"
+DEFAULT = ROOT / "tests" / "heldout" / "v17" / "conversations.yaml"
 
 
 def is_off_topic_reply(answer) -> bool:

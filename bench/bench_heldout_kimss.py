@@ -1,6 +1,6 @@
-"""The held-out Kimss questions (tests/heldout/v15/kimss_questions.yaml, or v16 with --file): reported, never tuned on.
+"""The held-out Kimss questions (tests/heldout/v17/kimss_questions.yaml, or v18 with --file): reported, never tuned on.
 
-    .venv/bin/python bench/bench_heldout_kimss.py [--file tests/heldout/v15/kimss_questions.yaml]
+    .venv/bin/python bench/bench_heldout_kimss.py [--file tests/heldout/v17/kimss_questions.yaml]
 
 The file was written by someone who never saw the ranker's or verifier's training data; nothing
 in the assistant was chosen by looking at it. Each item says what a right answer is:
@@ -32,7 +32,7 @@ from bot.settings import Settings  # noqa: E402
 from indexer.build import build_index  # noqa: E402
 from indexer.embedding import load_embeddings  # noqa: E402
 
-DEFAULT_FILE = ROOT / "tests" / "heldout" / "v15" / "kimss_questions.yaml"
+DEFAULT_FILE = ROOT / "tests" / "heldout" / "v17" / "kimss_questions.yaml"
 BINS = [(0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 0.95), (0.95, 1.01)]
 
 

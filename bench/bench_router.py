@@ -1,6 +1,6 @@
 """Request router figures: grouped CV on the training corpus, the held-out set, baselines, latency.
 
-    .venv/bin/python bench/bench_router.py [--heldout tests/heldout/v15/router.jsonl] [--skip-cv] [--skip-heldout]
+    .venv/bin/python bench/bench_router.py [--heldout tests/heldout/v17/router.jsonl] [--skip-cv] [--skip-heldout]
 
 Printed, in one run:
 1. Cross-validation on the training corpus, two splits: leaving one author out (router-helper,
@@ -40,7 +40,7 @@ from bot.understanding.policy import ACTIONS, OperatingPoint, decide_all, routed
 from bot.understanding.router import Router  # noqa: E402
 from indexer.embedding import load_embeddings  # noqa: E402
 
-HELDOUT = ROOT / "tests" / "heldout" / "v15" / "router.jsonl"
+HELDOUT = ROOT / "tests" / "heldout" / "v17" / "router.jsonl"
 
 
 def load_heldout(path: Path) -> list[dict]:

@@ -1,10 +1,10 @@
 #!/bin/sh
 # Every held-out figure of one set, in one run: the router, the Kimss questions and the conversations.
-#     bench/heldout_all.sh v15        (the set in tests/heldout/<set>/: v15 or v16)
+#     bench/heldout_all.sh v17        (the set in tests/heldout/<set>/: v17 or v18)
 # Held-out sets are only reported, never used to choose anything (tests/heldout/README.md).
 set -eu
 cd "$(dirname "$0")/.."
-SET=${1:?usage: bench/heldout_all.sh v15|v16}
+SET=${1:?usage: bench/heldout_all.sh v17|v18}
 DIR=tests/heldout/$SET
 PY=${PYTHON:-.venv/bin/python}
 echo "== router ($DIR/router.jsonl)"

@@ -104,7 +104,7 @@ def main() -> None:
           f"(data, security, person) {label_at}")
     held_out = set(validation.fold_authors(examples))  # the authors that are folds; their own lines are their figures
     authors = np.array([e.cv_author if e.cv_author in held_out else "" for e in examples], dtype=object)
-    newest = ("writer-v13", "writer-v14") + fresh
+    newest = ("writer-v15", "writer-v16") + fresh
     base = figures(actions(probs, point, guarded, None)[authors != ""], top[authors != ""], authors[authors != ""])
     show("summed mass (shipped rule), LOAO", base, None, newest)
     show("per-label thresholds, LOAO", figures(actions(probs, point, guarded, label_at)[authors != ""],

@@ -1,11 +1,11 @@
-"""Print the counts quoted in a held-out set's README: `python -m tests.heldout.counts [v15|v16]`."""
+"""Print the counts quoted in a held-out set's README: `python -m tests.heldout.counts [v17|v18]`."""
 import sys
 from collections import Counter
 
 from tests.heldout.load import conversations, kimss_questions, router_items
 
 
-def main(version: str = "v15") -> None:
+def main(version: str = "v17") -> None:
     router = router_items(version)
     print(f"router.jsonl: {len(router)} utterances, {len({r['pair'] for r in router if 'pair' in r})} pairs")
     for (label, kind), n in sorted(Counter((r["label"], r["kind"] or "-") for r in router).items()):

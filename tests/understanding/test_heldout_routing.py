@@ -12,14 +12,14 @@ import json
 
 from tests.conftest import ROOT
 
-HELDOUT = ROOT / "tests" / "heldout" / "v15" / "router.jsonl"
+HELDOUT = ROOT / "tests" / "heldout" / "v17" / "router.jsonl"
 REQUESTS = ("data_request", "security", "user_request")
 SAMPLE_EVERY = 3  # every third line: all registers and labels, a third of the time
 
 MIN_REQUESTS_ESCALATED = 0.85  # targets: 0.97 data_request and security, 0.95 user_request
 # Floors set on 2026-11-28 when the sample moved to set v5, before v5 was first run (the retired v1 sample
 # had needed 0.25 for questions escalated once; the router has been retrained on far more authors since);
-# kept unchanged when the sample moved to v7 (v5 retired into training), to v9 (v7 retired), to v11 (v9 retired), to v13 (v11 retired) and to v15 (v13 retired), before each was first run.
+# kept unchanged when the sample moved to v7 (v5 retired into training), to v9 (v7 retired), to v11 (v9 retired), to v13 (v11 retired), to v15 (v13 retired) and to v17 (v15 retired), before each was first run.
 MAX_QUESTIONS_ESCALATED = 0.20  # target 0.05
 MIN_PROCESS_OFFERED = 0.70  # target: 0.90
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from bot.gloss import routed_text
 from bot.lexical import BM25, STOPWORDS
 from bot.settings import Settings
 from bot.understanding.ranking import answerability, word_evidence
@@ -203,15 +204,18 @@ def extract_kimss(embeddings, files: list[Path] | None = None, golden: Path = GO
         loaded = _index(ROOT / "knowledge", Path(tmp), embeddings)
         pieces = _policy_from(loaded, "kimss")
         titles = [loaded.section_meta[loaded.section_index[s]]["section"] for s in pieces.section_ids]
-        vectors = _embed(embeddings, [q for q, _, _, _ in items])
-        for (question, sections, answerable, author), vector in zip(items, vectors):
-            found = loaded.candidates(vector, question, "employee", every_section=True)
+        # A question in another language is answered from its English gloss (bot/assistant.py): train on what
+        # the ranker and verifier will see, not on the words the embedding model cannot read.
+        asked = [routed_text(q) for q, _, _, _ in items]
+        vectors = _embed(embeddings, asked)
+        for (question, sections, answerable, author), text, vector in zip(items, asked, vectors):
+            found = loaded.candidates(vector, text, "employee", every_section=True)
             unknown = set(sections) - set(titles)
             if unknown:
                 raise ValueError(f"Kimss training ({author}): {question!r} names sections the policy does not "
                                  f"have: {unknown}")
             gold = np.array([t in sections for t in titles])
-            out.append(Question("kimss", question, found.features, vector, gold, pieces, answerable, author=author,
+            out.append(Question("kimss", text, found.features, vector, gold, pieces, answerable, author=author,
                                 related=None if answerable else related.get(question)))
     return out
 
