@@ -4,7 +4,8 @@
 
 Data (bench/followup_data.py): the last turn of each conversation in every author's
 bot/data/followup_<author>.yaml (labelled needs_context: follow_up yes, topic_change no, requests as
-written), with the turn before it as "previous", plus every golden question (knowledge/golden.yaml) as a
+written), with the turn before it as "previous" — both as `Assistant.ask` reads them (an English gloss for a
+message in another language: bot/followup_language.as_asked) —, plus every golden question (knowledge/golden.yaml) as a
 message that stands alone, paired with a first turn of the development conversations as its previous
 question. tests/heldout/ is never read here.
 Model: L2-regularised logistic regression over the named 0/1 features, by gradient descent (numpy).
@@ -29,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.followup_data import Example, data_hash, golden_questions, load_all  # noqa: E402
 from bot.followup import FEATURES, WEIGHTS_FILE, features  # noqa: E402
+from bot.followup_language import as_asked  # noqa: E402
 
 L2 = 1.0
 THRESHOLD = 0.5
@@ -38,7 +40,7 @@ def training_rows(examples: list[Example], golden: list[str]) -> tuple[list[tupl
     """(message, previous) pairs and labels: the examples, then the golden questions as stand-alone messages."""
     examples = [e for e in examples if e.needs_context is not None]
     firsts = sorted({e.turns[0] for e in examples}) or [None]
-    rows = [(e.message, e.previous) for e in examples] + [(q, firsts[i % len(firsts)]) for i, q in enumerate(golden)]
+    rows = [as_asked(e.message, e.previous) for e in examples] + [(q, firsts[i % len(firsts)]) for i, q in enumerate(golden)]
     labels = [float(e.needs_context) for e in examples] + [0.0] * len(golden)
     return rows, np.array(labels)
 
@@ -95,7 +97,7 @@ def validate(examples: list[Example], golden: list[str]) -> dict[str, dict[str, 
     for name, test in folds(examples):
         w = weights_without(examples, golden, test)
         test = [i for i in test if examples[i].needs_context is not None]
-        x = matrix([(examples[i].message, examples[i].previous) for i in test])
+        x = matrix([as_asked(examples[i].message, examples[i].previous) for i in test])
         y = np.array([float(examples[i].needs_context) for i in test])
         out["model"][name] = scores(predict(x, w), y)
         out["baseline"][name] = scores(baseline(x), y)

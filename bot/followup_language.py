@@ -16,12 +16,11 @@ from dataclasses import replace
 from typing import Sequence
 
 from bot.conversation import Turn
-from bot.gloss import Gloss, english_reading, gloss, understood
-from bot.language import ALSO_ENGLISH, ENGLISH_FUNCTION_WORDS, FOREIGN_FUNCTION_WORDS, FUNCTION_WORDS, LANGUAGES, detect
+from bot.gloss import Gloss, english_reading, gloss, routed_text, understood
+from bot.language import (ALSO_ENGLISH, ENGLISH_FUNCTION_WORDS, FOREIGN_FUNCTION_WORDS, FUNCTION_WORDS, LANGUAGES, TEXTING,
+                          detect)
 
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
-# English as typed on phones that is a function word elsewhere: "wat do u do w my chats" is not Dutch.
-_TEXTING = frozenset({"wat"})
 # Letters and marks of the recognised languages that English spelling does not use.
 _NOT_ENGLISH = re.compile(r"[¿¡ñãõçàâäéèêëíìîïóòôöúùûüß]", re.I)
 
@@ -34,7 +33,7 @@ def _own_signs(text: str) -> tuple[set[str], bool]:
     if any(w in ENGLISH_FUNCTION_WORDS and w not in ALSO_ENGLISH for w in words):
         return set(), False
     langs = {lang for lang in LANGUAGES for w in words
-             if w in FOREIGN_FUNCTION_WORDS and w in FUNCTION_WORDS[lang] and w not in _TEXTING}
+             if w in FOREIGN_FUNCTION_WORDS and w in FUNCTION_WORDS[lang] and w not in TEXTING}
     return langs, bool(_NOT_ENGLISH.search(text))
 
 
@@ -63,3 +62,17 @@ def in_english(context: Sequence[Turn] | None, lang: str) -> list[Turn] | None:
         if understood(reading):
             turns[-1] = replace(last, question=reading.text_en)
     return turns
+
+
+def as_asked(message: str, previous: str | None) -> tuple[str, str | None]:
+    """(message, previous question) as `Assistant.ask` hands them to the follow-up detector: each read as its
+    English gloss when it is in another language the gloss understands (the previous turn is kept as the English
+    it was answered as). Training the detector on what it reads at run time, not on words it never sees."""
+    before = routed_text(previous) if previous else previous
+    reading = english_reading(message)
+    if reading is None and previous:
+        reading = follow_up_reading(message, previous)
+    if not understood(reading):
+        return message, before
+    turns = in_english([Turn(before)], reading.lang) if before else None
+    return reading.text_en, turns[-1].question if turns else before

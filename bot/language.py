@@ -97,6 +97,9 @@ why when where do does did can could would should will please all also not any h
 """.split())
 
 MIN_FOREIGN_WORDS = 2
+# English as typed on phones that is a function word elsewhere: "wat data u collect" is not Dutch, so it is never
+# the one word a short message is placed by.
+TEXTING = frozenset({"wat"})
 _GERMANIC_TOO = frozenset({"in", "was"})  # English function words that German and Dutch write too
 SHORT_MESSAGE_LANGUAGES = LANGUAGES  # one function word may do (_short)
 
@@ -121,7 +124,7 @@ def detect(text: str) -> str | None:
     english = sum(w in ENGLISH_FUNCTION_WORDS and w not in _GERMANIC_TOO for w in words)
     hits = len(foreign) + sum(marked.values())
     if hits == 1 and not english:
-        return _short(text, foreign, marked)
+        return None if TEXTING.intersection(foreign) else _short(text, foreign, marked)
     if not (hits >= MIN_FOREIGN_WORDS and hits > english):
         return None
     counts = {lang: sum(w in FUNCTION_WORDS[lang] for w in foreign) + marked.get(lang, 0) for lang in LANGUAGES}
