@@ -64,11 +64,46 @@ def _unaccented_endings(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, 
 # Inflection endings tried, in the order listed, when a word is not in the lexicon as written; each replaced by the
 # ending the lexicon lists ("" = the stem alone). Plurals and the commonest verb endings only.
 ENDINGS: dict[str, tuple[tuple[str, str], ...]] = {
-    "es": (("es", ""), ("s", ""), ("en", "ar"), ("an", "ar"), ("a", "o"), ("as", "o")),
-    "pt": (("oes", "ao"), ("es", ""), ("s", ""), ("em", "ar"), ("am", "ar"), ("a", "o"), ("as", "o")),
-    "fr": (("es", "e"), ("s", ""), ("x", ""), ("e", ""), ("ez", "er"), ("ent", "er")),
-    "it": (("i", "o"), ("e", "a"), ("i", "e"), ("te", "re"), ("no", "re")),
-    "de": (("en", ""), ("n", ""), ("e", ""), ("s", ""), ("es", ""), ("er", ""), ("em", ""), ("t", "en")),
+    # Spanish, Portuguese, Italian: nouns and adjectives first, then the verb forms back to the infinitive (any of
+    # the three conjugations: the one the lexicon knows wins): present and subjunctive persons, past participles
+    # ("tratados" → "tratar"), gerunds, the preterite ("encontré", "llegó", "achei", "apagou"), and the future and
+    # conditional, which add their endings to the whole infinitive ("borrarán", "cancellerebbe").
+    "es": (("es", ""), ("s", ""), ("en", "ar"), ("an", "ar"), ("a", "o"), ("as", "o"), ("en", "er"), ("en", "ir"),
+           ("an", "er"), ("an", "ir"), ("a", "ar"), ("e", "ar"), ("a", "er"), ("a", "ir"), ("e", "er"), ("e", "ir"),
+           ("o", "ar"), ("o", "er"), ("o", "ir"), ("as", "ar"), ("es", "er"), ("es", "ir"), ("amos", "ar"),
+           ("emos", "er"), ("imos", "ir"), ("ado", "ar"), ("ada", "ar"), ("ados", "ar"), ("adas", "ar"),
+           ("ido", "er"), ("ido", "ir"), ("ida", "er"), ("ida", "ir"), ("idos", "er"), ("idos", "ir"),
+           ("idas", "er"), ("idas", "ir"), ("ando", "ar"), ("iendo", "er"), ("iendo", "ir"), ("io", "er"),
+           ("io", "ir"), ("aron", "ar"), ("ieron", "er"), ("ieron", "ir"), ("aste", "ar"), ("iste", "er"),
+           ("iste", "ir"), ("ad", "ar"), ("ed", "er"), ("id", "ir"), ("an", ""), ("a", ""), ("e", ""), ("as", ""),
+           ("emos", ""), ("ia", ""), ("ian", ""), ("ias", ""), ("iamos", "")),
+    "pt": (("oes", "ao"), ("es", ""), ("s", ""), ("em", "ar"), ("am", "ar"), ("a", "o"), ("as", "o"), ("em", "er"),
+           ("em", "ir"), ("am", "er"), ("am", "ir"), ("a", "ar"), ("e", "ar"), ("a", "er"), ("a", "ir"), ("e", "er"),
+           ("e", "ir"), ("o", "ar"), ("o", "er"), ("o", "ir"), ("amos", "ar"), ("emos", "er"), ("imos", "ir"),
+           ("ado", "ar"), ("ada", "ar"), ("ados", "ar"), ("adas", "ar"), ("ido", "er"), ("ido", "ir"),
+           ("ida", "er"), ("ida", "ir"), ("idos", "er"), ("idos", "ir"), ("idas", "er"), ("idas", "ir"),
+           ("ando", "ar"), ("endo", "er"), ("indo", "ir"), ("ei", "ar"), ("ou", "ar"), ("eu", "er"), ("iu", "ir"),
+           ("aram", "ar"), ("eram", "er"), ("iram", "ir"), ("ao", ""), ("a", ""), ("ia", ""), ("iam", ""),
+           ("ei", ""), ("emos", "")),
+    # French: feminine and plural first, then verbs back to the infinitive: participles ("supprimées"), persons
+    # ("signalons", "supprimiez"), second-group -ir verbs ("choisissez").
+    "fr": (("es", "e"), ("s", ""), ("x", ""), ("e", ""), ("ez", "er"), ("ent", "er"), ("e", "er"), ("es", "er"),
+           ("ee", "er"), ("ees", "er"), ("ons", "er"), ("iez", "er"), ("ions", "er"), ("ait", "er"), ("ais", "er"),
+           ("ent", "re"), ("ez", "re"), ("s", "re"), ("it", "ir"), ("is", "ir"), ("i", "ir"), ("ie", "ir"),
+           ("issez", "ir"), ("issent", "ir"), ("issons", "ir"), ("ai", ""), ("a", ""), ("ont", ""), ("ait", ""),
+           ("ez", "")),
+    "it": (("i", "o"), ("e", "a"), ("i", "e"), ("te", "re"), ("no", "re"), ("ato", "are"), ("ata", "are"),
+           ("ati", "are"), ("ate", "are"), ("uto", "ere"), ("uta", "ere"), ("uti", "ere"), ("ute", "ere"),
+           ("ito", "ire"), ("ita", "ire"), ("iti", "ire"), ("ite", "ire"), ("ando", "are"), ("endo", "ere"),
+           ("endo", "ire"), ("o", "are"), ("o", "ere"), ("o", "ire"), ("a", "are"), ("i", "are"), ("a", "ere"),
+           ("a", "ire"), ("e", "ere"), ("e", "ire"), ("ono", "ere"), ("ono", "ire"), ("ino", "are"),
+           ("ano", "ere"), ("ano", "ire"), ("iamo", "are"), ("iamo", "ere"), ("iamo", "ire"), ("ei", "e"),
+           ("ebbe", "e"), ("ebbero", "e"), ("emmo", "e"), ("este", "e"), ("era", "are"), ("eranno", "are"),
+           ("erete", "are"), ("eremo", "are"), ("erebbe", "are"), ("erei", "are"), ("erebbero", "are")),
+    # German: plural and case endings, the verb persons back to the infinitive ("melde", "beantragst");
+    # participles ("gepostet", "hochgeladen") are undone in _participle.
+    "de": (("en", ""), ("n", ""), ("e", ""), ("s", ""), ("es", ""), ("er", ""), ("em", ""), ("t", "en"),
+           ("e", "en"), ("st", "en"), ("et", "en"), ("est", "en"), ("te", "en"), ("ten", "en"), ("tet", "en")),
     "nl": (("en", ""), ("s", ""), ("e", ""), ("t", "en"), ("d", "en")),
     # Turkish suffixes, written unaccented so the vowel-harmony pairs fall together (-ler/-lar, -i/-ı, -u/-ü):
     # plural, possessive (my, your, our), case (accusative, dative, locative, ablative, genitive), and the
@@ -110,6 +145,28 @@ ENDINGS: dict[str, tuple[tuple[str, str], ...]] = {
     # -ku/-mu "my/your"); prefixed verb forms (me-, di-) are listed in the lexicon.
     "id": _longest_first(("nya", "kan", "lah", "kah", "ku", "mu", "i", "an", "pun")),
 }
+# A verb stem keeps its sound before an ending in -e/-i by changing its spelling ("busquen" ← buscar, "paguen" ←
+# pagar, "cerchi" ← cercare): the stem left by an ending is also tried with the infinitive's spelling.
+RESPELLED_STEMS = {"es": (("qu", "c"), ("gu", "g"), ("c", "z"), ("j", "g")), "pt": (("qu", "c"), ("gu", "g"),
+                   ("j", "g")), "it": (("ch", "c"), ("gh", "g"))}
+# Object pronouns written onto the end of an infinitive, imperative or gerund, one or two of them ("bórrenlos",
+# "enviármelos", "cancellateli", "inviatemelo", "dimmi"): the verb is read without them, the pronouns glossed after
+# it. Portuguese writes them after a hyphen ("apaguem-nos"), which the tokenizer already splits, and drops the
+# infinitive's -r before -lo/-la ("apagá-los").
+ENCLITICS = {
+    "es": {"me": "me", "te": "you", "se": "", "nos": "us", "os": "you", "lo": "it", "la": "it", "los": "them",
+           "las": "them", "le": "them", "les": "them"},
+    "it": {"mi": "me", "ti": "you", "si": "", "ci": "us", "vi": "you", "lo": "it", "la": "it", "li": "them",
+           "le": "them", "gli": "them", "ne": "of it", "me": "me", "te": "you", "ce": "us", "ve": "you",
+           "se": "", "glie": "them"},
+}
+# The Portuguese pronouns after a verb's hyphen: "nos" there is "us", not "in the" ("apaguem-nos").
+HYPHENATED_ENCLITICS = {"pt": {"me": "me", "te": "you", "se": "", "nos": "us", "vos": "you", "o": "it", "a": "it",
+                               "os": "them", "as": "them", "lo": "it", "la": "it", "los": "them", "las": "them",
+                               "no": "it", "na": "it", "lhe": "them", "lhes": "them"}}
+# German separable prefixes: their participle puts "ge" after the prefix ("hochgeladen" ← hochladen).
+SEPARABLE_PREFIXES = ("ab", "an", "auf", "aus", "bei", "ein", "fest", "frei", "heraus", "herunter", "hoch", "mit",
+                      "nach", "um", "vor", "weg", "weiter", "zu", "zurück", "zusammen")
 # Languages whose suffixes stack: the endings are stripped again from the stem, up to this many in all.
 STACKED_ENDINGS = {"tr": 3, "id": 2}
 COMPOUNDING = {"de": ("", "s", "n", "en", "e"), "nl": ("", "s", "en", "e")}  # linking letters of compounds
@@ -158,20 +215,108 @@ def _word(lex: Lexicon, lang: str, word: str) -> str | None:
     found = lex.get((word,))
     if found is not None:
         return found
-    word = unaccented(word)
+    written, word = word, unaccented(word)
     if lang == "de" and ("oe" in word or "ae" in word or "ue" in word):
         found = lex.entries.get((word.replace("oe", "o").replace("ae", "a").replace("ue", "u"),))
         if found is not None:
             return found
-    for ending, replacement in ENDINGS.get(lang, ()):
-        if word.endswith(ending) and len(word) - len(ending) >= 3:
-            found = lex.entries.get((word[: -len(ending)] + replacement,))
-            if found is not None:
-                return found
+    found = _inflected(lex, lang, word)
+    if found is not None:
+        return found
+    if lang in ENCLITICS:
+        found = _enclitic(lex, lang, word)
+        if found is not None:
+            return found
+    if lang == "pt" and written_accent_r(written):
+        found = lex.entries.get((word + "r",))
+        if found is not None:
+            return found
+    if lang == "de":
+        found = _participle(lex, word)
+        if found is not None:
+            return found
     if lang in STACKED_ENDINGS:
         return _stacked(lex, lang, word)
     if lang in COMPOUNDING and len(word) >= 2 * MIN_COMPOUND_PART:
         return _compound(lex, lang, word)
+    return None
+
+
+def _inflected(lex: Lexicon, lang: str, word: str, shortest: int = 3) -> str | None:
+    """The English of `word` with one inflection ending undone (the first reading the lexicon knows)."""
+    respell = RESPELLED_STEMS.get(lang, ())
+    for ending, replacement in ENDINGS.get(lang, ()):
+        if word.endswith(ending) and len(word) - len(ending) >= shortest:
+            stem = word[: -len(ending)]
+            found = lex.entries.get((stem + replacement,))
+            if found is None and replacement and ending[0] in "ei":
+                for spelled, infinitive in respell:
+                    if stem.endswith(spelled):
+                        found = lex.entries.get((stem[: -len(spelled)] + infinitive + replacement,))
+                        if found is not None:
+                            break
+            if found is not None:
+                return found
+    return None
+
+
+def written_accent_r(written: str) -> bool:
+    """A Portuguese infinitive before -lo/-la/-los/-las loses its -r and takes an accent: "apagá", "fazê"."""
+    return len(written) >= 4 and written[-1] in "áâêéíô"
+
+
+def _enclitic(lex: Lexicon, lang: str, word: str) -> str | None:
+    """A verb with one or two object pronouns written onto it: "enviarmelos" → "send me them"."""
+    pronouns = ENCLITICS[lang]
+    readings = [(word, ())]
+    for _ in range(2):
+        shorter = []
+        for stem, after in readings:
+            for pronoun, english in pronouns.items():
+                if stem.endswith(pronoun) and len(stem) - len(pronoun) >= 2:
+                    shorter.append((stem[: -len(pronoun)], (english,) + after))
+        for stem, after in shorter:
+            verb = _enclitic_host(lex, lang, stem)
+            if verb is not None:
+                return " ".join(w for w in (verb, *after) if w)
+        readings = shorter
+    return None
+
+
+def _enclitic_host(lex: Lexicon, lang: str, stem: str) -> str | None:
+    # Italian infinitives drop their final -e before a pronoun ("vederla" ← vedere) and a one-syllable imperative
+    # doubles the pronoun's consonant ("dimmi" ← di' + mi).
+    tries = [stem] + ([stem + "e"] if lang == "it" else [])
+    if lang == "it" and len(stem) >= 3 and stem[-1] == stem[-2]:
+        tries.append(stem[:-1])
+    for verb in tries:
+        found = lex.entries.get((verb,))
+        if found is None and len(verb) >= 4:
+            found = _inflected(lex, lang, verb)
+        if found is not None:
+            return found
+    return None
+
+
+def _participle(lex: Lexicon, word: str) -> str | None:
+    """German past participles: "gepostet" ← posten, "gefunden" ← finden (as the lexicon lists the verb),
+    "hochgeladen" ← hochladen."""
+    bare = None
+    if word.startswith("ge") and len(word) >= 6:
+        bare = word[2:]
+    else:
+        for prefix in SEPARABLE_PREFIXES:
+            if word.startswith(prefix + "ge") and len(word) - len(prefix) >= 6:
+                bare = prefix + word[len(prefix) + 2:]
+                break
+    if bare is None:
+        return None
+    for ending, replacement in (("en", "en"), ("et", "en"), ("t", "en"), ("ene", "en"), ("te", "en"),
+                                ("tes", "en"), ("ten", "en")):
+        if bare.endswith(ending) and len(bare) - len(ending) >= 3:
+            found = lex.entries.get((bare[: -len(ending)] + replacement,))
+            if found is not None:
+                return found
     return None
 
 
@@ -234,12 +379,13 @@ def gloss(text: str, lang: str) -> Gloss:
         gap = text[position:start]
         # An elision's apostrophe or a hyphen between two words ("l'historique", "pouvez-vous") becomes a space.
         out.append(" " if position and gap and set(gap) <= _JOINERS else gap)
-        english, used = None, 1
-        for n in range(min(lex.longest, len(spans) - i), 1, -1):
-            english = lex.get(tuple(s[2] for s in spans[i:i + n]))
-            if english is not None:
-                used = n
-                break
+        english, used = HYPHENATED_ENCLITICS.get(lang, {}).get(word) if gap == "-" else None, 1
+        if english is None:
+            for n in range(min(lex.longest, len(spans) - i), 1, -1):
+                english = lex.get(tuple(s[2] for s in spans[i:i + n]))
+                if english is not None:
+                    used = n
+                    break
         if english is None:
             english = _word(lex, lang, word)
         original = text[start:spans[i + used - 1][1]]
