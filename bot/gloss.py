@@ -62,12 +62,12 @@ def _unaccented_endings(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, 
 
 
 # Inflection endings tried, in the order listed, when a word is not in the lexicon as written; each replaced by the
-# ending the lexicon lists ("" = the stem alone). Plurals and the commonest verb endings only.
+# ending the lexicon lists ("" = the stem alone). Plurals, case endings, and the verb forms a request is written in.
 ENDINGS: dict[str, tuple[tuple[str, str], ...]] = {
     # Spanish, Portuguese, Italian: nouns and adjectives first, then the verb forms back to the infinitive (any of
     # the three conjugations: the one the lexicon knows wins): present and subjunctive persons, past participles
     # ("tratados" → "tratar"), gerunds, the preterite ("encontré", "llegó", "achei", "apagou"), and the future and
-    # conditional, which add their endings to the whole infinitive ("borrarán", "cancellerebbe").
+    # conditional of Italian ("cancellerebbe"; of Spanish and Portuguese: FUTURE_ENDINGS).
     "es": (("es", ""), ("s", ""), ("en", "ar"), ("an", "ar"), ("a", "o"), ("as", "o"), ("en", "er"), ("en", "ir"),
            ("an", "er"), ("an", "ir"), ("a", "ar"), ("e", "ar"), ("a", "er"), ("a", "ir"), ("e", "er"), ("e", "ir"),
            ("o", "ar"), ("o", "er"), ("o", "ir"), ("as", "ar"), ("es", "er"), ("es", "ir"), ("amos", "ar"),
@@ -75,23 +75,20 @@ ENDINGS: dict[str, tuple[tuple[str, str], ...]] = {
            ("ido", "er"), ("ido", "ir"), ("ida", "er"), ("ida", "ir"), ("idos", "er"), ("idos", "ir"),
            ("idas", "er"), ("idas", "ir"), ("ando", "ar"), ("iendo", "er"), ("iendo", "ir"), ("io", "er"),
            ("io", "ir"), ("aron", "ar"), ("ieron", "er"), ("ieron", "ir"), ("aste", "ar"), ("iste", "er"),
-           ("iste", "ir"), ("ad", "ar"), ("ed", "er"), ("id", "ir"), ("an", ""), ("a", ""), ("e", ""), ("as", ""),
-           ("emos", ""), ("ia", ""), ("ian", ""), ("ias", ""), ("iamos", "")),
+           ("iste", "ir"), ("ad", "ar"), ("ed", "er"), ("id", "ir")),
     "pt": (("oes", "ao"), ("es", ""), ("s", ""), ("em", "ar"), ("am", "ar"), ("a", "o"), ("as", "o"), ("em", "er"),
            ("em", "ir"), ("am", "er"), ("am", "ir"), ("a", "ar"), ("e", "ar"), ("a", "er"), ("a", "ir"), ("e", "er"),
            ("e", "ir"), ("o", "ar"), ("o", "er"), ("o", "ir"), ("amos", "ar"), ("emos", "er"), ("imos", "ir"),
            ("ado", "ar"), ("ada", "ar"), ("ados", "ar"), ("adas", "ar"), ("ido", "er"), ("ido", "ir"),
            ("ida", "er"), ("ida", "ir"), ("idos", "er"), ("idos", "ir"), ("idas", "er"), ("idas", "ir"),
            ("ando", "ar"), ("endo", "er"), ("indo", "ir"), ("ei", "ar"), ("ou", "ar"), ("eu", "er"), ("iu", "ir"),
-           ("aram", "ar"), ("eram", "er"), ("iram", "ir"), ("ao", ""), ("a", ""), ("ia", ""), ("iam", ""),
-           ("ei", ""), ("emos", "")),
+           ("aram", "ar"), ("eram", "er"), ("iram", "ir")),
     # French: feminine and plural first, then verbs back to the infinitive: participles ("supprimées"), persons
     # ("signalons", "supprimiez"), second-group -ir verbs ("choisissez").
     "fr": (("es", "e"), ("s", ""), ("x", ""), ("e", ""), ("ez", "er"), ("ent", "er"), ("e", "er"), ("es", "er"),
            ("ee", "er"), ("ees", "er"), ("ons", "er"), ("iez", "er"), ("ions", "er"), ("ait", "er"), ("ais", "er"),
            ("ent", "re"), ("ez", "re"), ("s", "re"), ("it", "ir"), ("is", "ir"), ("i", "ir"), ("ie", "ir"),
-           ("issez", "ir"), ("issent", "ir"), ("issons", "ir"), ("ai", ""), ("a", ""), ("ont", ""), ("ait", ""),
-           ("ez", "")),
+           ("issez", "ir"), ("issent", "ir"), ("issons", "ir")),
     "it": (("i", "o"), ("e", "a"), ("i", "e"), ("te", "re"), ("no", "re"), ("ato", "are"), ("ata", "are"),
            ("ati", "are"), ("ate", "are"), ("uto", "ere"), ("uta", "ere"), ("uti", "ere"), ("ute", "ere"),
            ("ito", "ire"), ("ita", "ire"), ("iti", "ire"), ("ite", "ire"), ("ando", "are"), ("endo", "ere"),
@@ -145,12 +142,19 @@ ENDINGS: dict[str, tuple[tuple[str, str], ...]] = {
     # -ku/-mu "my/your"); prefixed verb forms (me-, di-) are listed in the lexicon.
     "id": _longest_first(("nya", "kan", "lah", "kah", "ku", "mu", "i", "an", "pun")),
 }
-# A verb stem keeps its sound before an ending in -e/-i by changing its spelling ("busquen" ← buscar, "paguen" ←
-# pagar, "cerchi" ← cercare): the stem left by an ending is also tried with the infinitive's spelling.
-RESPELLED_STEMS = {"es": (("qu", "c"), ("gu", "g"), ("c", "z"), ("j", "g")), "pt": (("qu", "c"), ("gu", "g"),
-                   ("j", "g")), "it": (("ch", "c"), ("gh", "g"))}
+# The future and conditional add their endings to the whole infinitive ("borrarán", "apagaria", "supprimerait"):
+# undone only where what is left ends like an infinitive, so a noun's ending is not taken for one.
+# The short ones only as written with their accent ("borrará", not an Italian infinitive "presentare").
+FUTURE_ENDINGS = {"es": ("án", "á", "é", "ás", "emos", "ía", "ían", "ías", "íamos"),
+                  "pt": ("ão", "á", "ia", "iam", "ei", "emos", "iamos"),
+                  "fr": ("ai", "a", "ont", "ait", "ais", "ez", "aient", "iez", "ons")}
+INFINITIVE_ENDS = {"es": ("ar", "er", "ir"), "pt": ("ar", "er", "ir"), "fr": ("er", "ir", "r")}
+# A verb stem keeps its sound before some endings by changing its spelling ("busquen" ← buscar, "paguen" ← pagar,
+# "ejerzo" ← ejercer, "cerchi" ← cercare): the stem left by an ending is also tried with the infinitive's spelling.
+RESPELLED_STEMS = {"es": (("qu", "c"), ("gu", "g"), ("c", "z"), ("z", "c"), ("j", "g")),
+                   "pt": (("qu", "c"), ("gu", "g"), ("j", "g")), "it": (("ch", "c"), ("gh", "g"))}
 # Object pronouns written onto the end of an infinitive, imperative or gerund, one or two of them ("bórrenlos",
-# "enviármelos", "cancellateli", "inviatemelo", "dimmi"): the verb is read without them, the pronouns glossed after
+# "enviármelos", "cancellateli", "inviatemelo"): the verb is read without them, the pronouns glossed after
 # it. Portuguese writes them after a hyphen ("apaguem-nos"), which the tokenizer already splits, and drops the
 # infinitive's -r before -lo/-la ("apagá-los").
 ENCLITICS = {
@@ -220,7 +224,7 @@ def _word(lex: Lexicon, lang: str, word: str) -> str | None:
         found = lex.entries.get((word.replace("oe", "o").replace("ae", "a").replace("ue", "u"),))
         if found is not None:
             return found
-    found = _inflected(lex, lang, word)
+    found = _inflected(lex, lang, word, written)
     if found is not None:
         return found
     if lang in ENCLITICS:
@@ -242,19 +246,30 @@ def _word(lex: Lexicon, lang: str, word: str) -> str | None:
     return None
 
 
-def _inflected(lex: Lexicon, lang: str, word: str, shortest: int = 3) -> str | None:
-    """The English of `word` with one inflection ending undone (the first reading the lexicon knows)."""
+def _inflected(lex: Lexicon, lang: str, word: str, written: str | None = None, shortest: int = 3) -> str | None:
+    """The English of `word` (unaccented; `written`: as written) with one inflection ending undone (the first
+    reading the lexicon knows)."""
+    written = word if written is None else written
     respell = RESPELLED_STEMS.get(lang, ())
     for ending, replacement in ENDINGS.get(lang, ()):
         if word.endswith(ending) and len(word) - len(ending) >= shortest:
             stem = word[: -len(ending)]
             found = lex.entries.get((stem + replacement,))
-            if found is None and replacement and ending[0] in "ei":
+            if found is None and replacement:
                 for spelled, infinitive in respell:
                     if stem.endswith(spelled):
                         found = lex.entries.get((stem[: -len(spelled)] + infinitive + replacement,))
                         if found is not None:
                             break
+            if found is not None:
+                return found
+    for ending in FUTURE_ENDINGS.get(lang, ()):
+        bare = unaccented(ending)
+        if not (written.endswith(ending) or (len(bare) >= 3 and word.endswith(bare))):
+            continue
+        stem = word[: -len(bare)]
+        if stem.endswith(INFINITIVE_ENDS[lang]) and len(stem) >= 4:
+            found = lex.entries.get((stem,)) or (lex.entries.get((stem + "e",)) if lang == "fr" else None)
             if found is not None:
                 return found
     return None
@@ -284,12 +299,8 @@ def _enclitic(lex: Lexicon, lang: str, word: str) -> str | None:
 
 
 def _enclitic_host(lex: Lexicon, lang: str, stem: str) -> str | None:
-    # Italian infinitives drop their final -e before a pronoun ("vederla" ← vedere) and a one-syllable imperative
-    # doubles the pronoun's consonant ("dimmi" ← di' + mi).
-    tries = [stem] + ([stem + "e"] if lang == "it" else [])
-    if lang == "it" and len(stem) >= 3 and stem[-1] == stem[-2]:
-        tries.append(stem[:-1])
-    for verb in tries:
+    # Italian infinitives drop their final -e before a pronoun ("vederla" ← vedere).
+    for verb in [stem] + ([stem + "e"] if lang == "it" else []):
         found = lex.entries.get((verb,))
         if found is None and len(verb) >= 4:
             found = _inflected(lex, lang, verb)
