@@ -54,7 +54,8 @@ def readings(bot_root: Path, lines: list[str]) -> list[tuple[str | None, float, 
         "    g = gloss(text, lang)\n"
         # Words the gloss leaves as written: a word is unknown when neither alone nor in an expression it is read.
         "    unknown = [w for w in _TOKEN.findall(text) if not w.isdigit() and not (len(w) >= 2 and w.isupper())\n"
-        "               and _word(lexicon(lang), lang, w.lower()) is None and w in g.text_en]\n"
+        "               and w not in ('º', 'ª', 'V', 'X') and _word(lexicon(lang), lang, w.lower()) is None\n"
+        "               and w in g.text_en]\n"
         "    out.append([lang, g.known_share, unknown])\n"
         "print(json.dumps(out))\n")
     done = subprocess.run([sys.executable, "-c", code], input=json.dumps(lines), capture_output=True, text=True,

@@ -43,6 +43,8 @@ LANGUAGE_NAMES = {"es": "Spanish", "pt": "Portuguese", "fr": "French", "de": "Ge
 _TOKEN = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 _DROP_MARKS = str.maketrans("", "", "¿¡")
 _JOINERS = set("'’-")
+_ORDINAL_MARKS = set("ºª")  # written after a number in Spanish, Portuguese, Italian: letters to the tokenizer
+_ROMAN_LETTERS = {"V", "X"}  # a law's item numbers ("inciso V"); "I" alone is the English pronoun as often
 
 
 def unaccented(word: str) -> str:
@@ -68,16 +70,17 @@ ENDINGS: dict[str, tuple[tuple[str, str], ...]] = {
     # the three conjugations: the one the lexicon knows wins): present and subjunctive persons, past participles
     # ("tratados" → "tratar"), gerunds, the preterite ("encontré", "llegó", "achei", "apagou"), and the future and
     # conditional of Italian ("cancellerebbe"; of Spanish and Portuguese: FUTURE_ENDINGS).
-    "es": (("es", ""), ("s", ""), ("en", "ar"), ("an", "ar"), ("a", "o"), ("as", "o"), ("en", "er"), ("en", "ir"),
-           ("an", "er"), ("an", "ir"), ("a", "ar"), ("e", "ar"), ("a", "er"), ("a", "ir"), ("e", "er"), ("e", "ir"),
-           ("o", "ar"), ("o", "er"), ("o", "ir"), ("as", "ar"), ("es", "er"), ("es", "ir"), ("amos", "ar"),
+    "es": (("ces", "z"), ("es", ""), ("s", ""), ("en", "ar"), ("an", "ar"), ("a", "o"), ("as", "o"), ("en", "er"),
+           ("en", "ir"), ("an", "er"), ("an", "ir"), ("a", "ar"), ("e", "ar"), ("a", "er"), ("a", "ir"), ("e", "er"),
+           ("e", "ir"), ("o", "ar"), ("o", "er"), ("o", "ir"), ("as", "ar"), ("es", "er"), ("es", "ir"), ("amos", "ar"),
            ("emos", "er"), ("imos", "ir"), ("ado", "ar"), ("ada", "ar"), ("ados", "ar"), ("adas", "ar"),
            ("ido", "er"), ("ido", "ir"), ("ida", "er"), ("ida", "ir"), ("idos", "er"), ("idos", "ir"),
            ("idas", "er"), ("idas", "ir"), ("ando", "ar"), ("iendo", "er"), ("iendo", "ir"), ("io", "er"),
            ("io", "ir"), ("aron", "ar"), ("ieron", "er"), ("ieron", "ir"), ("aste", "ar"), ("iste", "er"),
            ("iste", "ir"), ("ad", "ar"), ("ed", "er"), ("id", "ir")),
-    "pt": (("oes", "ao"), ("es", ""), ("s", ""), ("em", "ar"), ("am", "ar"), ("a", "o"), ("as", "o"), ("em", "er"),
-           ("em", "ir"), ("am", "er"), ("am", "ir"), ("a", "ar"), ("e", "ar"), ("a", "er"), ("a", "ir"), ("e", "er"),
+    "pt": (("oes", "ao"), ("aes", "ao"), ("ais", "al"), ("eis", "el"), ("ois", "ol"), ("ns", "m"), ("es", ""),
+           ("s", ""), ("em", "ar"), ("am", "ar"), ("a", "o"), ("as", "o"), ("em", "er"), ("em", "ir"), ("am", "er"),
+           ("am", "ir"), ("a", "ar"), ("e", "ar"), ("a", "er"), ("a", "ir"), ("e", "er"),
            ("e", "ir"), ("o", "ar"), ("o", "er"), ("o", "ir"), ("amos", "ar"), ("emos", "er"), ("imos", "ir"),
            ("ado", "ar"), ("ada", "ar"), ("ados", "ar"), ("adas", "ar"), ("ido", "er"), ("ido", "ir"),
            ("ida", "er"), ("ida", "ir"), ("idos", "er"), ("idos", "ir"), ("idas", "er"), ("idas", "ir"),
@@ -400,12 +403,13 @@ def gloss(text: str, lang: str) -> Gloss:
         if english is None:
             english = _word(lex, lang, word)
         original = text[start:spans[i + used - 1][1]]
-        if word.isdigit():
-            english = original  # numbers ("Art. 15", "30 days") are neither known nor unknown
+        if word.isdigit() or set(word) <= _ORDINAL_MARKS:
+            english = original  # numbers ("Art. 15", "30 days", "art. 18º") are neither known nor unknown
         else:
             counted += used
-            if english is None and len(original) >= 2 and original.isupper():
-                english = original  # an acronym or a shouted word: passed through, understood as itself
+            if english is None and (len(original) >= 2 and original.isupper() or original in _ROMAN_LETTERS):
+                # an acronym, a shouted word or a numeral ("inciso V"): passed through, understood as itself
+                english = original
             if english is not None:
                 known += used
         out.append(original if english is None else english)
