@@ -101,9 +101,10 @@ ENDINGS: dict[str, tuple[tuple[str, str], ...]] = {
            ("ebbe", "e"), ("ebbero", "e"), ("emmo", "e"), ("este", "e"), ("era", "are"), ("eranno", "are"),
            ("erete", "are"), ("eremo", "are"), ("erebbe", "are"), ("erei", "are"), ("erebbero", "are")),
     # German: plural and case endings, the verb persons back to the infinitive ("melde", "beantragst");
-    # participles ("gepostet", "hochgeladen") are undone in _participle.
+    # participles ("gepostet", "angefordert") are undone in _participle.
     "de": (("en", ""), ("n", ""), ("e", ""), ("s", ""), ("es", ""), ("er", ""), ("em", ""), ("t", "en"),
-           ("e", "en"), ("st", "en"), ("et", "en"), ("est", "en"), ("te", "en"), ("ten", "en"), ("tet", "en")),
+           ("e", "en"), ("st", "en"), ("et", "en"), ("est", "en"), ("te", "en"), ("ten", "en"), ("tet", "en"),
+           ("t", "n")),
     "nl": (("en", ""), ("s", ""), ("e", ""), ("t", "en"), ("d", "en")),
     # Turkish suffixes, written unaccented so the vowel-harmony pairs fall together (-ler/-lar, -i/-ı, -u/-ü):
     # plural, possessive (my, your, our), case (accusative, dative, locative, ablative, genitive), and the
@@ -171,7 +172,7 @@ ENCLITICS = {
 HYPHENATED_ENCLITICS = {"pt": {"me": "me", "te": "you", "se": "", "nos": "us", "vos": "you", "o": "it", "a": "it",
                                "os": "them", "as": "them", "lo": "it", "la": "it", "los": "them", "las": "them",
                                "no": "it", "na": "it", "lhe": "them", "lhes": "them"}}
-# German separable prefixes: their participle puts "ge" after the prefix ("hochgeladen" ← hochladen).
+# German separable prefixes: their participle puts "ge" after the prefix ("angefordert" ← anfordern).
 SEPARABLE_PREFIXES = ("ab", "an", "auf", "aus", "bei", "ein", "fest", "frei", "heraus", "herunter", "hoch", "mit",
                       "nach", "um", "vor", "weg", "weiter", "zu", "zurück", "zusammen")
 # Languages whose suffixes stack: the endings are stripped again from the stem, up to this many in all.
@@ -314,7 +315,7 @@ def _enclitic_host(lex: Lexicon, lang: str, stem: str) -> str | None:
 
 def _participle(lex: Lexicon, word: str) -> str | None:
     """German past participles: "gepostet" ← posten, "gefunden" ← finden (as the lexicon lists the verb),
-    "hochgeladen" ← hochladen."""
+    "angefordert" ← anfordern."""
     bare = None
     if word.startswith("ge") and len(word) >= 6:
         bare = word[2:]
@@ -325,7 +326,7 @@ def _participle(lex: Lexicon, word: str) -> str | None:
                 break
     if bare is None:
         return None
-    for ending, replacement in (("en", "en"), ("et", "en"), ("t", "en"), ("ene", "en"), ("te", "en"),
+    for ending, replacement in (("en", "en"), ("et", "en"), ("t", "en"), ("t", "n"), ("ene", "en"), ("te", "en"),
                                 ("tes", "en"), ("ten", "en")):
         if bare.endswith(ending) and len(bare) - len(ending) >= 3:
             found = lex.entries.get((bare[: -len(ending)] + replacement,))

@@ -31,7 +31,7 @@ def test_english_is_not_read_as_another_language(text):
 
 def test_longest_expression_first():
     # "droit d'accès" is one expression, not "right" + "of" + "access" by chance of the word order.
-    assert gloss("J'exerce mon droit d'accès.", "fr").text_en == "I exerce my right of access."
+    assert gloss("J'exerce mon droit d'accès.", "fr").text_en == "I exercise my right of access."  # "exerce" ← exercer
     assert "personal data" in gloss("Quiero borrar mis datos personales", "es").text_en
 
 
@@ -83,3 +83,59 @@ def test_yaml_words_stay_words():
 def test_an_unknown_language_code_is_refused():
     with pytest.raises(ValueError, match="no gloss lexicon"):
         gloss("hej", "sv")
+
+
+def test_pronouns_written_onto_a_verb_are_read():
+    # Spanish and Italian attach object pronouns to infinitives and imperatives; the verb must still be read.
+    assert gloss("Bórrenlas ya", "es").text_en.startswith("delete them")
+    assert gloss("Quiero que me los envíen: envíenmelos", "es").text_en.endswith("send me them")
+    assert gloss("Potete cancellarle?", "it").text_en == "can you delete them?"
+    assert gloss("Mandatemeli", "it").text_en.startswith("send me them")
+    reading = gloss("Vorrei riceverla", "it")
+    assert reading.known_share == 1.0 and "receive it" in reading.text_en
+
+
+def test_portuguese_pronouns_after_a_hyphen_are_pronouns():
+    # "nos" after a verb's hyphen is "us", not "in the"; an infinitive drops its -r before "-los".
+    assert gloss("Avisem-nos", "pt").text_en == "notify us"
+    assert gloss("Podem apagá-los?", "pt").text_en == "can you delete them?"
+
+
+def test_verb_forms_reach_their_infinitive():
+    # Past participles, gerunds, the preterite, persons, the future: each read as the verb the lexicon lists.
+    assert gloss("revisados", "es").text_en == gloss("revisar", "es").text_en
+    assert gloss("compartiendo", "es").text_en == gloss("compartir", "es").text_en
+    assert gloss("Ayer publiqué mi correo", "es").known_share == 1.0
+    assert gloss("borrarán", "es").text_en == "delete"
+    assert gloss("Vocês compartilharam os dados?", "pt").known_share == 1.0
+    assert gloss("condividendo", "it").text_en == gloss("condividere", "it").text_en
+    assert gloss("Nous signalons une erreur", "fr").known_share == 1.0
+    assert gloss("Ich beantrage die Löschung", "de").known_share == 1.0
+    assert gloss("angefordert", "de").text_en == gloss("anfordern", "de").text_en
+    assert gloss("gepostet", "de").text_en == gloss("posten", "de").text_en
+
+
+def test_a_spelling_change_before_an_ending_is_undone():
+    # "busquen" is buscar: the c is written qu before e.
+    assert gloss("busquen", "es").text_en == gloss("buscar", "es").text_en
+
+
+def test_an_italian_infinitive_is_not_a_spanish_future():
+    # The future's short endings count only with their accent: "presentare" is no Spanish word.
+    assert gloss("presentare", "es").known_share == 0.0
+    assert detect("Vorrei presentare un reclamo formale") == "it"
+
+
+def test_numbers_written_the_legal_way_are_numbers():
+    # "art. 18º, inciso V": ordinal marks and item numerals are neither known nor unknown.
+    reading = gloss("Com base no art. 18º, inciso V", "pt")
+    assert reading.known_share == 1.0
+
+
+def test_the_words_of_a_formal_request_are_known():
+    for text, lang in (("Chiedo i miei dati in un formato leggibile, ai sensi degli obblighi legali", "it"),
+                       ("Solicito el bloqueo de los datos incompletos o desactualizados", "es"),
+                       ("Requeiro a eliminação dos dados desnecessários ou excessivos", "pt"),
+                       ("Veuillez préciser la base légale et la durée de conservation", "fr"),
+                       ("Nennen Sie die Rechtsgrundlage und die Sicherheitsmaßnahmen", "de")):
+        assert gloss(text, lang).known_share >= 0.9, (text, gloss(text, lang))
