@@ -131,7 +131,10 @@ ENDINGS: dict[str, tuple[tuple[str, str], ...]] = {
         ("е", "а"), ("и", "ь"), ("и", "а"), ("и", "я"), ("и", ""), ("ю", "ь"), ("ю", "я"), ("я", "ь"),
         ("ите", "ить"), ("ите", "ь"), ("ишь", "ить"), ("ит", "ить"), ("или", "ить"), ("ил", "ить"),
         ("ила", "ить"), ("ете", "ать"), ("аете", "ать"), ("ает", "ать"), ("ают", "ать"), ("али", "ать"),
-        ("ал", "ать"), ("айте", "ать"), ("яете", "ять"), ("яйте", "ять"), ("ся", ""), ("сь", ""))),
+        ("ал", "ать"), ("айте", "ать"), ("яете", "ять"), ("яйте", "ять"), ("ся", ""), ("сь", ""),
+        # imperatives of -ить and -вать verbs ("ограничьте", "передавайте"), and the past ("нашла", "утекло")
+        ("ьте", "ить"), ("ь", "ить"), ("йте", "ть"), ("и", "ить"), ("ла", "ть"), ("ло", "ть"), ("ли", "ть"),
+        ("ел", "еть"), ("ела", "еть"))),
     # Polish: case endings of nouns and adjectives back to the nominative ("konta" → "konto", "danych" →
     # "dane", "skargę" → "skarga", "polityki" → "polityka"), and the commonest verb endings.
     "pl": _unaccented_endings((
@@ -141,7 +144,12 @@ ENDINGS: dict[str, tuple[tuple[str, str], ...]] = {
         ("emu", "y"), ("ej", "y"), ("ej", "a"), ("ą", "a"), ("ą", "y"), ("ę", "a"), ("y", "a"), ("i", "a"),
         ("y", ""), ("i", ""), ("u", ""), ("u", "o"), ("a", ""), ("a", "o"), ("o", "a"), ("e", "y"), ("e", "a"),
         ("ecie", "ac"), ("acie", "ac"), ("icie", "ic"), ("uje", "owac"), ("ujecie", "owac"), ("ujemy", "owac"),
-        ("iemy", "iec"))),
+        ("iemy", "iec"),
+        # verbs: present, imperative and past back to the infinitive ("zbiera", "sprzedawajcie", "zmienil");
+        # nouns whose last consonant softens before -ie ("formacie" ← format, "sprawie" ← sprawa as listed)
+        ("a", "ac"), ("ajcie", "ac"), ("ajmy", "ac"), ("ijcie", "ic"), ("al", "ac"), ("ala", "ac"), ("alem", "ac"),
+        ("alam", "ac"), ("il", "ic"), ("ila", "ic"), ("ilem", "ic"), ("ilam", "ic"), ("el", "ec"), ("elem", "ec"),
+        ("cie", "t"), ("dzie", "d"), ("rze", "r"))),
     # Indonesian: the suffixes and clitics (-nya "the/its", -kan/-i verb suffixes, -lah/-kah particles,
     # -ku/-mu "my/your"); prefixed verb forms (me-, di-) are listed in the lexicon.
     "id": _longest_first(("nya", "kan", "lah", "kah", "ku", "mu", "i", "an", "pun")),
