@@ -15,8 +15,10 @@ word features read well enough; `known_share` says how much of the message the l
 message it understood too little of goes to a person (bot/assistant.py).
 
 Lookup of one word, in order: the language's lexicon, the shared names and acronyms (common.yaml), then the
-language's inflection endings stripped (plurals, verb endings: "datos" → "dato"; Russian and Polish case
-endings: "данных" → "данные"), then for German and Dutch a compound split into two known words ("Kundendaten"
+language's inflection endings stripped (plurals, verb forms back to the infinitive: "datos" → "dato", "tratados"
+→ "tratar"; Russian and Polish case endings: "данных" → "данные"), then object pronouns written onto a Spanish or
+Italian verb split off ("bórrenlos" → "delete them"; Portuguese writes them after a hyphen, read as pronouns
+there), German participles ("angefordert" → anfordern), then for German and Dutch a compound split into two known words ("Kundendaten"
 → "customer data"). Turkish and Indonesian stack suffixes ("verilerimi" = veri+ler+im+i, "hapuskanlah"), so
 for them the endings are stripped again from what is left, up to STACKED_ENDINGS times, fewest strips first.
 Accents are optional throughout (keys and words are compared unaccented; German "oe" spellings as "ö"; Turkish
@@ -300,7 +302,7 @@ def _enclitic(lex: Lexicon, lang: str, word: str) -> str | None:
         shorter = []
         for stem, after in readings:
             for pronoun, english in pronouns.items():
-                if stem.endswith(pronoun) and len(stem) - len(pronoun) >= 2:
+                if stem.endswith(pronoun) and len(stem) - len(pronoun) >= 3:  # not "el"+"se" ("else")
                     shorter.append((stem[: -len(pronoun)], (english,) + after))
         for stem, after in shorter:
             verb = _enclitic_host(lex, lang, stem)
