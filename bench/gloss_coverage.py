@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,16 +27,26 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def training_lines(root: Path) -> list[str]:
-    lines: list[str] = []
+    return [text for _, text in authored_lines(root)]
+
+
+def authored_lines(root: Path) -> list[tuple[str, str]]:
+    """(author, line) of every training file; the author is named by the file ("kimss_train_author-b.yaml")."""
+    lines: list[tuple[str, str]] = []
     for path in sorted((root / "bot/understanding/data/authors").glob("*.jsonl")):
-        lines += [json.loads(row)["text"] for row in path.read_text(encoding="utf-8").splitlines() if row.strip()]
+        lines += [(path.stem, json.loads(row)["text"]) for row in path.read_text(encoding="utf-8").splitlines()
+                  if row.strip()]
     for path in sorted((root / "bot/understanding/ranking/data").glob("kimss_train*.yaml")):
+        author = path.stem.removeprefix("kimss_train").lstrip("_") or "kimss_train"
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for items in data.values():
-            lines += [item["question"] for item in items or () if isinstance(item, dict) and "question" in item]
+            lines += [(author, item["question"]) for item in items or ()
+                      if isinstance(item, dict) and "question" in item]
     for path in sorted((root / "bot/data").glob("followup_*.yaml")):
+        author = path.stem.removeprefix("followup_")
         for convo in yaml.safe_load(path.read_text(encoding="utf-8")) or ():
-            lines += list(convo.get("turns", ()))
+            if isinstance(convo, dict):
+                lines += [(author, turn) for turn in convo.get("turns", ())]
     return lines
 
 
@@ -80,7 +91,8 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from bot.gloss import GLOSS_MIN_SHARE
 
-    lines = training_lines(ROOT)
+    authored = authored_lines(ROOT)
+    lines = [text for _, text in authored]
     after = readings(ROOT, lines)
     before = None
     if args.ref:
@@ -110,6 +122,23 @@ def main() -> None:
         for line, b, a in zip(lines, before, after):
             if b[0] != a[0]:
                 print(f"  {b[0] or 'en'} → {a[0] or 'en'}: {line}")
+    if before:
+        # Per author, the share of their lines in another language (detected before or after) that are understood:
+        # the spread over authors says whether the gain is everyone's or a few authors'.
+        authors = sorted({a for a, _ in authored})
+        rows = []
+        for author in authors:
+            idx = [i for i, (a, _) in enumerate(authored) if a == author and (before[i][0] or after[i][0])]
+            if len(idx) >= 5:
+                ub = sum(bool(before[i][0]) and before[i][1] >= GLOSS_MIN_SHARE for i in idx) / len(idx)
+                ua = sum(bool(after[i][0]) and after[i][1] >= GLOSS_MIN_SHARE for i in idx) / len(idx)
+                rows.append((author, len(idx), ub, ua))
+        b_, a_ = [r[2] for r in rows], [r[3] for r in rows]
+        print(f"per author with ≥5 lines in another language ({len(rows)} authors), share understood: "
+              f"{statistics.mean(b_):.3f} ± {statistics.pstdev(b_):.3f} → {statistics.mean(a_):.3f} ± "
+              f"{statistics.pstdev(a_):.3f}; better {sum(a > b for _, _, b, a in rows)}, "
+              f"worse {sum(a < b for _, _, b, a in rows)}")
+        print("  " + ", ".join(f"{n} {b:.2f}→{a:.2f} ({k})" for n, k, b, a in rows))
     if args.unknown:
         counts = Counter(w.lower() for lang, _, unknown in after if lang == args.unknown for w in unknown)
         print(f"\nUnknown words in {args.unknown} ({sum(counts.values())} occurrences, {len(counts)} distinct):")
