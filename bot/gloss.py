@@ -245,7 +245,7 @@ def _word(lex: Lexicon, lang: str, word: str) -> str | None:
         found = _enclitic(lex, lang, word)
         if found is not None:
             return found
-    if lang == "pt" and written_accent_r(written):
+    if lang == "pt" and _written_accent_r(written):
         found = lex.entries.get((word + "r",))
         if found is not None:
             return found
@@ -260,13 +260,13 @@ def _word(lex: Lexicon, lang: str, word: str) -> str | None:
     return None
 
 
-def _inflected(lex: Lexicon, lang: str, word: str, written: str | None = None, shortest: int = 3) -> str | None:
+def _inflected(lex: Lexicon, lang: str, word: str, written: str | None = None) -> str | None:
     """The English of `word` (unaccented; `written`: as written) with one inflection ending undone (the first
     reading the lexicon knows)."""
     written = word if written is None else written
     respell = RESPELLED_STEMS.get(lang, ())
     for ending, replacement in ENDINGS.get(lang, ()):
-        if word.endswith(ending) and len(word) - len(ending) >= shortest:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
             stem = word[: -len(ending)]
             found = lex.entries.get((stem + replacement,))
             if found is None and replacement:
@@ -289,7 +289,7 @@ def _inflected(lex: Lexicon, lang: str, word: str, written: str | None = None, s
     return None
 
 
-def written_accent_r(written: str) -> bool:
+def _written_accent_r(written: str) -> bool:
     """A Portuguese infinitive before -lo/-la/-los/-las loses its -r and takes an accent: "apagá", "fazê"."""
     return len(written) >= 4 and written[-1] in "áâêéíô"
 
