@@ -167,6 +167,9 @@ INFINITIVE_ENDS = {"es": ("ar", "er", "ir"), "pt": ("ar", "er", "ir"), "fr": ("e
 # "ejerzo" ← ejercer, "cerchi" ← cercare): the stem left by an ending is also tried with the infinitive's spelling.
 RESPELLED_STEMS = {"es": (("qu", "c"), ("gu", "g"), ("c", "z"), ("z", "c"), ("j", "g")),
                    "pt": (("qu", "c"), ("gu", "g"), ("j", "g")), "it": (("ch", "c"), ("gh", "g"))}
+# Spanish verbs whose stem vowel changes under the stress ("cuesta" ← costar, "quieren" ← querer, "pidiendo" ←
+# pedir): the last such vowel of the stem is also tried as the infinitive has it.
+STEM_VOWELS = {"es": (("ue", "o"), ("ie", "e"), ("i", "e"), ("u", "o"))}
 # Object pronouns written onto the end of an infinitive, imperative or gerund, one or two of them ("bórrenlos",
 # "enviármelos", "cancellateli", "inviatemelo"): the verb is read without them, the pronouns glossed after
 # it. Portuguese writes them after a hyphen ("apaguem-nos"), which the tokenizer already splits, and drops the
@@ -273,6 +276,13 @@ def _inflected(lex: Lexicon, lang: str, word: str, written: str | None = None) -
                 for spelled, infinitive in respell:
                     if stem.endswith(spelled):
                         found = lex.entries.get((stem[: -len(spelled)] + infinitive + replacement,))
+                        if found is not None:
+                            break
+            if found is None and replacement:
+                for changed, infinitive in STEM_VOWELS.get(lang, ()):
+                    at = stem.rfind(changed)
+                    if at > 0:
+                        found = lex.entries.get((stem[:at] + infinitive + stem[at + len(changed):] + replacement,))
                         if found is not None:
                             break
             if found is not None:

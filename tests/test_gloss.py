@@ -118,6 +118,9 @@ def test_verb_forms_reach_their_infinitive():
 def test_a_spelling_change_before_an_ending_is_undone():
     # "busquen" is buscar: the c is written qu before e.
     assert gloss("busquen", "es").text_en == gloss("buscar", "es").text_en
+    # "muestren", "pidiendo": the stem vowel changes under the stress (mostrar, pedir).
+    assert gloss("muestren", "es").text_en == gloss("mostrar", "es").text_en
+    assert gloss("pidiendo", "es").text_en == gloss("pedir", "es").text_en
 
 
 def test_an_italian_infinitive_is_not_a_spanish_future():
