@@ -45,7 +45,7 @@ from indexer.build import build_index  # noqa: E402
 from indexer.embedding import load_embeddings  # noqa: E402
 
 L2 = 1.0
-NEWEST = ("writer-v9", "writer-v10", "author-p", "author-q")  # the most recent blind writers: reported apart
+NEWEST = ("author-t", "author-u", "writer-v15", "writer-v16")  # added in stop 26
 INPUTS = [f for f in FEATURES if f != "bias"]
 
 

@@ -18,7 +18,9 @@ Turkish or Polish writes (ı ğ ş; ł ą ę ś ź ż), or an ending no English 
 Polish "-acie", "-nych"), counts as one of that language's words. A short message with one such word (or one
 function word of any language here) and no English function word is in that language when its lexicon understands
 it (_short): "Welche Daten erheben Sie?", "¿Cuánto tiempo guardan mis datos?". "in" and "was" are function words of
-German and Dutch as well as English, so they count for neither ("Was steht in der Richtlinie?"). Which
+German and Dutch as well as English, so they count for neither ("Was steht in der Richtlinie?"). "de" is listed for
+Spanish and Portuguese as well as French and Dutch (until stop 26 it was not, and 22 Spanish or Portuguese
+training lines were read as French or Dutch). Which
 language: the one with most of its own function words in the message; a tie (Spanish and Portuguese share
 many) goes to the language whose gloss lexicon understands more of the message.
 """
@@ -31,11 +33,11 @@ _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 FUNCTION_WORDS: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for lang, words in {
-    "es": """el la los las del al un una unos unas y o pero que qué por para con sin sobre entre hasta desde
+    "es": """de el la los las del al un una unos unas y o pero que qué por para con sin sobre entre hasta desde
         mis tus sus nuestro nuestra nuestros mí yo usted ustedes ellos ella es son está están fue ser muy
         también ya cuando donde dónde cómo porque todos todas este esta estos estas eso esa quiero necesito
         quisiera puede pueden podrían se si cuál cuáles cual cuales cuánto cuántos cuándo quién quiénes""",
-    "pt": """os das dos da na nas nos no ao aos pelo pela pelos pelas uma umas meus minhas meu minha seu sua
+    "pt": """de os das dos da na nas nos no ao aos pelo pela pelos pelas uma umas meus minhas meu minha seu sua
         você vocês eu ele ela são está estão foi ser muito também já quando onde porque todos todas este
         esta isso essa gostaria preciso não que por para com sem sobre entre até desde podem poderiam se quais
         qual quem mim como quanto quantos""",

@@ -46,6 +46,8 @@ def test_english_with_foreign_words_or_names_stays_english(text):
     ("Quais dados vocês coletam?", "pt"),
     ("Quelles informations collectez-vous ?", "fr"),
     ("Was steht in der Richtlinie über Cookies?", "de"),  # "was" and "in" are German too: they count for neither
+    ("¿Tienen controles de acceso?", "es"),  # "de" is Spanish and Portuguese too, not only French and Dutch
+    ("Vocês têm um contrato de tratamento de dados?", "pt"),
 ])
 def test_a_short_question_with_one_word_of_its_language_is_recognised(text, language):
     assert detect(text) == language
