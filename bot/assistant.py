@@ -153,10 +153,14 @@ class Assistant:
         # "When was the policy last updated?" asks nothing of a person: answered from the metadata. Not when
         # the router hands the message to a person: a data request that names the policy ("send me the
         # policy date and a copy of all the data you hold on me") stays a request — a missed request costs
-        # more than a date answered from the sections.
-        fact = None if route.escalates else policy_facts.kind_of(question, query_vector, self.policy_fact_detector)
+        # more than a date answered from the sections. Only a marginal escalation (the router finds a request
+        # less likely than not) gives way to a recognised policy fact, and then the hand-off is offered.
+        marginal = route.escalates and route.request_mass < policy_facts.MARGINAL_REQUEST_MASS
+        fact = (None if route.escalates and not marginal
+                else policy_facts.kind_of(question, query_vector, self.policy_fact_detector))
         if fact and route.label != "instruction":
-            return self._policy_fact(question, audience, fact, loaded)
+            answer = self._policy_fact(question, audience, fact, loaded)
+            return replace(answer, offer=route.reason) if route.escalates else answer
         if route.escalates:
             return self._escalation(question, audience, route.reason, hits, kind=route.kind,
                                     verdict=coverage.judge(loaded, question, hits, audience, margin=vote_margin))

@@ -9,6 +9,7 @@ import pytest
 
 from bot import policy_facts
 from bot.policy_facts import MODEL_FILE, Detector, pattern_kind
+from bot.understanding.policy import Route
 
 INTRO = "How Kimss AI handles information"
 
@@ -22,6 +23,20 @@ def test_a_date_question_no_pattern_lists_is_answered_from_the_metadata(shipped_
     answer = shipped_assistant.ask(question)
     assert answer.covered and answer.escalation is None
     assert "April 30, 2026" in answer.answer and answer.citations[0].section == INTRO
+
+
+@pytest.mark.parametrize("request_mass, answered", [(0.3, True), (0.9, False)])
+def test_a_policy_fact_the_router_only_just_escalates_is_answered_with_the_hand_off_offered(
+        shipped_assistant, monkeypatch, request_mass, answered):
+    escalating = Route("data_request", "escalate", "data_request", "correction",
+                       {"question": 1 - request_mass, "data_request": request_mass})
+    monkeypatch.setattr(shipped_assistant.router, "route", lambda *args, **kwargs: escalating)
+    answer = shipped_assistant.ask("When was the privacy policy last updated?")
+    if answered:  # more likely not a request: the date, with the button to hand it over anyway
+        assert answer.covered and "April 30, 2026" in answer.answer
+        assert answer.escalation is None and answer.offer == "data_request"
+    else:  # a request that also names the policy stays a request
+        assert answer.escalation is not None and answer.escalation.reason == "data_request"
 
 
 def test_the_sections_of_the_policy_are_listed_in_order(shipped_assistant):

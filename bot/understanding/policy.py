@@ -103,6 +103,11 @@ class Route:
         return self.reason if self.action == "offer" else None
 
     @property
+    def request_mass(self) -> float:
+        """The probability that the message asks a person to act (data, security or "a person"), summed."""
+        return sum(self.probabilities.get(label, 0.0) for label in REQUEST_LABELS)
+
+    @property
     def sure_process_question(self) -> bool:
         """A process question, and confidently not a plain question: answer it from the Contact section."""
         p = self.probabilities
