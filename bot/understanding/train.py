@@ -47,10 +47,14 @@ log = logging.getLogger(__name__)
 # has to keep up with the corpus: at a fixed 5 lines each, eight examples of the team's jargon ("blue
 # form" = erasure, tests/understanding/test_retraining.py) reached a request mass of 0.17 on a new
 # phrasing once the corpus had 25,457 lines (escalation needs 0.20); at 20 lines each, 0.25, while a
-# question about the jargon ("what is a blue form?") stayed a question. So each counts as 1/1,250 of the
-# corpus (20 lines at 25,000), never less than TEAM_WEIGHT.
+# question about the jargon ("what is a blue form?") stayed a question. So each counted as 1/1,250 of the
+# corpus. At 28,041 lines (37 authors, stop 26) that pull (22 lines) gave 0.22 — on the edge of an escalation
+# point the retrain may set at 0.225, and the test failed — 30 / 40 / 56 / 80 lines gave 0.22 / 0.27 / 0.32 / 0.35,
+# while "How do you keep my information safe?" stayed a question (request mass 0.000) and "what is a blue
+# form?" off-topic (0.001) at every weight. So each counts as 1/500 of the corpus (56 lines at 28,000), never less
+# than TEAM_WEIGHT.
 TEAM_WEIGHT = 5.0
-TEAM_SHARE = 1 / 1250
+TEAM_SHARE = 1 / 500
 TEMPERATURES = np.round(np.arange(0.3, 3.01, 0.05), 3)
 
 

@@ -15,4 +15,4 @@ def test_a_team_example_weighs_more_as_the_corpus_grows_and_never_less_than_the_
     small = team_weights(lines(1_000, "plain") + lines(2, "team"))
     large = team_weights(lines(25_000, "plain") + lines(2, "team"))
     assert list(small[-2:]) == [TEAM_WEIGHT, TEAM_WEIGHT] and set(small[:-2]) == {1.0}
-    assert large[-1] == 20.0 and set(large[:-2]) == {1.0}
+    assert large[-1] == 50.0 and set(large[:-2]) == {1.0}
