@@ -103,7 +103,6 @@ MIN_FOREIGN_WORDS = 2
 # the one word a short message is placed by.
 TEXTING = frozenset({"wat"})
 _GERMANIC_TOO = frozenset({"in", "was"})  # English function words that German and Dutch write too
-SHORT_MESSAGE_LANGUAGES = LANGUAGES  # one function word may do (_short)
 
 # Letters that only Turkish (dotless ı, ğ, ş) or Polish (ł, ą, ę, ś, ź, ż) write among the languages here.
 # So do endings no English word has: the Turkish present "-iyor(sunuz)" and "my ...s" "-lerim/-larım", the
@@ -140,15 +139,15 @@ def detect(text: str) -> str | None:
 
 
 def _short(text: str, foreign: list[str], marked: dict[str, int]) -> str | None:
-    """A short message with one function word of a later language and no English one ("akun saya dibobol",
+    """A short message with one function word (or marked word) of a language and no English one ("akun saya dibobol",
     "Verilerim güvende mi?", "Quais dados vocês coletam?") is in that language when its lexicon understands it
     (GLOSS_MIN_SHARE), as a glossed message must be. Over the 37 training authors' lines (35,256 router lines, Kimss
     questions and conversation turns), extending it to the first six languages (stop 26, with their question words
     "welche", "quais", "cuánto", "quelles", ...) put 121 more lines in a language, all of them in it, and no English
-    line; the later five added 11 lines and no English one (bench/languages_added.py)."""
+    line; the later five, where it began, added 11 lines and no English one (bench/languages_added.py)."""
     from bot.gloss import GLOSS_MIN_SHARE, gloss  # the lexicons load on the first such message only
 
-    for lang in SHORT_MESSAGE_LANGUAGES:
+    for lang in LANGUAGES:
         if marked.get(lang) or any(w in FUNCTION_WORDS[lang] for w in foreign):
             if gloss(text, lang).known_share >= GLOSS_MIN_SHARE:
                 return lang
